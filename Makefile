@@ -1,0 +1,105 @@
+# One non-recursive Makefile. `make` builds build/kernel.elf and build/kernel.bin.
+# `make run` boots it in QEMU, `make test` runs host, guest and integration tests.
+
+CROSS   ?= riscv64-unknown-elf-
+CC      := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+SIZE    := $(CROSS)size
+HOSTCC  ?= gcc
+PYTHON  := /usr/bin/python3
+QEMU    ?= qemu-system-riscv64
+B       := build
+
+# make run options
+MEM      ?= 256M
+PORT     ?= 5555
+SMP      ?= 1
+NIC      ?= e1000
+BOOTARGS ?=
+BIOS     ?= default
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
+	-Wpointer-arith -Wvla -fno-common
+CFLAGS := -std=c11 $(WARN) -O2 -g -ffreestanding -nostdlib -fno-stack-protector \
+	-fno-strict-aliasing -fno-omit-frame-pointer -mcmodel=medany -march=rv64gc -mabi=lp64d \
+	-fno-tree-loop-distribute-patterns -MMD -MP -I. -DGIT_VERSION='"$(VERSION)"'
+LDFLAGS := -nostdlib -static -T linker.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
+	-Wl,--build-id=none
+
+KSRC := $(sort $(wildcard boot/*.S boot/*.c drivers/*.c net/*.c mm/*.c app/*.c lib/*.c))
+KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
+TSRC := $(sort $(wildcard tests/guest/*.c))
+TOBJ := $(patsubst %,$(B)/t/%.o,$(KSRC) $(TSRC))
+
+.PHONY: all run test test-host test-guest test-integration bench lint format clean deps-run deps-test
+all: $(B)/kernel.bin
+
+$(B)/k/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(B)/k/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+$(B)/t/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DCONFIG_TESTS=1 -c $< -o $@
+$(B)/t/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DCONFIG_TESTS=1 -c $< -o $@
+
+$(B)/kernel.elf: $(KOBJ) linker.ld
+	$(CC) $(CFLAGS) $(LDFLAGS) $(KOBJ) -o $@ -lgcc
+	@$(SIZE) $@
+$(B)/kernel-test.elf: $(TOBJ) linker.ld
+	$(CC) $(CFLAGS) $(LDFLAGS) $(TOBJ) -o $@ -lgcc
+%.bin: %.elf
+	$(OBJCOPY) -O binary $< $@
+
+# ---- host unit tests: pure sources built for x86-64 with ASan/UBSan ----
+HOST_PURE := lib/printf.c lib/timer.c lib/bootargs.c lib/errno.c boot/fdt.c \
+	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
+	drivers/pci_res.c drivers/ramblk.c app/echo.c
+HOST_PURE := $(sort $(wildcard $(HOST_PURE)))
+HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -g -O1 -I. -DHOST_TEST=1 \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
+HOST_TESTS := $(patsubst tests/host/%.c,$(B)/host/%,$(wildcard tests/host/test_*.c))
+
+$(B)/host/libpure.a: $(patsubst %,$(B)/host/o/%.o,$(HOST_PURE))
+	@rm -f $@
+	ar rcs $@ $^
+$(B)/host/test_%: tests/host/test_%.c $(B)/host/o/tests/host/host_env.c.o $(B)/host/libpure.a
+	$(HOSTCC) $(HOST_CFLAGS) $< $(B)/host/o/tests/host/host_env.c.o $(B)/host/libpure.a -o $@
+$(B)/host/o/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+
+# ---- commands ----
+deps-run:
+	@sh tests/deps.sh run
+deps-test:
+	@sh tests/deps.sh test
+
+run: deps-run $(B)/kernel.bin
+	@sh tests/qemu-run.sh $(B)/kernel.bin MEM=$(MEM) PORT=$(PORT) SMP=$(SMP) NIC=$(NIC) \
+		BIOS=$(BIOS) BOOTARGS="$(BOOTARGS)"
+
+test-host: $(HOST_TESTS)
+	@sh tests/run-host.sh $(HOST_TESTS)
+test-guest: $(B)/kernel-test.bin
+	@$(PYTHON) tests/run-guest.py $(B)/kernel-test.bin
+test-integration: $(B)/kernel.bin
+	@sh tests/run-integration.sh
+
+test: deps-test
+	@$(MAKE) --no-print-directory all $(B)/kernel-test.bin $(HOST_TESTS)
+	@sh tests/run-all.sh
+
+bench: deps-test $(B)/kernel.bin
+	@$(PYTHON) tests/bench.py
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

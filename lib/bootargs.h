@@ -1,0 +1,26 @@
+/*
+ * Linux-style boot arguments: "key=value key2 key3=value3", separated by spaces.
+ * Each module declares the keys it accepts in a table; bootargs_parse() calls the handler of
+ * each key it finds. Unknown keys produce a warning; a handler that returns < 0 makes the
+ * parser print a clear error naming the key and value (and the module keeps its default).
+ */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+
+struct bootarg {
+	const char *key; /* e.g. "ip", "echo.port" */
+	/* value is NUL-terminated; "" for a bare key; returns 0 or a negative error */
+	int (*set)(const char *value);
+	const char *help; /* one line for the README and the warning output */
+};
+
+/*
+ * Parse cmdline against table (n entries). Returns the number of problems found (unknown keys
+ * plus rejected values); never fails otherwise. Tokens longer than 255 bytes are rejected.
+ */
+int bootargs_parse(const char *cmdline, const struct bootarg *table, size_t n);
+
+/* Helpers for handlers. Each returns 0 or -EINVAL (malformed or out of range). */
+int parse_u64(const char *s, unsigned long long *out); /* decimal, or 0x hex; k/M/G suffixes */
+int parse_ipv4(const char *s, uint32_t *out); /* "a.b.c.d"; host byte order */

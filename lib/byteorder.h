@@ -1,0 +1,57 @@
+/* Host <-> network byte order and unaligned big-endian loads/stores. */
+#pragma once
+#include <stdint.h>
+
+static inline uint16_t bswap16(uint16_t x)
+{
+	return (uint16_t)((x >> 8) | (x << 8));
+}
+
+static inline uint32_t bswap32(uint32_t x)
+{
+	return __builtin_bswap32(x);
+}
+
+static inline uint64_t bswap64(uint64_t x)
+{
+	return __builtin_bswap64(x);
+}
+
+/* Both RISC-V and x86-64 hosts are little-endian. */
+#define htons(x) bswap16(x)
+#define ntohs(x) bswap16(x)
+#define htonl(x) bswap32(x)
+#define ntohl(x) bswap32(x)
+
+static inline uint16_t get_be16(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static inline uint32_t get_be32(const void *p)
+{
+	const uint8_t *b = p;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static inline uint64_t get_be64(const void *p)
+{
+	return (uint64_t)get_be32(p) << 32 | get_be32((const uint8_t *)p + 4);
+}
+
+static inline void put_be16(void *p, uint16_t v)
+{
+	uint8_t *b = p;
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+}
+
+static inline void put_be32(void *p, uint32_t v)
+{
+	uint8_t *b = p;
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}

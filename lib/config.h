@@ -1,0 +1,42 @@
+/* Build-time configuration: every tunable constant in one place. */
+#pragma once
+
+#define KERNEL_VERSION "0.1.0"
+
+#define PAGE_SIZE 4096ul
+#define PAGE_SHIFT 12
+
+/* Boot stack per hart (bytes). */
+#define CONFIG_STACK_SIZE (16 * 1024)
+
+/* Largest device tree blob we accept (bytes). */
+#define CONFIG_DTB_MAX (1u << 20)
+
+/* Packet buffers. Headroom holds Ethernet + IPv4 + UDP headers and more, so a reply can push
+ * its headers in place; 2048 bytes is also the e1000 receive buffer size (RCTL.BSIZE). */
+#define MBUF_SIZE 2048
+#define MBUF_HEADROOM 64
+#define MBUF_COUNT 1024
+
+/* e1000 rings (descriptors; ring bytes must be a multiple of 128 = 8 descriptors). */
+#define CONFIG_E1000_RX_RING 256
+#define CONFIG_E1000_TX_RING 256
+
+/* Frames drained per poll pass before timers and the console get a turn. */
+#define CONFIG_NAPI_BUDGET 64
+
+/* Region API virtual window (Sv39 lower half, away from the identity-mapped RAM and MMIO). */
+#define CONFIG_REGION_BASE 0x3000000000ull
+#define CONFIG_REGION_SIZE 0x40000000ull /* 1 GiB */
+/* Pages of read-ahead on a sequential fault. */
+#define CONFIG_REGION_READAHEAD 8
+/* Upper bound on frames the page cache may hold (0 = limited only by free memory). */
+#define CONFIG_PCACHE_MAX_PAGES 0
+
+/* Default RAM block store size when bootargs give no ramblk= (bytes). */
+#define CONFIG_RAMBLK_DEFAULT_SIZE (4ul << 20)
+
+/* Set to 1 by the Makefile for the test kernel (build/kernel-test.elf). */
+#ifndef CONFIG_TESTS
+#define CONFIG_TESTS 0
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Physical page (frame) allocator over the DT memory ranges minus the image, the DTB and
+ * reserved ranges. Frames are PAGE_SIZE bytes; addresses are physical (RAM is identity-mapped,
+ * so a frame's physical address is also its kernel virtual address).
+ */
+#pragma once
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/config.h"
+
+struct page_stats {
+	uint64_t total, free, low_water; /* frames */
+	uint64_t allocs, frees;
+};
+
+/* Forget everything; then add usable ranges and carve out reserved ones (any order). */
+void page_init(void);
+/* Add [base, base+size) as usable RAM (rounded inward to pages). Returns 0 or -ENOSPC. */
+int page_add_range(uint64_t base, uint64_t size);
+/* Remove [base, base+size) from the usable set (rounded outward). Call before page_alloc. */
+void page_reserve(uint64_t base, uint64_t size);
+/* One zeroed frame's physical address, or 0 when memory is exhausted. */
+uint64_t page_alloc(void);
+/* n physically contiguous zeroed frames, aligned to align bytes (a power of two >= PAGE_SIZE);
+ * 0 if no such run exists. */
+uint64_t page_alloc_contig(size_t n, size_t align);
+/* Free one frame. Freeing an address outside the managed ranges, unaligned, or already free
+ * is a broken invariant: panic naming the address. */
+void page_free(uint64_t pa);
+void page_free_contig(uint64_t pa, size_t n);
+const struct page_stats *page_stats(void);
+/* Print the managed ranges and counts (boot log, `mem` command). */
+void page_dump(void);

@@ -1,0 +1,121 @@
+/*
+ * Packet buffers: a fixed pool of MBUF_SIZE-byte buffers, each with a header describing the
+ * valid bytes [data, tail) inside [head, end). Semantics follow iPXE's iobufs:
+ *   push(n): grow at the front (prepend a header), pull(n): strip from the front,
+ *   put(n): grow at the back (append), trim(n): cut to n bytes.
+ * Ownership: a function taking a struct mbuf * and returning void consumes it.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "lib/config.h"
+#include "lib/kprintf.h"
+
+struct mbuf {
+	struct mbuf *next; /* queue link; owned by whoever holds the mbuf */
+	uint8_t *head; /* start of the buffer */
+	uint8_t *data; /* first valid byte */
+	uint8_t *tail; /* one past the last valid byte */
+	uint8_t *end; /* end of the buffer */
+	uint64_t phys; /* physical (DMA) address of head */
+	uint32_t flags;
+	uint16_t l3_off; /* offset of the network header from head, set by eth_input */
+	uint16_t l4_off; /* offset of the transport header from head, set by ipv4_input */
+};
+
+struct mbuf_queue {
+	struct mbuf *first, *last;
+	size_t len;
+};
+
+struct mbuf_pool_stats {
+	uint64_t allocs, frees, alloc_fail;
+	uint32_t total, free, low_water; /* low_water: fewest free ever seen (peak use) */
+};
+
+/* Set up the pool over a statically allocated area; called once at boot (and by host tests). */
+void mbuf_pool_init(void);
+/* Take a buffer with MBUF_HEADROOM bytes of headroom and length 0, or NULL (counted). */
+struct mbuf *mbuf_alloc(void);
+/* Return a buffer to the pool. NULL is allowed. Double free panics (broken invariant). */
+void mbuf_free(struct mbuf *m);
+/* Number of free buffers now (for leak checks: equal to the count at start after a test). */
+uint32_t mbuf_pool_free_count(void);
+const struct mbuf_pool_stats *mbuf_pool_stats(void);
+
+static inline size_t mbuf_len(const struct mbuf *m)
+{
+	return (size_t)(m->tail - m->data);
+}
+static inline size_t mbuf_headroom(const struct mbuf *m)
+{
+	return (size_t)(m->data - m->head);
+}
+static inline size_t mbuf_tailroom(const struct mbuf *m)
+{
+	return (size_t)(m->end - m->tail);
+}
+/* Prepend n bytes; returns the new data pointer. Caller checks headroom first (ASSERT). */
+static inline void *mbuf_push(struct mbuf *m, size_t n)
+{
+	ASSERT(mbuf_headroom(m) >= n);
+	m->data -= n;
+	return m->data;
+}
+/* Strip n bytes from the front; returns the new data pointer. Caller checks len first. */
+static inline void *mbuf_pull(struct mbuf *m, size_t n)
+{
+	ASSERT(mbuf_len(m) >= n);
+	m->data += n;
+	return m->data;
+}
+/* Append n bytes; returns a pointer to them. Caller checks tailroom first. */
+static inline void *mbuf_put(struct mbuf *m, size_t n)
+{
+	void *p = m->tail;
+	ASSERT(mbuf_tailroom(m) >= n);
+	m->tail += n;
+	return p;
+}
+/* Cut the valid data to len bytes (len <= mbuf_len). */
+static inline void mbuf_trim(struct mbuf *m, size_t len)
+{
+	ASSERT(len <= mbuf_len(m));
+	m->tail = m->data + len;
+}
+/* Physical address of the first valid byte (for DMA). */
+static inline uint64_t mbuf_data_phys(const struct mbuf *m)
+{
+	return m->phys + (uint64_t)(m->data - m->head);
+}
+
+static inline void mbufq_init(struct mbuf_queue *q)
+{
+	q->first = q->last = NULL;
+	q->len = 0;
+}
+static inline void mbufq_push(struct mbuf_queue *q, struct mbuf *m)
+{
+	m->next = NULL;
+	if (q->last)
+		q->last->next = m;
+	else
+		q->first = m;
+	q->last = m;
+	q->len++;
+}
+static inline struct mbuf *mbufq_pop(struct mbuf_queue *q)
+{
+	struct mbuf *m = q->first;
+	if (m) {
+		q->first = m->next;
+		if (!q->first)
+			q->last = NULL;
+		q->len--;
+		m->next = NULL;
+	}
+	return m;
+}
+/* Free every mbuf in q. */
+void mbufq_purge(struct mbuf_queue *q);

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Run each host unit-test binary; each prints "<file>: N passed, N failed".
+status=0
+for t in "$@"; do
+	"$t" || status=1
+done
+exit $status

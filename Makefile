@@ -26,7 +26,7 @@ CFLAGS := -std=c11 $(WARN) -O2 -g -ffreestanding -nostdlib -fno-stack-protector 
 	-fno-strict-aliasing -fno-omit-frame-pointer -mcmodel=medany -march=rv64gc -mabi=lp64d \
 	-fno-tree-loop-distribute-patterns -MMD -MP -I. -DGIT_VERSION='"$(VERSION)"'
 LDFLAGS := -nostdlib -static -T linker.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
-	-Wl,--build-id=none
+	-Wl,--build-id=none -Wl,--emit-relocs
 
 KSRC := $(sort $(wildcard boot/*.S boot/*.c drivers/*.c net/*.c mm/*.c app/*.c lib/*.c))
 KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
@@ -54,8 +54,9 @@ $(B)/kernel.elf: $(KOBJ) linker.ld
 	@$(SIZE) $@
 $(B)/kernel-test.elf: $(TOBJ) linker.ld
 	$(CC) $(CFLAGS) $(LDFLAGS) $(TOBJ) -o $@ -lgcc
-%.bin: %.elf
+%.bin: %.elf boot/tools/relocs.py
 	$(OBJCOPY) -O binary $< $@
+	@python3 boot/tools/relocs.py $< $@
 
 # ---- host unit tests: pure sources built for x86-64 with ASan/UBSan ----
 HOST_PURE := lib/printf.c lib/timer.c lib/bootargs.c lib/errno.c boot/fdt.c \

@@ -1,34 +1,76 @@
 /*
- * S-mode entry from OpenSBI.
- *   a0 = hart id (any number: the boot hart is whichever hart OpenSBI chose)
+ * S-mode entry from OpenSBI or U-Boot `booti`.
+ *   a0 = hart id (any number: the boot hart is whichever hart the firmware chose)
  *   a1 = physical address of the device tree blob
- * Set up gp, a stack, clear BSS, and call kmain(hartid, dtb). Traps are off (sstatus.SIE = 0,
- * stvec set in C before anything can fault).
+ * The image starts with the RISC-V Linux image header (Documentation/arch/riscv/boot-image-
+ * header.rst), so boot loaders accept it, and it runs wherever it is loaded: all code is
+ * PC-relative (-mcmodel=medany) and the absolute pointers in data are listed in the .reloc
+ * table (filled in after linking by boot/tools/relocs.py), which we patch here first.
  */
 	.section .text.entry, "ax"
+	.option push
+	.option norvc
 	.globl _entry
 _entry:
+	j	1f			/* code0: jump over the header */
+	.word	0			/* code1 */
+	.dword	0x200000		/* text_offset: 2 MiB above the start of RAM */
+	.dword	_end - _start		/* image_size, including BSS */
+	.dword	0			/* flags: little-endian */
+	.word	2			/* header version 0.2 */
+	.word	0
+	.dword	0
+	.ascii	"RISCV\0\0\0"		/* magic (deprecated form) */
+	.ascii	"RSC\x05"		/* magic2 */
+	.word	0
+	.option pop
+1:
 	.option push
 	.option norelax
 	lla	gp, __global_pointer$
 	.option pop
 	csrw	sie, zero		/* no interrupt sources until the PLIC is set up */
 	csrw	satp, zero		/* bare mode until vm_init */
-	lla	sp, boot_stack_top
 	mv	s0, a0			/* hart id */
 	mv	s1, a1			/* DTB */
+
+	/* Relocate: delta = where we run - where we were linked. */
+	lla	t0, _start
+	ld	t1, link_base		/* still the link-time value: not yet patched */
+	sub	t2, t0, t1
+	beqz	t2, 3f
+	lla	t3, __reloc_start	/* u32 count, then u32 offsets from _start */
+	lwu	t4, 0(t3)
+	addi	t3, t3, 4
+2:	beqz	t4, 3f
+	lwu	t5, 0(t3)
+	add	t5, t5, t0
+	ld	t6, 0(t5)
+	add	t6, t6, t2
+	sd	t6, 0(t5)
+	addi	t3, t3, 4
+	addi	t4, t4, -1
+	j	2b
+3:	fence.i				/* patched words may be fetched as code later */
+
+	lla	sp, boot_stack_top
 	lla	t0, _sbss
 	lla	t1, _ebss
-1:	bgeu	t0, t1, 2f
+4:	bgeu	t0, t1, 5f
 	sd	zero, 0(t0)
 	addi	t0, t0, 8
-	j	1b
-2:	mv	a0, s0
+	j	4b
+5:	mv	a0, s0
 	mv	a1, s1
 	li	fp, 0			/* terminates the backtrace */
 	call	kmain
-3:	wfi
-	j	3b
+6:	wfi
+	j	6b
+
+	.section .rodata
+	.balign 8
+link_base:
+	.dword	_start			/* absolute: relocated like every other pointer */
 
 	.section .bss.stack, "aw", @nobits
 	.balign 16

@@ -53,8 +53,8 @@ static void print_netdev(void)
 static void print_mbufs(void)
 {
 	const struct mbuf_pool_stats *m = mbuf_pool_stats();
-	kprintf("mbufs: %u total, %u free, peak in use %u, alloc failures %lu\n", m->total,
-		m->free, m->total - m->low_water, (unsigned long)m->alloc_fail);
+	kprintf("mbufs: %u total, %u free, peak in use %u, alloc failures %lu\n", m->total, m->free,
+		m->total - m->low_water, (unsigned long)m->alloc_fail);
 }
 
 static void cmd_stats(char *args)

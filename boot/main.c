@@ -94,13 +94,15 @@ static void discover(uint64_t dtb)
 static void banner(void)
 {
 	kprintf("\nunikernel %s (%s) on RISC-V\n", KERNEL_VERSION, GIT_VERSION);
-	pr_info("boot: hart %lu, %d cpu(s), SBI v%lu.%lu impl %lu%s\n",
-		(unsigned long)boot_hartid, plat.ncpus, (sbi.spec_version >> 24) & 0x7f,
-		sbi.spec_version & 0xffffff, sbi.impl_id, sbi.has_dbcn ? ", debug console" : "");
+	pr_info("boot: hart %lu, %d cpu(s), SBI v%lu.%lu impl %lu%s\n", (unsigned long)boot_hartid,
+		plat.ncpus, (sbi.spec_version >> 24) & 0x7f, sbi.spec_version & 0xffffff,
+		sbi.impl_id, sbi.has_dbcn ? ", debug console" : "");
 	pr_info("boot: image %p-%p (text %lu KiB), DTB at %p\n", (void *)_start, (void *)_end,
 		(unsigned long)(_etext - _start) / 1024, (void *)(uintptr_t)boot_dtb_pa);
 	pr_info("boot: timebase %u Hz, console %s at %lx\n", time_hz(),
-		!console_has_uart() ? "SBI" : plat.uart_kind == 1 ? "ns16550a" : "sifive-uart",
+		!console_has_uart()   ? "SBI"
+		: plat.uart_kind == 1 ? "ns16550a"
+				      : "sifive-uart",
 		(unsigned long)plat.uart_base);
 	for (int i = 0; i < plat.nmem; i++)
 		pr_info("mem: %016lx-%016lx (%lu MiB)\n", (unsigned long)plat.mem[i].base,

@@ -5,7 +5,7 @@
 
 struct boot_times {
 	uint64_t entry_ns; /* clock_ns() at kmain (since machine reset) */
-	uint64_t loop_ns; /* clock_ns() when the main loop was reached */
+	uint64_t loop_ns;  /* clock_ns() when the main loop was reached */
 };
 extern struct boot_times boot_times;
 

@@ -37,8 +37,8 @@ void time_wake_at(uint64_t deadline_ns)
 		return;
 	}
 	/* ticks = ns * hz / 1e9, rounded up so we never wake early and spin. */
-	uint64_t ticks = (uint64_t)(((unsigned __int128)deadline_ns * hz + NSEC_PER_SEC - 1) /
-				    NSEC_PER_SEC);
+	uint64_t ticks =
+		(uint64_t)(((unsigned __int128)deadline_ns * hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC);
 	sbi_set_timer(ticks + t0);
 	csr_set(CSR_SIE, SIE_STIE);
 }

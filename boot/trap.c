@@ -61,10 +61,10 @@ static const char *cause_name(unsigned long cause)
 
 static void dump_regs(const struct trap_frame *f)
 {
-	static const char *const names[32] = { "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2",
-					       "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
-					       "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
-					       "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6" };
+	static const char *const names[32] = { "zero", "ra", "sp",  "gp",  "tp", "t0", "t1", "t2",
+					       "s0",   "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
+					       "a6",   "a7", "s2",  "s3",  "s4", "s5", "s6", "s7",
+					       "s8",   "s9", "s10", "s11", "t3", "t4", "t5", "t6" };
 	kprintf("sepc %016lx scause %016lx stval %016lx sstatus %016lx\n", f->sepc, f->scause,
 		f->stval, f->sstatus);
 	for (int i = 1; i < 32; i++)

@@ -6,22 +6,22 @@
 #include "drivers/uart.h"
 #include "lib/mmio.h"
 
-#define NS_RBR 0 /* R: receive buffer */
-#define NS_THR 0 /* W: transmit holding */
-#define NS_IER 1 /* RW: interrupt enable */
+#define NS_RBR	     0	  /* R: receive buffer */
+#define NS_THR	     0	  /* W: transmit holding */
+#define NS_IER	     1	  /* RW: interrupt enable */
 #define NS_IER_ERBFI 0x01 /* received data available */
-#define NS_LSR 5 /* R: line status */
-#define NS_LSR_DR 0x01 /* data ready */
-#define NS_LSR_THRE 0x20 /* transmit holding register empty */
+#define NS_LSR	     5	  /* R: line status */
+#define NS_LSR_DR    0x01 /* data ready */
+#define NS_LSR_THRE  0x20 /* transmit holding register empty */
 
-#define SIFIVE_TXDATA 0x00
-#define SIFIVE_RXDATA 0x04
-#define SIFIVE_TXCTRL 0x08
-#define SIFIVE_RXCTRL 0x0c
-#define SIFIVE_IE 0x10
+#define SIFIVE_TXDATA  0x00
+#define SIFIVE_RXDATA  0x04
+#define SIFIVE_TXCTRL  0x08
+#define SIFIVE_RXCTRL  0x0c
+#define SIFIVE_IE      0x10
 #define SIFIVE_IE_RXWM 0x2
-#define SIFIVE_FULL (1u << 31)
-#define SIFIVE_EMPTY (1u << 31)
+#define SIFIVE_FULL    (1u << 31)
+#define SIFIVE_EMPTY   (1u << 31)
 
 static struct {
 	int kind;

@@ -3,7 +3,7 @@
 
 #define KERNEL_VERSION "0.1.0"
 
-#define PAGE_SIZE 4096ul
+#define PAGE_SIZE  4096ul
 #define PAGE_SHIFT 12
 
 /* Boot stack per hart (bytes). */
@@ -14,9 +14,9 @@
 
 /* Packet buffers. Headroom holds Ethernet + IPv4 + UDP headers and more, so a reply can push
  * its headers in place; 2048 bytes is also the e1000 receive buffer size (RCTL.BSIZE). */
-#define MBUF_SIZE 2048
+#define MBUF_SIZE     2048
 #define MBUF_HEADROOM 64
-#define MBUF_COUNT 1024
+#define MBUF_COUNT    1024
 
 /* e1000 rings (descriptors; ring bytes must be a multiple of 128 = 8 descriptors). */
 #define CONFIG_E1000_RX_RING 256

@@ -22,9 +22,9 @@ int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print if level <= log_level, prefixed with the uptime "[   0.123456] ". */
 void klog(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define pr_err(...) klog(LOG_ERR, __VA_ARGS__)
-#define pr_warn(...) klog(LOG_WARN, __VA_ARGS__)
-#define pr_info(...) klog(LOG_INFO, __VA_ARGS__)
+#define pr_err(...)   klog(LOG_ERR, __VA_ARGS__)
+#define pr_warn(...)  klog(LOG_WARN, __VA_ARGS__)
+#define pr_info(...)  klog(LOG_INFO, __VA_ARGS__)
 #define pr_debug(...) klog(LOG_DEBUG, __VA_ARGS__)
 
 /*
@@ -37,8 +37,8 @@ void console_write(const char *s, size_t n);
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
 /* Cheap invariant checks stay on in every build. */
-#define ASSERT(x)                                                                            \
-	do {                                                                                 \
-		if (!(x))                                                                    \
-			panic("assertion failed: %s (%s:%d)", #x, __FILE__, __LINE__);       \
+#define ASSERT(x)                                                                                  \
+	do {                                                                                       \
+		if (!(x))                                                                          \
+			panic("assertion failed: %s (%s:%d)", #x, __FILE__, __LINE__);             \
 	} while (0)

@@ -8,16 +8,23 @@
 #include <stdint.h>
 #include "lib/config.h"
 
+/* Usable ranges page_add_range accepts (reserved holes may split them further). */
+#define PAGE_MAX_RANGES 16
+
 struct page_stats {
 	uint64_t total, free, low_water; /* frames */
-	uint64_t allocs, frees;
+	uint64_t allocs, frees;		 /* frames, so allocs - frees == total - free */
+	uint64_t meta; /* frames holding the allocator's own bitmap and owner words */
 };
 
 /* Forget everything; then add usable ranges and carve out reserved ones (any order). */
 void page_init(void);
-/* Add [base, base+size) as usable RAM (rounded inward to pages). Returns 0 or -ENOSPC. */
+/* Add [base, base+size) as usable RAM (rounded inward to pages; frame 0 is never used).
+ * Returns 0 (also when nothing is left after rounding), -ENOSPC after PAGE_MAX_RANGES ranges,
+ * -EINVAL if it wraps or overlaps a range added before, -EBUSY after the first allocation. */
 int page_add_range(uint64_t base, uint64_t size);
-/* Remove [base, base+size) from the usable set (rounded outward). Call before page_alloc. */
+/* Remove [base, base+size) from the usable set (rounded outward). Call before page_alloc:
+ * reserving later is a broken invariant (panic). */
 void page_reserve(uint64_t base, uint64_t size);
 /* One zeroed frame's physical address, or 0 when memory is exhausted. */
 uint64_t page_alloc(void);
@@ -31,3 +38,11 @@ void page_free_contig(uint64_t pa, size_t n);
 const struct page_stats *page_stats(void);
 /* Print the managed ranges and counts (boot log, `mem` command). */
 void page_dump(void);
+
+/*
+ * One word per frame for whoever allocated it (mm/kmem.c keeps its slab descriptor there).
+ * Reads 0 after page_alloc; page_free clears it. Both panic for an address that is not an
+ * allocated frame.
+ */
+uint64_t page_owner(uint64_t pa);
+void page_set_owner(uint64_t pa, uint64_t owner);

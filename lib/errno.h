@@ -20,4 +20,10 @@
 #define ENOTSUP	  95
 #define ETIMEDOUT 110
 
+/*
+ * Message for err (negative or positive). The symbol is kstrerror: under the name strerror,
+ * libc's (or ASan's) definition would win the host test link over ours in libpure.a. The
+ * macro also lets a host test include this header after libc's string.h.
+ */
+#define strerror kstrerror
 const char *strerror(int err);

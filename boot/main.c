@@ -27,6 +27,7 @@
 #include "net/net.h"
 #include "net/netdev.h"
 #include "app/init.h"
+#include "app/store.h"
 
 struct platform plat;
 uint64_t boot_hartid;

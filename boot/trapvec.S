@@ -4,7 +4,7 @@
  * Interrupts never preempt code (sstatus.SIE stays 0), so traps are synchronous exceptions only.
  */
 #define REG(n) ((n) * 8)
-#define FRAME 272	/* 32 regs + sepc, scause, stval, sstatus; 16-byte multiple */
+#define FRAME 288	/* 32 regs + sepc, scause, stval, sstatus (struct trap_frame) */
 
 	.section .text
 	.balign 4

@@ -1,0 +1,151 @@
+/*
+ * RAM block store: each op is a memcpy between the caller's buffer and the backing range.
+ * Bounds were checked by the blkdev_* wrappers, so the ops only ASSERT them.
+ */
+#include <stdint.h>
+#include "drivers/ramblk.h"
+#include "lib/bootargs.h"
+#include "lib/config.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
+#include "mm/page.h"
+#include "mm/vm.h"
+
+_Static_assert(CONFIG_RAMBLK_DEFAULT_SIZE % PAGE_SIZE == 0, "default store is whole pages");
+
+static struct ramblk boot_store;
+static bool boot_store_ready;
+static uint64_t arg_addr, arg_size; /* from ramblk=, size 0 when absent */
+
+static uint8_t *block_ptr(struct blkdev *bd, uint64_t lba, uint32_t n)
+{
+	struct ramblk *rb = (struct ramblk *)bd->priv;
+	ASSERT(lba < bd->nblocks && n <= bd->nblocks - lba);
+	return rb->base + lba * RAMBLK_BLOCK_SIZE;
+}
+
+static int ramblk_read(struct blkdev *bd, uint64_t lba, uint32_t n, void *buf)
+{
+	memcpy(buf, block_ptr(bd, lba, n), (size_t)n * RAMBLK_BLOCK_SIZE);
+	return 0;
+}
+
+static int ramblk_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf)
+{
+	memcpy(block_ptr(bd, lba, n), buf, (size_t)n * RAMBLK_BLOCK_SIZE);
+	return 0;
+}
+
+/* Plain RAM has no volatile cache between us and the "medium"; the host reads guest memory. */
+static int ramblk_flush(struct blkdev *bd)
+{
+	(void)bd;
+	return 0;
+}
+
+static const struct blkdev_ops ramblk_ops = {
+	.read = ramblk_read,
+	.write = ramblk_write,
+	.flush = ramblk_flush,
+};
+
+int ramblk_setup(struct ramblk *rb, const char *name, void *base, uint64_t size, bool read_only)
+{
+	size_t i;
+	if (!rb || !base || size == 0 || size % RAMBLK_BLOCK_SIZE)
+		return -EINVAL;
+	memset(rb, 0, sizeof(*rb));
+	for (i = 0; name && name[i] && i < sizeof(rb->bd.name) - 1; i++)
+		rb->bd.name[i] = name[i];
+	rb->bd.block_size = RAMBLK_BLOCK_SIZE;
+	rb->bd.nblocks = size / RAMBLK_BLOCK_SIZE;
+	rb->bd.read_only = read_only;
+	rb->bd.ops = &ramblk_ops;
+	rb->bd.priv = rb;
+	rb->base = base;
+	rb->size = size;
+	return 0;
+}
+
+int ramblk_bootarg(const char *v)
+{
+	char addr[32];
+	const char *comma = v ? strchr(v, ',') : NULL;
+	unsigned long long a, s;
+	size_t n;
+	if (!comma)
+		return -EINVAL;
+	n = (size_t)(comma - v);
+	if (n == 0 || n >= sizeof(addr))
+		return -EINVAL;
+	memcpy(addr, v, n);
+	addr[n] = 0;
+	if (parse_u64(addr, &a) || parse_u64(comma + 1, &s))
+		return -EINVAL;
+	if (a == 0 || (a & (PAGE_SIZE - 1)) || s == 0 || s % RAMBLK_BLOCK_SIZE || a + s < a)
+		return -EINVAL;
+	arg_addr = a;
+	arg_size = s;
+	return 0;
+}
+
+void ramblk_reserve(void)
+{
+	if (arg_size)
+		page_reserve(arg_addr, arg_size);
+}
+
+/* The kernel maps all RAM read-write (mm/vm.c); anything else (a typo, a range past the end of
+ * memory) would fault on the first transfer, so check every page once at boot. */
+static bool range_is_ram(uint64_t addr, uint64_t size)
+{
+	unsigned prot;
+	for (uint64_t pa = addr; pa - addr < size; pa += PAGE_SIZE)
+		if (vm_lookup(pa, &prot) != pa || !(prot & VM_W))
+			return false;
+	return true;
+}
+
+int ramblk_init(void)
+{
+	void *base;
+	uint64_t size;
+	int err;
+	if (boot_store_ready)
+		return -EEXIST;
+	if (arg_size && !range_is_ram(arg_addr, arg_size)) {
+		pr_err("ramblk: ramblk=%lx,%lx is not all RAM; using an allocated store\n",
+		       (unsigned long)arg_addr, (unsigned long)arg_size);
+		arg_size = 0;
+	}
+	size = arg_size;
+	if (size) {
+		base = (void *)(uintptr_t)arg_addr;
+	} else {
+		size = CONFIG_RAMBLK_DEFAULT_SIZE;
+		base = (void *)(uintptr_t)page_alloc_contig(size / PAGE_SIZE, PAGE_SIZE);
+		if (!base) {
+			pr_err("ramblk: no %lu KiB contiguous run for the store\n",
+			       (unsigned long)(size >> 10));
+			return -ENOMEM;
+		}
+	}
+	err = ramblk_setup(&boot_store, "ram0", base, size, false);
+	if (!err)
+		err = blkdev_register(&boot_store.bd);
+	if (err) {
+		if (!arg_size)
+			page_free_contig((uint64_t)(uintptr_t)base, size / PAGE_SIZE);
+		return err;
+	}
+	boot_store_ready = true;
+	pr_info("ramblk: store at %p, %lu KiB (%s)\n", base, (unsigned long)(size >> 10),
+		arg_size ? "from ramblk=" : "allocated");
+	return 0;
+}
+
+struct blkdev *ramblk_dev(void)
+{
+	return boot_store_ready ? &boot_store.bd : NULL;
+}

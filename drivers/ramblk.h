@@ -1,0 +1,41 @@
+/*
+ * RAM block store: a struct blkdev over a range of physical memory (identity-mapped), either
+ * given by the bootarg ramblk=<addr>,<size> (so QEMU can preload it with
+ * -device loader,file=...,addr=<addr> and the host can read it back from a memory dump) or
+ * allocated zeroed at boot. Block size RAMBLK_BLOCK_SIZE.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "mm/blkdev.h"
+
+#define RAMBLK_BLOCK_SIZE 512
+
+struct ramblk {
+	struct blkdev bd; /* first: the ops get back to the ramblk from the blkdev */
+	uint8_t *base;	  /* kernel virtual (== physical) address of block 0 */
+	uint64_t size;	  /* bytes, a multiple of RAMBLK_BLOCK_SIZE */
+};
+
+/*
+ * Bootarg handler for ramblk=<addr>,<size>: addr page-aligned, size a non-zero multiple of
+ * RAMBLK_BLOCK_SIZE (k/M/G suffixes allowed), no wrap-around. 0 or -EINVAL (the default, an
+ * allocated store, then stays).
+ */
+int ramblk_bootarg(const char *v);
+/* Boot calls this after adding RAM and before the first page_alloc: keeps the page allocator
+ * away from the bootarg range (no-op without ramblk=). */
+void ramblk_reserve(void);
+/*
+ * Create the boot store (over the bootarg range, else CONFIG_RAMBLK_DEFAULT_SIZE of zeroed
+ * contiguous frames) and register it. 0, -ENOMEM (no contiguous run), or the register error.
+ */
+int ramblk_init(void);
+/* The boot store once ramblk_init succeeded, else NULL. */
+struct blkdev *ramblk_dev(void);
+
+/*
+ * Fill rb as a store of size bytes at base (any memory the kernel can address; host tests use
+ * a heap buffer). Does not register. 0, or -EINVAL for a NULL base or a bad size.
+ */
+int ramblk_setup(struct ramblk *rb, const char *name, void *base, uint64_t size, bool read_only);

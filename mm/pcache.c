@@ -1,0 +1,303 @@
+/*
+ * Page cache over block devices (interface in mm/pcache.h). Descriptors live in a static
+ * table: a free list, a hash on (device, page) and one LRU list (coldest first) that every
+ * eviction pass scans. The table is small enough that O(n) eviction scans cost less than the
+ * block transfer they precede.
+ */
+#include <stdint.h>
+#include "lib/config.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
+#include "mm/page.h"
+#include "mm/pcache.h"
+
+#define HASH_BUCKETS 1024 /* a power of two */
+
+static struct pcache_page slots[PCACHE_SLOTS];
+static struct pcache_page *hash[HASH_BUCKETS];
+static struct pcache_page *free_list;
+static struct pcache_page *lru_head, *lru_tail;
+static bool table_ready;
+static pcache_hook_fn hook;
+static struct pcache_stats stats = { .budget = CONFIG_PCACHE_MAX_PAGES };
+
+static void table_init(void)
+{
+	for (size_t i = 0; i < PCACHE_SLOTS; i++) {
+		slots[i].next = free_list;
+		free_list = &slots[i];
+	}
+	table_ready = true;
+}
+
+static unsigned bucket(const struct blkdev *bd, uint64_t pgno)
+{
+	uint64_t h = ((uint64_t)(uintptr_t)bd >> 4) ^ (pgno * 0x9e3779b97f4a7c15ull);
+	return (unsigned)(h >> 32) & (HASH_BUCKETS - 1);
+}
+
+static void lru_unlink(struct pcache_page *pg)
+{
+	if (pg->prev)
+		pg->prev->next = pg->next;
+	else
+		lru_head = pg->next;
+	if (pg->next)
+		pg->next->prev = pg->prev;
+	else
+		lru_tail = pg->prev;
+	pg->prev = pg->next = NULL;
+}
+
+static void lru_append(struct pcache_page *pg)
+{
+	pg->prev = lru_tail;
+	pg->next = NULL;
+	if (lru_tail)
+		lru_tail->next = pg;
+	else
+		lru_head = pg;
+	lru_tail = pg;
+}
+
+void pcache_set_hook(pcache_hook_fn fn)
+{
+	hook = fn;
+}
+
+struct pcache_page *pcache_lookup(struct blkdev *bd, uint64_t pgno)
+{
+	struct pcache_page *pg = hash[bucket(bd, pgno)];
+	while (pg && !(pg->bd == bd && pg->pgno == pgno))
+		pg = pg->hnext;
+	return pg;
+}
+
+/* Blocks of page pgno that exist on the device: [*lba, *lba + *n). */
+static void page_blocks(const struct pcache_page *pg, uint64_t *lba, uint32_t *n)
+{
+	uint64_t bpp = PAGE_SIZE / pg->bd->block_size;
+	*lba = pg->pgno * bpp;
+	*n = (uint32_t)(pg->bd->nblocks - *lba < bpp ? pg->bd->nblocks - *lba : bpp);
+}
+
+static int write_page(struct pcache_page *pg)
+{
+	uint64_t lba;
+	uint32_t n;
+	int err;
+	page_blocks(pg, &lba, &n);
+	err = blkdev_write(pg->bd, lba, n, (const void *)(uintptr_t)pg->frame);
+	if (err) {
+		stats.write_errors++;
+		return err;
+	}
+	stats.pages_written++;
+	pg->dirty = false;
+	stats.dirty--;
+	return 0;
+}
+
+int pcache_writeback(struct pcache_page *pg)
+{
+	if (!pg->dirty)
+		return 0;
+	/* Protect first: a store through a writable mapping after the copy would be lost. */
+	if (pg->maps && hook)
+		hook(pg, PCACHE_HOOK_WRPROTECT);
+	return write_page(pg);
+}
+
+/* Take pg (unpinned) out of the cache, writing it back first if dirty. */
+static int evict(struct pcache_page *pg)
+{
+	struct pcache_page **pp;
+	bool was_mapped = pg->maps != 0, was_dirty = pg->dirty;
+	ASSERT(pg->pins == 0);
+	if (pg->maps) {
+		ASSERT(hook);
+		hook(pg, PCACHE_HOOK_UNMAP);
+		ASSERT(pg->maps == 0);
+	}
+	if (pg->dirty && write_page(pg))
+		return -EIO; /* stays cached (now unmapped); a later pass may retry */
+	for (pp = &hash[bucket(pg->bd, pg->pgno)]; *pp != pg; pp = &(*pp)->hnext)
+		ASSERT(*pp);
+	*pp = pg->hnext;
+	lru_unlink(pg);
+	page_free(pg->frame);
+	memset(pg, 0, sizeof(*pg));
+	pg->next = free_list;
+	free_list = pg;
+	stats.pages--;
+	if (was_dirty)
+		stats.evict_dirty++;
+	else
+		stats.evict_clean++;
+	if (was_mapped)
+		stats.evict_mapped++;
+	return 0;
+}
+
+/* One eviction in the cheapest order: a clean unmapped page costs nothing to drop; a dirty one
+ * costs a write; a mapped one costs faults later. Coldest first within each class. */
+static int evict_one(void)
+{
+	for (int pass = 0; pass < 4; pass++) {
+		bool want_mapped = pass >= 2, want_dirty = pass & 1;
+		for (struct pcache_page *pg = lru_head; pg; pg = pg->next) {
+			if (pg->pins || (pg->maps != 0) != want_mapped || pg->dirty != want_dirty)
+				continue;
+			if (evict(pg) == 0)
+				return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+static bool over_budget(void)
+{
+	return !free_list || (stats.budget && stats.pages >= stats.budget);
+}
+
+uint64_t pcache_alloc_frame(void)
+{
+	uint64_t pa;
+	while (!(pa = page_alloc()))
+		if (evict_one())
+			return 0;
+	return pa;
+}
+
+static int new_page(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pcache_page **out)
+{
+	struct pcache_page *pg;
+	uint64_t frame, lba;
+	uint32_t n;
+	int err;
+	while (over_budget())
+		if ((flags & PCACHE_NOEVICT) || evict_one())
+			return -ENOMEM;
+	frame = (flags & PCACHE_NOEVICT) ? page_alloc() : pcache_alloc_frame();
+	if (!frame)
+		return -ENOMEM;
+	pg = free_list;
+	free_list = pg->next;
+	memset(pg, 0, sizeof(*pg));
+	pg->bd = bd;
+	pg->pgno = pgno;
+	pg->frame = frame;
+	page_blocks(pg, &lba, &n);
+	/* The frame is zeroed, so a partial last page reads as zeros past the device's end. */
+	err = blkdev_read(bd, lba, n, (void *)(uintptr_t)frame);
+	if (err) {
+		stats.read_errors++;
+		page_free(frame);
+		pg->next = free_list;
+		free_list = pg;
+		return err;
+	}
+	stats.pages_read++;
+	pg->hnext = hash[bucket(bd, pgno)];
+	hash[bucket(bd, pgno)] = pg;
+	lru_append(pg);
+	stats.pages++;
+	*out = pg;
+	return 0;
+}
+
+int pcache_get(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pcache_page **out)
+{
+	struct pcache_page *pg;
+	int err;
+	if (!table_ready)
+		table_init();
+	stats.lookups++;
+	pg = pcache_lookup(bd, pgno);
+	if (pg) {
+		stats.hits++;
+		lru_unlink(pg);
+		lru_append(pg);
+	} else {
+		if (pgno >= bd->nblocks / (PAGE_SIZE / bd->block_size) +
+				    (bd->nblocks % (PAGE_SIZE / bd->block_size) != 0))
+			return -ERANGE;
+		err = new_page(bd, pgno, flags, &pg);
+		if (err) {
+			if (err == -ENOMEM && !(flags & PCACHE_NOEVICT))
+				stats.nomem++; /* read-ahead finding no room is not a shortage */
+			return err;
+		}
+	}
+	pg->pins++;
+	*out = pg;
+	return 0;
+}
+
+void pcache_put(struct pcache_page *pg)
+{
+	ASSERT(pg->pins > 0);
+	pg->pins--;
+}
+
+void pcache_map_add(struct pcache_page *pg)
+{
+	pg->maps++;
+}
+
+void pcache_map_del(struct pcache_page *pg)
+{
+	ASSERT(pg->maps > 0);
+	pg->maps--;
+}
+
+void pcache_mark_dirty(struct pcache_page *pg)
+{
+	if (!pg->dirty)
+		stats.dirty++;
+	pg->dirty = true;
+}
+
+int pcache_set_budget(uint32_t pages)
+{
+	stats.budget = pages;
+	while (pages && stats.pages > pages)
+		if (evict_one())
+			return -EBUSY;
+	return 0;
+}
+
+int pcache_drop_unused(void)
+{
+	struct pcache_page *pg = lru_head, *next;
+	int err = 0, e;
+	for (; pg; pg = next) {
+		next = pg->next;
+		if (pg->pins || pg->maps)
+			continue;
+		e = evict(pg);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+const struct pcache_stats *pcache_stats(void)
+{
+	return &stats;
+}
+
+void pcache_stats_print(void)
+{
+	kprintf("pcache: %u pages (%u dirty), budget %u%s; lookups %lu, hits %lu\n", stats.pages,
+		stats.dirty, stats.budget, stats.budget ? "" : " (unlimited)",
+		(unsigned long)stats.lookups, (unsigned long)stats.hits);
+	kprintf("  pages read %lu, written %lu; evicted clean %lu, dirty %lu (mapped %lu)\n",
+		(unsigned long)stats.pages_read, (unsigned long)stats.pages_written,
+		(unsigned long)stats.evict_clean, (unsigned long)stats.evict_dirty,
+		(unsigned long)stats.evict_mapped);
+	kprintf("  errors: read %lu, write %lu, out of memory %lu\n",
+		(unsigned long)stats.read_errors, (unsigned long)stats.write_errors,
+		(unsigned long)stats.nomem);
+}

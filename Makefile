@@ -33,29 +33,37 @@ KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 TSRC := $(sort $(wildcard tests/guest/*.c))
 TOBJ := $(patsubst %,$(B)/t/%.o,$(KSRC) $(TSRC))
 
-.PHONY: all run test test-host test-guest test-integration bench lint format clean deps-run deps-test
+PHONY_EXTRA := format format-check lint
+.PHONY: $(PHONY_EXTRA) all run test test-host test-guest test-integration bench lint format clean deps-run deps-test
 all: $(B)/kernel.bin
 
 $(B)/k/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 $(B)/k/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 $(B)/t/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DCONFIG_TESTS=1 -c $< -o $@
+	@echo "  CC      $< (test)"
+	@$(CC) $(CFLAGS) -DCONFIG_TESTS=1 -c $< -o $@
 $(B)/t/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DCONFIG_TESTS=1 -c $< -o $@
+	@echo "  CC      $< (test)"
+	@$(CC) $(CFLAGS) -DCONFIG_TESTS=1 -c $< -o $@
 
 $(B)/kernel.elf: $(KOBJ) linker.ld
-	$(CC) $(CFLAGS) $(LDFLAGS) $(KOBJ) -o $@ -lgcc
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(KOBJ) -o $@ -lgcc
 	@$(SIZE) $@
 $(B)/kernel-test.elf: $(TOBJ) linker.ld
-	$(CC) $(CFLAGS) $(LDFLAGS) $(TOBJ) -o $@ -lgcc
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(TOBJ) -o $@ -lgcc
 %.bin: %.elf boot/tools/relocs.py
-	$(OBJCOPY) -O binary $< $@
+	@echo "  IMAGE   $@"
+	@$(OBJCOPY) -O binary $< $@
 	@python3 boot/tools/relocs.py $< $@
 
 # ---- host unit tests: pure sources built for x86-64 with ASan/UBSan ----
@@ -69,12 +77,14 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(B)/host/%,$(wildcard tests/host/test_*
 
 $(B)/host/libpure.a: $(patsubst %,$(B)/host/o/%.o,$(HOST_PURE))
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 $(B)/host/test_%: tests/host/test_%.c $(B)/host/o/tests/host/host_env.c.o $(B)/host/libpure.a
-	$(HOSTCC) $(HOST_CFLAGS) $< $(B)/host/o/tests/host/host_env.c.o $(B)/host/libpure.a -o $@
+	@echo "  HOSTLD  $@"
+	@$(HOSTCC) $(HOST_CFLAGS) $< $(B)/host/o/tests/host/host_env.c.o $(B)/host/libpure.a -o $@
 $(B)/host/o/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
+	@echo "  HOSTCC  $<"
+	@$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 
 # ---- commands ----
 deps-run:
@@ -99,6 +109,22 @@ test: deps-test
 
 bench: deps-test $(B)/kernel.bin
 	@$(PYTHON) tests/bench.py
+
+# Static checks: clang-format, cppcheck, clang-tidy, and the layering rule of STYLE.md.
+SRC_ALL := $(sort $(wildcard boot/*.[ch] drivers/*.[ch] net/*.[ch] mm/*.[ch] app/*.[ch] lib/*.[ch]))
+format-check:
+	@clang-format --dry-run -Werror $(SRC_ALL) && echo "format: clean"
+format:
+	clang-format -i $(SRC_ALL)
+lint: format-check
+	@! grep -n '#include "drivers/' net/*.[ch] mm/*.[ch] || \
+		{ echo "lint: net/ and mm/ must not include drivers/ headers"; exit 1; }
+	cppcheck -q --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
+		--inline-suppr -I. -D__riscv -DCONFIG_TESTS=0 --suppress=missingIncludeSystem \
+		boot drivers net mm app lib
+	clang-tidy -quiet $(filter %.c,$(SRC_ALL)) -- -std=c11 -I. -DHOST_TEST=1 \
+		-D'GIT_VERSION="lint"' 2>/dev/null | tee $(B)/clang-tidy.log; \
+		! grep -q 'warning:\|error:' $(B)/clang-tidy.log
 
 clean:
 	rm -rf $(B)

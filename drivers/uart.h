@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 #define UART_NS16550 1
-#define UART_SIFIVE 2
+#define UART_SIFIVE  2
 
 /* Start using the UART at base (identity-mapped MMIO). reg_shift/io_width only for ns16550. */
 void uart_init(int kind, uint64_t base, uint32_t reg_shift, uint32_t io_width);

@@ -5,7 +5,7 @@ set -e
 what=${1:-run}
 pkgs="gcc-riscv64-unknown-elf qemu-system-misc opensbi"
 if [ "$what" = test ]; then
-	pkgs="$pkgs gcc make python3 python3-pytest python3-scapy device-tree-compiler tshark"
+	pkgs="$pkgs gcc make python3 python3-pytest python3-scapy device-tree-compiler tshark u-boot-qemu"
 fi
 missing=""
 for p in $pkgs; do

@@ -40,7 +40,7 @@ class Qemu:
 
     def __init__(self, kernel=KERNEL, mem="256M", smp=1, bootargs="", nic="e1000",
                  netdev=None, extra=(), bios="default", hostfwd=True, monitor=True,
-                 dtb=None, append=True):
+                 dtb=None, append=True, stdin=False):
         self.echo_port = free_udp_port()
         self.store_port = free_udp_port()
         self.tmp = tempfile.mkdtemp(prefix="qemu-test-")
@@ -65,7 +65,8 @@ class Qemu:
         self.out = ""
         self._lock = threading.Lock()
         self.t0 = time.monotonic()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         _live.append(self)
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -82,6 +83,11 @@ class Qemu:
                 break
             with self._lock:
                 self.out += chunk.decode("utf-8", "replace").replace("\r", "")
+
+    def send(self, text):
+        """Type text on the serial console (needs stdin=True)."""
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
 
     def output(self):
         with self._lock:
@@ -187,3 +193,23 @@ def wait_echo(q, timeout=20.0):
 def _reap_all():
     for q in list(_live):
         q.kill()
+
+
+# ---- added for the network tests (test_echo.py, test_nic.py, bench.py) ----
+def user_netdev(netid="n0", **guest_ports):
+    """User networking with one UDP hostfwd per named guest port, e.g. user_netdev(echo=7,
+    stats=9999); returns (netdev spec, {name: host port})."""
+    ports = {name: free_udp_port() for name in guest_ports}
+    spec = "user,id=%s" % netid
+    for name, gport in guest_ports.items():
+        spec += ",hostfwd=udp:127.0.0.1:%d-:%d" % (ports[name], gport)
+    return spec, ports
+
+
+def udp_stats(port, timeout=2.0, tries=3):
+    """Ask the guest's stats.port service (through hostfwd) for its counters; a dict."""
+    import json
+    data = udp_echo(port, b"stats", timeout=timeout, tries=tries)
+    if data is None:
+        raise AssertionError("no answer from the stats service on host port %d" % port)
+    return json.loads(data.decode())

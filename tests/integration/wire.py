@@ -53,6 +53,8 @@ class Wire:
         self.answer_arp = True
         self.arp_requests = []  # ARP requests from the guest (answered or not)
         self.sport = 40000
+        self.sent = 0  # frames sent to the guest
+        self.stats_mark = 0  # self.sent right after the stats request last answered
 
     def close(self):
         self.sock.close()
@@ -64,6 +66,7 @@ class Wire:
     # ---- raw frames ----
     def send(self, frame):
         self.sock.sendto(bytes(frame), ("127.0.0.1", self.qport))
+        self.sent += 1
 
     def send_many(self, frames):
         for f in frames:
@@ -167,8 +170,12 @@ class Wire:
     def stats(self, timeout=2.0, tries=3):
         """The guest's counters (stats.port service), asked through raw frames."""
         for _ in range(tries):
-            ip = self.udp_request(STATS_PORT, b"stats", timeout=timeout)
+            sport = self.next_sport()
+            self.send(self.udp_frame(STATS_PORT, b"stats", sport=sport))
+            mark = self.sent
+            ip = self.udp_reply(sport, STATS_PORT, timeout)
             if ip is not None:
+                self.stats_mark = mark
                 return json.loads(bytes(ip[UDP].payload).decode())
         raise AssertionError("no answer from the stats port %d" % STATS_PORT)
 

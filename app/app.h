@@ -1,0 +1,8 @@
+/* The applications' entry points, called from app_init (app/init.h). */
+#pragma once
+
+/* UDP echo (app/echo.c): bind the echo port (echo.port=, default 7); logs once the address is
+ * up. Returns 0 or the udp_bind error. */
+int echo_init(void);
+/* Bootarg setter for echo.port (1..65535); 0 or -EINVAL. Also declared in net/net.h. */
+int echo_bootarg_port(const char *value);

@@ -1,0 +1,44 @@
+/*
+ * UDP echo (RFC 862): every datagram goes back to its sender unchanged, in the very buffer it
+ * came in (udp_reply swaps the addresses and pushes the headers back): no copy, no allocation.
+ */
+#include "net/net.h"
+#include "app/app.h"
+#include "lib/bootargs.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+
+static uint16_t echo_port = 7;
+
+int echo_bootarg_port(const char *value)
+{
+	unsigned long long n;
+	if (parse_u64(value, &n) || n == 0 || n > 65535)
+		return -EINVAL;
+	echo_port = (uint16_t)n;
+	return 0;
+}
+
+static void echo_input(struct mbuf *m, const struct udp_peer *peer, void *arg)
+{
+	(void)arg;
+	udp_reply(m, peer);
+}
+
+static void echo_ready(uint32_t ip, void *arg)
+{
+	char buf[16];
+	(void)arg;
+	pr_info("echo: serving UDP port %u on %s\n", echo_port, net_ntoa(ip, buf));
+}
+
+int echo_init(void)
+{
+	int err = udp_bind(echo_port, echo_input, NULL);
+	if (err) {
+		pr_err("echo: cannot bind UDP port %u (%d)\n", echo_port, err);
+		return err;
+	}
+	net_on_addr_up(echo_ready, NULL);
+	return 0;
+}

@@ -1,0 +1,515 @@
+/*
+ * Intel 8254x (e1000) driver, legacy descriptors, polled NAPI-style from the main loop
+ * (8254x SDM rev. 4.0: init sec. 14, receive sec. 3.2, transmit sec. 3.3, interrupts 13.4.17).
+ * The packet path touches only RAM: descriptors and mbufs. Register writes happen once per
+ * batch (flush: TDT, RDT) and when interrupts are armed or taken.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "boot/irq.h"
+#include "drivers/e1000_regs.h"
+#include "drivers/e1000_ring.h"
+#include "drivers/pci.h"
+#include "lib/config.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+#include "lib/mmio.h"
+#include "lib/string.h"
+#include "lib/timer.h"
+#include "mm/page.h"
+#include "net/mbuf.h"
+#include "net/netdev.h"
+
+#define RXN		     CONFIG_E1000_RX_RING
+#define TXN		     CONFIG_E1000_TX_RING
+#define E1000_MAX_UNITS	     4
+#define E1000_TX_RS_INTERVAL 32 /* descriptors between status write-back requests */
+#define E1000_RESET_TIMEOUT  (100 * NSEC_PER_MSEC)
+#define E1000_EERD_TIMEOUT   (10 * NSEC_PER_MSEC)
+#define E1000_IMS_ARMED	     (E1000_ICR_RX_CAUSES | E1000_ICR_LSC)
+
+_Static_assert(RXN * sizeof(struct e1000_rx_desc) % 128 == 0, "RDLEN must be a multiple of 128");
+_Static_assert(TXN * sizeof(struct e1000_tx_desc) % 128 == 0, "TDLEN must be a multiple of 128");
+_Static_assert((RXN & (RXN - 1)) == 0 && (TXN & (TXN - 1)) == 0, "rings are powers of two");
+_Static_assert(TXN > 2 * E1000_TX_RS_INTERVAL, "TX ring too small for the RS interval");
+/* RCTL.BSIZE says 2048, but with LPE clear no stored frame exceeds E1000_MAX_FRAME, which
+ * must fit behind the headroom every RX mbuf keeps for the reply's headers. */
+_Static_assert(MBUF_SIZE - MBUF_HEADROOM >= E1000_MAX_FRAME, "RX buffer too small");
+
+struct e1000_softc {
+	/* packet path first */
+	struct e1000_rx_desc *rx_ring;
+	struct e1000_tx_desc *tx_ring;
+	uintptr_t regs;
+	uint32_t rx_cons;	   /* next RX descriptor to look at (free-running) */
+	uint32_t rx_cons_doorbell; /* rx_cons when RDT was last written */
+	uint32_t tx_prod;	   /* next TX descriptor to fill */
+	uint32_t tx_cons;	   /* oldest TX descriptor not reclaimed */
+	uint32_t tx_prod_doorbell; /* tx_prod when TDT was last written */
+	uint32_t rs_prod, rs_cons; /* queue of TX counters whose descriptor carries RS */
+	bool rx_discard;	   /* dropping the rest of a frame that spans descriptors */
+	bool irq_armed;		   /* IMS holds the RX causes (cleared by intr) */
+	struct netdev nd;
+	struct mbuf *rx_mbuf[RXN]; /* every slot always holds one */
+	struct mbuf *tx_mbuf[TXN]; /* owned until the descriptor is reclaimed */
+	uint32_t tx_rs[TXN];
+	struct pci_dev *pd;
+	uint64_t rx_ring_pa, tx_ring_pa;
+};
+
+static int e1000_tx_reclaim(struct netdev *nd);
+
+static struct e1000_softc units[E1000_MAX_UNITS];
+static int nunits;
+uint64_t e1000_rctl_written_ns;
+
+const struct pci_id e1000_ids[] = {
+	{ 0x8086, 0x100e }, /* 82540EM (QEMU "e1000") */
+	{ 0x8086, 0x100f }, /* 82545EM copper (QEMU "e1000-82545em") */
+	{ 0x8086, 0x1004 }, /* 82543GC copper */
+	{ 0x8086, 0x100c }, /* 82544GC copper (QEMU "e1000-82544gc") */
+	{ 0x8086, 0x1015 }, /* 82540EM LOM */
+	{ 0x8086, 0x1026 }, /* 82545GM copper */
+	{ 0, 0 },
+};
+
+static inline uint32_t rd(const struct e1000_softc *sc, uint32_t reg)
+{
+	return mmio_read32(sc->regs + reg);
+}
+static inline void wr(const struct e1000_softc *sc, uint32_t reg, uint32_t v)
+{
+	mmio_write32(sc->regs + reg, v);
+}
+
+/* The device writes descriptor status behind the compiler's back: always load it afresh. */
+static inline uint8_t desc_status(const volatile uint8_t *status)
+{
+	return *status;
+}
+
+/* ---- receive ---- */
+
+/* A descriptor we will not deliver: count why, give its buffer straight back to the ring. */
+static void rx_recycle(struct e1000_softc *sc, struct e1000_rx_desc *d, uint8_t status,
+		       uint8_t errors)
+{
+	struct netdev_stats *st = &sc->nd.stats;
+	if (sc->rx_discard) {
+		/* continuation of an oversize frame, already counted */
+		if (status & E1000_RXD_STAT_EOP)
+			sc->rx_discard = false;
+	} else if (!(status & E1000_RXD_STAT_EOP)) {
+		st->rx_drop_oversize++;
+		sc->rx_discard = true;
+	} else if (errors & E1000_RXD_ERR_FRAME) {
+		st->rx_drop_error++;
+	} else {
+		/* longer than the buffer behind the headroom: impossible with LPE off */
+		st->rx_drop_error++;
+	}
+	d->status = 0;
+}
+
+static int e1000_poll(struct netdev *nd, int budget)
+{
+	struct e1000_softc *sc = nd->priv;
+	int done = 0;
+	if (sc->rs_cons != sc->rs_prod)
+		e1000_tx_reclaim(nd);
+	while (done < budget) {
+		uint32_t slot = e1000_ring_slot(sc->rx_cons, RXN);
+		struct e1000_rx_desc *d = &sc->rx_ring[slot];
+		struct mbuf *m, *fresh;
+		uint8_t status = desc_status(&d->status), errors;
+		uint32_t len;
+		if (!(status & E1000_RXD_STAT_DD))
+			break;
+		/* DD is read before the fields the device wrote with it; without this fence the
+		 * hart may load length/errors early and see the values of the previous use. */
+		__asm__ volatile("fence r,r" ::: "memory");
+		len = d->length;
+		errors = d->errors;
+		sc->rx_cons++;
+		done++;
+		m = sc->rx_mbuf[slot];
+		if (!(status & E1000_RXD_STAT_EOP) || sc->rx_discard ||
+		    (errors & E1000_RXD_ERR_FRAME) || len > mbuf_tailroom(m)) {
+			rx_recycle(sc, d, status, errors);
+			continue;
+		}
+		fresh = mbuf_alloc();
+		if (!fresh) {
+			/* pool empty: the frame is dropped, its buffer stays in the slot */
+			nd->stats.rx_drop_nobuf++;
+			d->status = 0;
+			continue;
+		}
+		/* The slot is whole again before the frame goes up: the stack may flush. */
+		sc->rx_mbuf[slot] = fresh;
+		d->addr = mbuf_data_phys(fresh);
+		d->status = 0;
+		m->tail = m->data + len;
+		nd->stats.rx_frames++;
+		nd->stats.rx_bytes += len;
+		nd->rx(nd, m);
+	}
+	if (done)
+		nd->stats.polls++;
+	return done;
+}
+
+static bool e1000_rx_pending(const struct netdev *nd)
+{
+	const struct e1000_softc *sc = nd->priv;
+	const struct e1000_rx_desc *d = &sc->rx_ring[e1000_ring_slot(sc->rx_cons, RXN)];
+	return (desc_status(&d->status) & E1000_RXD_STAT_DD) != 0;
+}
+
+/* ---- transmit ---- */
+
+static void rs_mark(struct e1000_softc *sc, uint32_t counter)
+{
+	sc->tx_rs[e1000_ring_slot(sc->rs_prod++, TXN)] = counter;
+}
+
+/* Free the mbufs of every descriptor up to the newest RS one the device has written back:
+ * descriptors complete in order, so DD there covers all before it. */
+static int e1000_tx_reclaim(struct netdev *nd)
+{
+	struct e1000_softc *sc = nd->priv;
+	int n = 0;
+	while (sc->rs_cons != sc->rs_prod) {
+		uint32_t last = sc->tx_rs[e1000_ring_slot(sc->rs_cons, TXN)];
+		const struct e1000_tx_desc *d = &sc->tx_ring[e1000_ring_slot(last, TXN)];
+		if (!(desc_status(&d->status) & E1000_TXD_STAT_DD))
+			break;
+		/* DD before reusing the buffers: the device has finished reading them only once
+		 * DD is visible, so nothing of ours may move ahead of this load. */
+		__asm__ volatile("fence r,rw" ::: "memory");
+		while (sc->tx_cons != last + 1) {
+			uint32_t slot = e1000_ring_slot(sc->tx_cons++, TXN);
+			mbuf_free(sc->tx_mbuf[slot]);
+			sc->tx_mbuf[slot] = NULL;
+			n++;
+		}
+		sc->rs_cons++;
+	}
+	return n;
+}
+
+static int e1000_xmit(struct netdev *nd, struct mbuf *m)
+{
+	struct e1000_softc *sc = nd->priv;
+	uint32_t len = (uint32_t)mbuf_len(m), slot;
+	uint8_t cmd = E1000_TXD_CMD_EOP | E1000_TXD_CMD_IFCS;
+	if (len == 0 || len > E1000_TX_MAX_LEN) {
+		nd->stats.tx_drop_oversize++;
+		mbuf_free(m);
+		return -EINVAL;
+	}
+	if (e1000_tx_space(sc->tx_prod, sc->tx_cons, TXN) == 0 && e1000_tx_reclaim(nd) == 0) {
+		nd->stats.tx_drop_full++;
+		mbuf_free(m);
+		return -ENOSPC;
+	}
+	if (e1000_tx_want_rs(sc->tx_prod, sc->tx_cons, TXN, E1000_TX_RS_INTERVAL)) {
+		cmd |= E1000_TXD_CMD_RS;
+		rs_mark(sc, sc->tx_prod);
+	}
+	slot = e1000_ring_slot(sc->tx_prod++, TXN);
+	sc->tx_mbuf[slot] = m;
+	sc->tx_ring[slot] = (struct e1000_tx_desc){
+		.addr = mbuf_data_phys(m),
+		.length = (uint16_t)len,
+		.cmd = cmd,
+	};
+	nd->stats.tx_frames++;
+	nd->stats.tx_bytes += len;
+	return 0;
+}
+
+static void e1000_flush(struct netdev *nd)
+{
+	struct e1000_softc *sc = nd->priv;
+	if (sc->tx_prod != sc->tx_prod_doorbell) {
+		uint32_t last = sc->tx_prod - 1;
+		struct e1000_tx_desc *d = &sc->tx_ring[e1000_ring_slot(last, TXN)];
+		/* The batch's last descriptor asks for status, so its buffers come back without
+		 * waiting for the next RS_INTERVAL boundary. Still ours: TDT is not past it. */
+		if (!(d->cmd & E1000_TXD_CMD_RS)) {
+			d->cmd |= E1000_TXD_CMD_RS;
+			rs_mark(sc, last);
+		}
+		/* mmio_write32 orders the descriptor stores before the doorbell (fence w,o). */
+		wr(sc, E1000_TDT, e1000_ring_slot(sc->tx_prod, TXN));
+		sc->tx_prod_doorbell = sc->tx_prod;
+		nd->stats.tx_doorbells++;
+	}
+	if (sc->rx_cons != sc->rx_cons_doorbell) {
+		/* Refilled descriptors (addr, status = 0) must be visible before the device may
+		 * use them: mmio_write32's fence w,o orders those stores before the RDT write. */
+		wr(sc, E1000_RDT, e1000_rx_tail(sc->rx_cons, RXN));
+		sc->rx_cons_doorbell = sc->rx_cons;
+		nd->stats.rx_doorbells++;
+	}
+}
+
+/* ---- interrupts ---- */
+
+static void link_change(struct e1000_softc *sc)
+{
+	bool up = (rd(sc, E1000_STATUS) & E1000_STATUS_LU) != 0;
+	sc->nd.stats.link_changes++;
+	if (up != sc->nd.link_up)
+		pr_info("%s: link %s\n", sc->nd.name, up ? "up" : "down");
+	sc->nd.link_up = up;
+}
+
+static void e1000_irq_arm(struct netdev *nd)
+{
+	struct e1000_softc *sc = nd->priv;
+	if (sc->irq_armed)
+		return;
+	/* Causes latched while masked (frames already polled) would fire at once: clear them
+	 * (write 1 to clear) first. A frame landing after this sets RXT0 again and interrupts;
+	 * one landing before is seen by the main loop's rx_pending re-check. LSC is kept. */
+	wr(sc, E1000_ICR, E1000_ICR_RX_CAUSES);
+	wr(sc, E1000_IMS, E1000_IMS_ARMED);
+	sc->irq_armed = true;
+}
+
+/* Reading ICR clears it, which drops the level INTx line; plic_dispatch completes the PLIC
+ * source only after this returns, so the source is not raised again at once. */
+static void e1000_intr(struct netdev *nd)
+{
+	struct e1000_softc *sc = nd->priv;
+	uint32_t icr = rd(sc, E1000_ICR);
+	nd->stats.irqs++;
+	if (icr & E1000_ICR_RX_CAUSES) {
+		wr(sc, E1000_IMC, E1000_ICR_RX_CAUSES); /* polling takes over until idle */
+		sc->irq_armed = false;
+	}
+	if (icr & E1000_ICR_LSC)
+		link_change(sc);
+}
+
+static void e1000_irq(void *arg)
+{
+	struct netdev *nd = arg;
+	nd->ops->intr(nd);
+}
+
+static const struct netdev_ops e1000_ops = {
+	.poll = e1000_poll,
+	.xmit = e1000_xmit,
+	.flush = e1000_flush,
+	.irq_arm = e1000_irq_arm,
+	.intr = e1000_intr,
+	.rx_pending = e1000_rx_pending,
+	.tx_reclaim = e1000_tx_reclaim,
+};
+
+/* ---- bring-up (SDM sec. 14) ---- */
+
+static bool wait_bits(struct e1000_softc *sc, uint32_t reg, uint32_t mask, uint32_t want,
+		      uint64_t timeout_ns)
+{
+	uint64_t deadline = clock_ns() + timeout_ns;
+	do {
+		if ((rd(sc, reg) & mask) == want)
+			return true;
+	} while (clock_ns() < deadline);
+	return (rd(sc, reg) & mask) == want;
+}
+
+static int reset(struct e1000_softc *sc)
+{
+	wr(sc, E1000_IMC, 0xffffffffu);
+	wr(sc, E1000_CTRL, rd(sc, E1000_CTRL) | E1000_CTRL_RST);
+	/* RST self-clears when the reset is done (SDM 14.2). */
+	if (!wait_bits(sc, E1000_CTRL, E1000_CTRL_RST, 0, E1000_RESET_TIMEOUT))
+		return -EIO;
+	wr(sc, E1000_IMC, 0xffffffffu); /* reset re-enables nothing, but be explicit */
+	(void)rd(sc, E1000_ICR);	/* drop causes latched before the reset */
+	return 0;
+}
+
+static int eeprom_read(struct e1000_softc *sc, uint32_t word, uint16_t *val)
+{
+	wr(sc, E1000_EERD, word << E1000_EERD_ADDR_SHIFT | E1000_EERD_START);
+	if (!wait_bits(sc, E1000_EERD, E1000_EERD_DONE, E1000_EERD_DONE, E1000_EERD_TIMEOUT))
+		return -EIO;
+	*val = (uint16_t)(rd(sc, E1000_EERD) >> E1000_EERD_DATA_SHIFT);
+	return 0;
+}
+
+/* RAL0/RAH0 as loaded from the EEPROM at reset (QEMU fills them), else the EEPROM words
+ * 0-2 (SDM 5.6.1); either way RAR0 ends up valid, since it is the unicast filter. */
+static int read_mac(struct e1000_softc *sc, uint8_t mac[6])
+{
+	uint32_t lo = rd(sc, E1000_RAL0), hi = rd(sc, E1000_RAH0);
+	if (!(hi & E1000_RAH_AV) || (lo == 0 && (hi & 0xffff) == 0)) {
+		uint16_t w[3];
+		for (uint32_t i = 0; i < 3; i++)
+			if (eeprom_read(sc, i, &w[i]))
+				return -EIO;
+		lo = (uint32_t)w[1] << 16 | w[0];
+		hi = w[2];
+		wr(sc, E1000_RAL0, lo);
+		wr(sc, E1000_RAH0, hi | E1000_RAH_AV);
+	}
+	for (int i = 0; i < 4; i++)
+		mac[i] = (uint8_t)(lo >> (8 * i));
+	mac[4] = (uint8_t)hi;
+	mac[5] = (uint8_t)(hi >> 8);
+	return 0;
+}
+
+static void free_rx_mbufs(struct e1000_softc *sc)
+{
+	for (int i = 0; i < RXN; i++) {
+		mbuf_free(sc->rx_mbuf[i]);
+		sc->rx_mbuf[i] = NULL;
+	}
+}
+
+static size_t ring_pages(size_t bytes)
+{
+	return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+/* Rings in contiguous frames, every RX slot backed by an mbuf. */
+static int alloc_rings(struct e1000_softc *sc)
+{
+	sc->rx_ring_pa =
+		page_alloc_contig(ring_pages(RXN * sizeof(struct e1000_rx_desc)), PAGE_SIZE);
+	sc->tx_ring_pa =
+		page_alloc_contig(ring_pages(TXN * sizeof(struct e1000_tx_desc)), PAGE_SIZE);
+	if (!sc->rx_ring_pa || !sc->tx_ring_pa)
+		goto fail_rings;
+	sc->rx_ring = (struct e1000_rx_desc *)(uintptr_t)sc->rx_ring_pa;
+	sc->tx_ring = (struct e1000_tx_desc *)(uintptr_t)sc->tx_ring_pa;
+	for (int i = 0; i < RXN; i++) {
+		struct mbuf *m = mbuf_alloc();
+		if (!m || mbuf_tailroom(m) < E1000_MAX_FRAME) {
+			mbuf_free(m);
+			goto fail_mbufs;
+		}
+		sc->rx_mbuf[i] = m;
+		sc->rx_ring[i] = (struct e1000_rx_desc){ .addr = mbuf_data_phys(m) };
+	}
+	return 0;
+fail_mbufs:
+	free_rx_mbufs(sc);
+fail_rings:
+	if (sc->rx_ring_pa)
+		page_free_contig(sc->rx_ring_pa, ring_pages(RXN * sizeof(struct e1000_rx_desc)));
+	if (sc->tx_ring_pa)
+		page_free_contig(sc->tx_ring_pa, ring_pages(TXN * sizeof(struct e1000_tx_desc)));
+	return -ENOMEM;
+}
+
+static void start_tx(struct e1000_softc *sc)
+{
+	wr(sc, E1000_TDBAL, (uint32_t)sc->tx_ring_pa);
+	wr(sc, E1000_TDBAH, (uint32_t)(sc->tx_ring_pa >> 32));
+	wr(sc, E1000_TDLEN, TXN * sizeof(struct e1000_tx_desc));
+	wr(sc, E1000_TDH, 0);
+	wr(sc, E1000_TDT, 0);
+	wr(sc, E1000_TIPG, E1000_TIPG_COPPER);
+	wr(sc, E1000_TCTL,
+	   E1000_TCTL_EN | E1000_TCTL_PSP | 0x10u << E1000_TCTL_CT_SHIFT |
+		   0x40u << E1000_TCTL_COLD_SHIFT);
+}
+
+static void start_rx(struct e1000_softc *sc)
+{
+	wr(sc, E1000_RDBAL, (uint32_t)sc->rx_ring_pa);
+	wr(sc, E1000_RDBAH, (uint32_t)(sc->rx_ring_pa >> 32));
+	wr(sc, E1000_RDLEN, RXN * sizeof(struct e1000_rx_desc));
+	wr(sc, E1000_RDH, 0);
+	/* All but one slot to the device: RDT == RDH would mean "no buffers". */
+	wr(sc, E1000_RDT, e1000_rx_tail(0, RXN));
+	wr(sc, E1000_RDTR, 0); /* no receive interrupt delay: we mask instead */
+	wr(sc, E1000_RADV, 0);
+	/* Written exactly once: QEMU stops receiving for ~1 s of virtual time after each RCTL
+	 * write (its flush-queue timer). No LPE, so frames stay within E1000_MAX_FRAME. */
+	wr(sc, E1000_RCTL,
+	   E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_BSIZE_2048 | E1000_RCTL_SECRC);
+	e1000_rctl_written_ns = clock_ns();
+}
+
+static void attach_irq(struct e1000_softc *sc)
+{
+	int err;
+	if (sc->pd->irq < 0) {
+		pr_warn("%s: INTx not routed: interrupts off, polled only\n", sc->nd.name);
+		return;
+	}
+	err = irq_register((uint32_t)sc->pd->irq, e1000_irq, &sc->nd);
+	if (err)
+		pr_warn("%s: irq %d not registered (%d): polled only\n", sc->nd.name, sc->pd->irq,
+			err);
+}
+
+int e1000_probe(struct pci_dev *pd)
+{
+	struct e1000_softc *sc;
+	int err;
+	if (nunits == E1000_MAX_UNITS) {
+		pr_warn("e1000: %d units attached already, %02x:%02x.%x left alone\n",
+			E1000_MAX_UNITS, pd->bus, pd->dev, pd->fn);
+		return -ENOSPC;
+	}
+	/* Each unit parks RXN mbufs in its ring; leave at least as many for traffic. */
+	if (mbuf_pool_free_count() < 2 * RXN) {
+		pr_warn("e1000: %u free mbufs cannot fill another RX ring, %02x:%02x.%x left "
+			"alone\n",
+			mbuf_pool_free_count(), pd->bus, pd->dev, pd->fn);
+		return -ENOMEM;
+	}
+	sc = &units[nunits];
+	memset(sc, 0, sizeof(*sc));
+	sc->pd = pd;
+	ksnprintf(sc->nd.name, sizeof(sc->nd.name), "eth%d", nunits);
+	if (pd->bar[0].size < E1000_BAR0_MIN || pci_map_bar(pd, 0, &sc->regs))
+		return -ENODEV;
+	err = reset(sc);
+	if (!err)
+		err = read_mac(sc, sc->nd.mac);
+	if (err)
+		return err;
+	wr(sc, E1000_CTRL, rd(sc, E1000_CTRL) | E1000_CTRL_SLU | E1000_CTRL_ASDE);
+	for (uint32_t i = 0; i < E1000_MTA_ENTRIES; i++)
+		wr(sc, E1000_MTA + 4 * i, 0);
+	err = alloc_rings(sc);
+	if (err)
+		return err;
+	start_tx(sc);
+	wr(sc, E1000_IMS, E1000_ICR_LSC); /* link changes always interrupt */
+	start_rx(sc);
+	sc->nd.link_up = (rd(sc, E1000_STATUS) & E1000_STATUS_LU) != 0;
+	sc->nd.mtu = 1500;
+	sc->nd.ops = &e1000_ops;
+	sc->nd.priv = sc;
+	attach_irq(sc);
+	nunits++;
+	pr_info("%s: e1000 %04x at %02x:%02x.%x, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, "
+		"rings %d/%d\n",
+		sc->nd.name, pd->device, pd->bus, pd->dev, pd->fn, sc->nd.mac[0], sc->nd.mac[1],
+		sc->nd.mac[2], sc->nd.mac[3], sc->nd.mac[4], sc->nd.mac[5],
+		sc->nd.link_up ? "up" : "down", RXN, TXN);
+	return netdev_register(&sc->nd);
+}
+
+struct netdev *e1000_netdev(int unit)
+{
+	return unit >= 0 && unit < nunits ? &units[unit].nd : NULL;
+}
+
+uint32_t e1000_reg_read(int unit, uint32_t reg)
+{
+	return unit >= 0 && unit < nunits ? rd(&units[unit], reg) : 0xffffffffu;
+}

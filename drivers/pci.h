@@ -1,0 +1,108 @@
+/*
+ * PCI Express over ECAM (PCI Firmware 3.2 sec. 4.1; the DT "pci-host-ecam-generic" binding):
+ * enumeration, bus numbering, BAR and bridge window assignment, INTx routing, and the table
+ * of PCI drivers. Everything here runs at boot or from the shell, never on the packet path.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "drivers/pci_res.h"
+
+#define PCI_MAX_FUNCS 64
+#define PCI_NUM_BARS  6
+
+/* Configuration space offsets (PCI 3.0 sec. 6.1, PCI-to-PCI Bridge 1.2 sec. 3.2). */
+#define PCI_VENDOR_ID		 0x00
+#define PCI_DEVICE_ID		 0x02
+#define PCI_COMMAND		 0x04
+#define PCI_STATUS		 0x06
+#define PCI_CAP_PTR		 0x34
+#define PCI_CLASS_REV		 0x08 /* class << 8 | revision */
+#define PCI_HEADER_TYPE		 0x0e
+#define PCI_BAR0		 0x10
+#define PCI_INTERRUPT_LINE	 0x3c
+#define PCI_INTERRUPT_PIN	 0x3d
+#define PCI_BRIDGE_BUSES	 0x18 /* primary, secondary, subordinate, latency */
+#define PCI_BRIDGE_IO		 0x1c /* I/O base, I/O limit (bytes), secondary status */
+#define PCI_BRIDGE_MEM		 0x20
+#define PCI_BRIDGE_PREF		 0x24
+#define PCI_BRIDGE_PREF_BASE_HI	 0x28
+#define PCI_BRIDGE_PREF_LIMIT_HI 0x2c
+#define PCI_BRIDGE_IO_HI	 0x30
+
+#define PCI_COMMAND_IO		 (1u << 0)
+#define PCI_COMMAND_MEMORY	 (1u << 1)
+#define PCI_COMMAND_MASTER	 (1u << 2)
+#define PCI_COMMAND_INTX_DISABLE (1u << 10)
+
+#define PCI_STATUS_CAP_LIST	(1u << 4)
+#define PCI_CAP_ID_EXP		0x10 /* PCI Express capability */
+#define PCI_EXP_TYPE_ROOT_PORT	0x4  /* device/port type, PCIe Capabilities bits 7:4 */
+#define PCI_EXP_TYPE_DOWNSTREAM 0x6
+
+#define PCI_HEADER_MULTI  0x80
+#define PCI_HEADER_BRIDGE 0x01
+
+struct pci_bar {
+	enum pci_bar_kind kind;
+	bool prefetch;
+	bool assigned; /* false: no window space (I/O only; memory failures skip the function) */
+	uint64_t size;
+	uint64_t pci_addr; /* bus address programmed into the BAR */
+	uint64_t cpu_addr; /* where the CPU reaches it (ranges translation); I/O: CPU MMIO too */
+};
+
+struct pci_dev {
+	uint8_t bus, dev, fn;
+	uint8_t hdr_type; /* without the multi-function bit */
+	uint16_t vendor, device;
+	uint32_t class_code; /* base << 16 | sub << 8 | prog-if */
+	uint8_t pin;	     /* 1..4 = INTA..INTD, 0 = none */
+	int irq;	     /* PLIC source, or negative when not routed */
+	int parent;	     /* index of the bridge above, -1 on the root bus */
+	bool failed;	     /* resources could not be assigned: not probed */
+	bool enabled;
+	const char *driver; /* name of the claiming driver, or NULL */
+	uintptr_t cfg;	    /* ECAM address of this function's config space */
+	struct pci_bar bar[PCI_NUM_BARS];
+	/* bridges: secondary and subordinate bus numbers */
+	uint8_t sec_bus, sub_bus;
+};
+
+struct pci_id {
+	uint16_t vendor, device; /* a { 0, 0 } entry ends a table */
+};
+
+struct pci_driver {
+	const char *name;
+	const struct pci_id *ids;
+	/* Attach to pd (already enabled: memory space + bus master). 0 or a negative error,
+	 * after which pci.c disables the function again. */
+	int (*probe)(struct pci_dev *pd);
+};
+
+/*
+ * Enumerate every bus reachable from the DT's bus-range through ECAM, number bridges
+ * depth-first, assign BARs and bridge windows from the DT ranges, route INTx, log one line
+ * per function and probe the drivers in the table. Returns the number of functions found,
+ * 0 when the DT has no PCIe host bridge, or -ENODEV / -EINVAL for an unusable bridge node.
+ */
+int pci_init(void);
+/* Print every function with its resources (the shell's `pci` command). */
+void pci_dump(void);
+/* Number of functions found, and the i-th (NULL past the end). */
+int pci_count(void);
+struct pci_dev *pci_get(int i);
+
+/* Config space access, natural alignment required (ECAM, so any size works). */
+uint32_t pci_cfg_read32(const struct pci_dev *pd, uint32_t off);
+uint16_t pci_cfg_read16(const struct pci_dev *pd, uint32_t off);
+uint8_t pci_cfg_read8(const struct pci_dev *pd, uint32_t off);
+void pci_cfg_write32(const struct pci_dev *pd, uint32_t off, uint32_t v);
+void pci_cfg_write16(const struct pci_dev *pd, uint32_t off, uint16_t v);
+
+/*
+ * Map memory BAR n for the CPU (vm_map_mmio) and return its virtual address in *va.
+ * 0, -EINVAL (not a memory BAR or unassigned) or the mapping error.
+ */
+int pci_map_bar(struct pci_dev *pd, int n, uintptr_t *va);

@@ -1,0 +1,196 @@
+/*
+ * PCI resource logic (see pci_res.h): pure arithmetic on register values and DT data, no
+ * config-space access, so the host tests drive it with the QEMU virt numbers.
+ */
+#include "drivers/pci_res.h"
+#include "lib/errno.h"
+
+#define FOUR_GIB 0x100000000ull
+
+/* Lowest set bit of a size mask: devices hardwire the low address bits to zero, so the
+ * lowest writable bit is the size even if a broken device leaves holes above it. */
+static uint64_t lowest_bit(uint64_t mask)
+{
+	return mask & (~mask + 1);
+}
+
+int pci_bar_decode(uint32_t orig, uint32_t lo, uint32_t hi, struct pci_bar_size *out)
+{
+	out->kind = PCI_BAR_NONE;
+	out->prefetch = false;
+	out->size = 0;
+	if (orig & PCI_BAR_IO_FLAG) {
+		uint32_t mask = lo & PCI_BAR_IO_MASK;
+		if (mask == 0)
+			return 0;
+		/* A 16-bit I/O decoder reads zeros in the upper half (PCI 3.0 sec. 6.2.5.1). */
+		if ((mask & 0xffff0000u) == 0)
+			mask |= 0xffff0000u;
+		out->kind = PCI_BAR_IO;
+		out->size = lowest_bit(mask);
+		return 0;
+	}
+	switch (orig & PCI_BAR_MEM_TYPE) {
+	case 0: /* 32-bit */
+	case 2: /* "below 1 MiB" (PCI 2.x legacy): treat as 32-bit */
+		if ((lo & PCI_BAR_MEM_MASK) == 0)
+			return 0;
+		out->kind = PCI_BAR_MEM32;
+		out->size = lowest_bit(lo & PCI_BAR_MEM_MASK);
+		break;
+	case PCI_BAR_MEM_TYPE_64: {
+		uint64_t mask = (uint64_t)hi << 32 | (lo & PCI_BAR_MEM_MASK);
+		if (mask == 0)
+			return 0;
+		out->kind = PCI_BAR_MEM64;
+		out->size = lowest_bit(mask);
+		break;
+	}
+	default:
+		return -EINVAL;
+	}
+	out->prefetch = (orig & PCI_BAR_PREFETCH) != 0;
+	return 0;
+}
+
+static void window_take(struct pci_window *w, const struct fdt_pci_range *r)
+{
+	if (w->present && w->size >= r->size)
+		return;
+	w->present = true;
+	w->pci_base = r->pci_addr;
+	w->cpu_base = r->cpu_addr;
+	w->size = r->size;
+	w->next = r->pci_addr;
+}
+
+void pci_windows_init(struct pci_windows *ws, const struct fdt_pci_range *r, int n)
+{
+	for (int k = 0; k < PCI_WIN_COUNT; k++)
+		ws->w[k] = (struct pci_window){ 0 };
+	for (int i = 0; i < n; i++) {
+		if (r[i].size == 0 || r[i].pci_addr + r[i].size < r[i].pci_addr)
+			continue;
+		if (r[i].space == 1)
+			window_take(&ws->w[PCI_WIN_IO], &r[i]);
+		else if ((r[i].space == 2 || r[i].space == 3) &&
+			 r[i].pci_addr + r[i].size <= FOUR_GIB)
+			window_take(&ws->w[PCI_WIN_MEM32], &r[i]);
+		else if (r[i].space == 3)
+			window_take(&ws->w[PCI_WIN_MEM64], &r[i]);
+	}
+	/* Port 0 reads as "unassigned" to many drivers: start I/O one bridge granule in. */
+	if (ws->w[PCI_WIN_IO].present && ws->w[PCI_WIN_IO].next == 0)
+		ws->w[PCI_WIN_IO].next = ws->w[PCI_WIN_IO].size > PCI_BRIDGE_IO_GRAN
+						 ? PCI_BRIDGE_IO_GRAN
+						 : ws->w[PCI_WIN_IO].size;
+}
+
+static uint64_t win_end(const struct pci_window *w)
+{
+	return w->pci_base + w->size;
+}
+
+int pci_win_alloc(struct pci_window *w, uint64_t size, uint64_t align, uint64_t *pci)
+{
+	uint64_t at;
+	if (!w->present || size == 0 || (size & (size - 1)) || align == 0 || (align & (align - 1)))
+		return -ENOSPC;
+	at = (w->next + align - 1) & ~(align - 1);
+	if (at < w->next || at > win_end(w) || win_end(w) - at < size)
+		return -ENOSPC;
+	w->next = at + size;
+	*pci = at;
+	return 0;
+}
+
+void pci_win_round(struct pci_window *w, uint64_t gran)
+{
+	uint64_t at = (w->next + gran - 1) & ~(gran - 1);
+	if (!w->present)
+		return;
+	w->next = (at < w->next || at > win_end(w)) ? win_end(w) : at;
+}
+
+int pci_bar_window(const struct pci_bar_size *b, bool root_bus, bool pref64_path)
+{
+	switch (b->kind) {
+	case PCI_BAR_IO:
+		return PCI_WIN_IO;
+	case PCI_BAR_MEM32:
+		return PCI_WIN_MEM32;
+	case PCI_BAR_MEM64:
+		/* Behind a bridge only the prefetchable window can be 64-bit; a non-prefetchable
+		 * 64-bit BAR there must sit in the bridge's 32-bit memory window. */
+		if (root_bus || (pref64_path && b->prefetch))
+			return PCI_WIN_MEM64;
+		return PCI_WIN_MEM32;
+	default:
+		return -1;
+	}
+}
+
+uint32_t pci_bridge_mem_reg(uint64_t base, uint64_t limit)
+{
+	if (limit < base)
+		return 0x0000fff0u; /* base 0xfff00000 > limit 0x000fffff */
+	return (uint32_t)((limit >> 16) & 0xfff0) << 16 | (uint32_t)((base >> 16) & 0xfff0);
+}
+
+void pci_bridge_pref_regs(uint64_t base, uint64_t limit, uint32_t *reg24, uint32_t *upper_base,
+			  uint32_t *upper_limit)
+{
+	if (limit < base) {
+		*reg24 = 0x0000fff0u;
+		*upper_base = 0;
+		*upper_limit = 0;
+		return;
+	}
+	*reg24 = (uint32_t)((limit >> 16) & 0xfff0) << 16 | (uint32_t)((base >> 16) & 0xfff0);
+	*upper_base = (uint32_t)(base >> 32);
+	*upper_limit = (uint32_t)(limit >> 32);
+}
+
+void pci_bridge_io_regs(uint64_t base, uint64_t limit, uint8_t *io_base, uint8_t *io_limit,
+			uint32_t *upper)
+{
+	if (limit < base) {
+		*io_base = 0xf0;
+		*io_limit = 0x00;
+		*upper = 0;
+		return;
+	}
+	*io_base = (uint8_t)((base >> 8) & 0xf0);
+	*io_limit = (uint8_t)((limit >> 8) & 0xf0);
+	*upper = (uint32_t)((limit >> 16) & 0xffff) << 16 | (uint32_t)((base >> 16) & 0xffff);
+}
+
+int pci_imap_lookup(const struct fdt_pci_imap *map, int n, const uint32_t mask[4], uint32_t phys_hi,
+		    uint32_t pin, uint32_t parent_phandle)
+{
+	uint32_t hi = phys_hi & mask[0], p = pin & mask[3];
+	for (int i = 0; i < n; i++) {
+		if ((map[i].child_hi & mask[0]) != hi || (map[i].pin & mask[3]) != p)
+			continue;
+		if (parent_phandle && map[i].parent_phandle &&
+		    map[i].parent_phandle != parent_phandle)
+			continue;
+		return (int)map[i].irq;
+	}
+	return -ENOENT;
+}
+
+int pci_intx_route(const struct platform *p, const struct pci_bdf *path, int depth, uint32_t pin)
+{
+	const struct pci_bdf *root;
+	if (pin < 1 || pin > 4 || depth < 1)
+		return -EINVAL;
+	/* Each bridge between the function and the root bus rotates the pin by the device
+	 * number on its secondary bus. */
+	for (int i = 0; i < depth - 1; i++)
+		pin = pci_swizzle(pin, path[i].dev);
+	root = &path[depth - 1];
+	return pci_imap_lookup(p->pci_imap, p->npci_imap, p->pci_imap_mask,
+			       pci_phys_hi(root->bus, root->dev, root->fn), pin,
+			       p->has_plic ? p->plic_phandle : 0);
+}

@@ -1,0 +1,275 @@
+/*
+ * ARP for IPv4 over Ethernet (RFC 826): answer requests for our address, keep a small cache
+ * with ageing, and hold frames waiting for a resolution (bounded per entry and in total).
+ * Requests for one address go out at most once per second.
+ */
+#include "net/stack.h"
+#include "net/wire.h"
+#include "lib/byteorder.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
+#include "lib/timer.h"
+
+#define ARP_CACHE_SIZE    64
+#define ARP_QUEUE_ENTRY   4 /* frames waiting per address */
+#define ARP_QUEUE_TOTAL   32 /* frames waiting in all */
+#define ARP_TTL_NS        (300 * NSEC_PER_SEC) /* a resolved entry is re-learnt after this */
+#define ARP_WAIT_NS       (3 * NSEC_PER_SEC) /* give up on an address (and its frames) after */
+#define ARP_REQ_GAP_NS    (1 * NSEC_PER_SEC) /* rate limit of requests per address */
+#define ARP_TICK_NS       (1 * NSEC_PER_SEC)
+
+enum arp_state { ARP_FREE, ARP_PENDING, ARP_RESOLVED };
+
+struct arp_entry {
+	uint32_t ip;
+	uint8_t mac[ETH_ALEN];
+	uint8_t state;
+	bool requested; /* last_req is valid */
+	uint64_t stamp; /* resolved: when learnt; pending: when created */
+	uint64_t last_req;
+	struct mbuf_queue q; /* frames waiting for this address (pending only) */
+};
+
+static struct arp_entry cache[ARP_CACHE_SIZE];
+static uint32_t queued; /* frames in all queues */
+static struct timer tick;
+
+static struct arp_entry *lookup(uint32_t ip)
+{
+	for (int i = 0; i < ARP_CACHE_SIZE; i++)
+		if (cache[i].state != ARP_FREE && cache[i].ip == ip)
+			return &cache[i];
+	return NULL;
+}
+
+static void drop_queue(struct arp_entry *e, uint64_t *counter)
+{
+	*counter += e->q.len;
+	queued -= (uint32_t)e->q.len;
+	mbufq_purge(&e->q);
+}
+
+/* A free slot, else the oldest resolved entry, else the oldest pending one (its frames go). */
+static struct arp_entry *alloc_entry(uint32_t ip, uint8_t state)
+{
+	struct arp_entry *victim = NULL;
+	for (int i = 0; i < ARP_CACHE_SIZE && !victim; i++)
+		if (cache[i].state == ARP_FREE)
+			victim = &cache[i];
+	for (int pass = ARP_RESOLVED; !victim && pass >= ARP_PENDING; pass--)
+		for (int i = 0; i < ARP_CACHE_SIZE; i++)
+			if (cache[i].state == pass && (!victim || cache[i].stamp < victim->stamp))
+				victim = &cache[i];
+	if (victim->state != ARP_FREE) {
+		net_st.arp.evicted++;
+		drop_queue(victim, &net_st.arp.drop_queue_full);
+	}
+	memset(victim, 0, sizeof(*victim));
+	mbufq_init(&victim->q);
+	victim->ip = ip;
+	victim->state = state;
+	victim->stamp = clock_ns();
+	return victim;
+}
+
+static void send_arp(uint16_t op, const uint8_t *dst_mac, const uint8_t *tha, uint32_t tpa)
+{
+	struct netdev *nd = net_dev();
+	struct mbuf *m = mbuf_alloc();
+	struct arp_pkt *a;
+	if (!m)
+		return;
+	a = mbuf_put(m, sizeof(*a));
+	a->htype = htons(ARP_HTYPE_ETH);
+	a->ptype = htons(ETH_P_IP);
+	a->hlen = ETH_ALEN;
+	a->plen = 4;
+	a->op = htons(op);
+	memcpy(a->sha, nd->mac, ETH_ALEN);
+	put_be32(a->spa, net_addr()->ip);
+	memcpy(a->tha, tha, ETH_ALEN);
+	put_be32(a->tpa, tpa);
+	if (op == ARP_OP_REQUEST)
+		net_st.arp.tx_request++;
+	else
+		net_st.arp.tx_reply++;
+	eth_output(m, dst_mac, ETH_P_ARP);
+}
+
+static void request(struct arp_entry *e)
+{
+	static const uint8_t zero[ETH_ALEN];
+	uint64_t now = clock_ns();
+	if (e->requested && now - e->last_req < ARP_REQ_GAP_NS) {
+		net_st.arp.rate_limited++;
+		return;
+	}
+	e->requested = true;
+	e->last_req = now;
+	send_arp(ARP_OP_REQUEST, eth_broadcast, zero, e->ip);
+}
+
+void arp_announce(void)
+{
+	static const uint8_t zero[ETH_ALEN];
+	if (net_dev() && net_addr_is_up())
+		send_arp(ARP_OP_REQUEST, eth_broadcast, zero, net_addr()->ip);
+}
+
+/* Learn ip -> mac and send what waited for it. */
+static void resolved(struct arp_entry *e, const uint8_t *mac)
+{
+	struct mbuf *m;
+	memcpy(e->mac, mac, ETH_ALEN);
+	e->state = ARP_RESOLVED;
+	e->stamp = clock_ns();
+	while ((m = mbufq_pop(&e->q))) {
+		queued--;
+		net_st.arp.queue_sent++;
+		eth_output(m, e->mac, ETH_P_IP);
+	}
+}
+
+static bool valid(const struct arp_pkt *a)
+{
+	return ntohs(a->htype) == ARP_HTYPE_ETH && ntohs(a->ptype) == ETH_P_IP &&
+	       a->hlen == ETH_ALEN && a->plen == 4 &&
+	       (ntohs(a->op) == ARP_OP_REQUEST || ntohs(a->op) == ARP_OP_REPLY) &&
+	       !(a->sha[0] & 1); /* a group address as sender is nonsense */
+}
+
+void arp_input(struct mbuf *m)
+{
+	struct arp_stats *s = &net_st.arp;
+	struct arp_pkt *a;
+	struct arp_entry *e;
+	uint32_t spa, tpa, me = net_addr()->ip;
+	bool to_me;
+	s->rx++;
+	if (mbuf_len(m) < sizeof(*a)) {
+		s->drop_short++;
+		goto drop;
+	}
+	a = (struct arp_pkt *)m->data;
+	if (!valid(a)) {
+		s->drop_format++;
+		goto drop;
+	}
+	spa = get_be32(a->spa);
+	tpa = get_be32(a->tpa);
+	to_me = me && tpa == me;
+	if (ntohs(a->op) == ARP_OP_REQUEST)
+		s->rx_request++;
+	else
+		s->rx_reply++;
+	/* RFC 826 merge: update a known sender; learn a new one only if it talks to us. */
+	e = spa ? lookup(spa) : NULL;
+	if (e)
+		resolved(e, a->sha);
+	else if (to_me && spa)
+		resolved(alloc_entry(spa, ARP_PENDING), a->sha);
+	if (ntohs(a->op) != ARP_OP_REQUEST || !to_me) {
+		if (ntohs(a->op) == ARP_OP_REQUEST && spa != tpa)
+			s->drop_other++;
+		goto drop;
+	}
+	/* Answer in place: the request becomes the reply. */
+	a->op = htons(ARP_OP_REPLY);
+	memcpy(a->tha, a->sha, ETH_ALEN);
+	put_be32(a->tpa, spa);
+	memcpy(a->sha, net_dev()->mac, ETH_ALEN);
+	put_be32(a->spa, me);
+	mbuf_trim(m, sizeof(*a));
+	s->tx_reply++;
+	eth_output(m, a->tha, ETH_P_ARP);
+	return;
+drop:
+	mbuf_free(m);
+}
+
+void arp_output(struct mbuf *m, uint32_t next_hop)
+{
+	struct arp_entry *e = lookup(next_hop);
+	if (e && e->state == ARP_RESOLVED && clock_ns() - e->stamp < ARP_TTL_NS) {
+		eth_output(m, e->mac, ETH_P_IP);
+		return;
+	}
+	if (!e) {
+		e = alloc_entry(next_hop, ARP_PENDING);
+	} else if (e->state == ARP_RESOLVED) { /* stale: ask again, keep sending meanwhile */
+		eth_output(m, e->mac, ETH_P_IP);
+		request(e);
+		return;
+	}
+	if (e->q.len >= ARP_QUEUE_ENTRY || queued >= ARP_QUEUE_TOTAL) {
+		net_st.arp.drop_queue_full++;
+		mbuf_free(m);
+	} else {
+		mbufq_push(&e->q, m);
+		queued++;
+		net_st.arp.queued++;
+	}
+	request(e);
+}
+
+/* Once a second: forget old entries, retry or give up pending ones. */
+static void arp_tick(struct timer *t)
+{
+	uint64_t now = clock_ns();
+	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
+		struct arp_entry *e = &cache[i];
+		if (e->state == ARP_RESOLVED && now - e->stamp >= 2 * ARP_TTL_NS) {
+			e->state = ARP_FREE;
+			net_st.arp.expired++;
+		} else if (e->state == ARP_PENDING && now - e->stamp >= ARP_WAIT_NS) {
+			drop_queue(e, &net_st.arp.drop_queue_timeout);
+			e->state = ARP_FREE;
+			net_st.arp.expired++;
+		} else if (e->state == ARP_PENDING) {
+			request(e);
+		}
+	}
+	timer_arm(t, ARP_TICK_NS);
+}
+
+void arp_init(void)
+{
+	tick.fn = arp_tick;
+	timer_arm(&tick, ARP_TICK_NS);
+}
+
+void arp_reset(void)
+{
+	timer_cancel(&tick);
+	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
+		if (cache[i].state != ARP_FREE)
+			mbufq_purge(&cache[i].q);
+		memset(&cache[i], 0, sizeof(cache[i]));
+	}
+	queued = 0;
+}
+
+int arp_cache_count(void)
+{
+	int n = 0;
+	for (int i = 0; i < ARP_CACHE_SIZE; i++)
+		n += cache[i].state != ARP_FREE;
+	return n;
+}
+
+void arp_cache_print(void)
+{
+	uint64_t now = clock_ns();
+	char ip[16];
+	kprintf("arp: %d of %d entries, %u frames waiting\n", arp_cache_count(), ARP_CACHE_SIZE,
+		queued);
+	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
+		const struct arp_entry *e = &cache[i];
+		if (e->state == ARP_FREE)
+			continue;
+		kprintf("  %-15s %02x:%02x:%02x:%02x:%02x:%02x %s %lu s\n", net_ntoa(e->ip, ip),
+			e->mac[0], e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5],
+			e->state == ARP_RESOLVED ? "resolved" : "pending ",
+			(unsigned long)((now - e->stamp) / NSEC_PER_SEC));
+	}
+}

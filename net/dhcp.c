@@ -1,0 +1,309 @@
+/*
+ * DHCP client (RFC 2131, options RFC 2132): DISCOVER, OFFER, REQUEST, ACK; retransmissions
+ * with exponential backoff, then the static fallback address; renewal at T1 (unicast to the
+ * server), rebinding at T2 (broadcast), and a fresh start when the lease runs out.
+ */
+#include "net/stack.h"
+#include "net/wire.h"
+#include "lib/byteorder.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
+#include "lib/timer.h"
+
+#define DHCP_TRIES       4 /* unanswered transmissions before the fallback address */
+#define DHCP_FIRST_RTO   (1 * NSEC_PER_SEC) /* QEMU's server answers at once: retry soon */
+#define DHCP_MAX_RTO     (8 * NSEC_PER_SEC)
+#define DHCP_MIN_RENEW   (60 * NSEC_PER_SEC) /* RFC 2131 4.4.5: retransmit no faster */
+#define DHCP_DEF_LEASE   3600u
+#define DHCP_MSG_LEN     300 /* BOOTP minimum; some servers insist */
+
+enum dhcp_state { D_OFF, D_SELECTING, D_REQUESTING, D_BOUND, D_RENEWING, D_REBINDING, D_STATIC };
+static const char *const state_name[] = { "off", "selecting", "requesting", "bound",
+					  "renewing", "rebinding", "static" };
+
+static struct {
+	enum dhcp_state state;
+	uint32_t xid;
+	int tries;
+	uint32_t offered, server; /* from the OFFER */
+	uint32_t lease, t1, t2; /* seconds, from the ACK */
+	uint64_t bound_at; /* clock_ns() of the last ACK */
+	struct timer timer; /* retransmission, T1, T2 or expiry, by state */
+	bool bound_once;
+} d;
+
+struct dhcp_opts {
+	uint8_t type;
+	uint32_t server, mask, router, lease, t1, t2;
+};
+
+static void send_msg(uint8_t type, uint32_t ciaddr, uint32_t dst)
+{
+	uint8_t buf[DHCP_MSG_LEN];
+	struct bootp_hdr *b = (struct bootp_hdr *)buf;
+	uint8_t *o = buf + sizeof(*b);
+	static const uint8_t params[] = { DHCP_OPT_MASK, DHCP_OPT_ROUTER, DHCP_OPT_LEASE,
+					  DHCP_OPT_SERVER_ID, DHCP_OPT_T1, DHCP_OPT_T2 };
+	memset(buf, 0, sizeof(buf));
+	b->op = BOOTP_REQUEST;
+	b->htype = ARP_HTYPE_ETH;
+	b->hlen = ETH_ALEN;
+	b->xid = htonl(d.xid);
+	b->flags = htons(ciaddr ? 0 : BOOTP_FLAG_BROADCAST); /* no address: answer by broadcast */
+	b->ciaddr = htonl(ciaddr);
+	memcpy(b->chaddr, net_dev()->mac, ETH_ALEN);
+	b->magic = htonl(DHCP_MAGIC);
+	*o++ = DHCP_OPT_MSG_TYPE;
+	*o++ = 1;
+	*o++ = type;
+	if (d.state == D_REQUESTING) { /* selecting this server's offer (RFC 2131 4.3.2) */
+		*o++ = DHCP_OPT_REQ_IP;
+		*o++ = 4;
+		put_be32(o, d.offered);
+		o += 4;
+		*o++ = DHCP_OPT_SERVER_ID;
+		*o++ = 4;
+		put_be32(o, d.server);
+		o += 4;
+	}
+	*o++ = DHCP_OPT_PARAMS;
+	*o++ = sizeof(params);
+	memcpy(o, params, sizeof(params));
+	o += sizeof(params);
+	*o = DHCP_OPT_END;
+	if (type == DHCP_DISCOVER)
+		net_st.dhcp.discover_tx++;
+	else
+		net_st.dhcp.request_tx++;
+	udp_sendto(DHCP_CLIENT_PORT, dst, DHCP_SERVER_PORT, buf, sizeof(buf));
+}
+
+static uint64_t backoff(int tries)
+{
+	uint64_t rto = DHCP_FIRST_RTO << (tries > 3 ? 3 : tries);
+	return rto > DHCP_MAX_RTO ? DHCP_MAX_RTO : rto;
+}
+
+/* (Re)transmit the message of the current exchange and arm the retransmission. */
+static void transmit(void)
+{
+	send_msg(d.state == D_SELECTING ? DHCP_DISCOVER : DHCP_REQUEST, 0, IP_BROADCAST);
+	timer_arm(&d.timer, backoff(d.tries));
+	d.tries++;
+}
+
+static void discover(void)
+{
+	uint64_t now = clock_ns();
+	const uint8_t *mac = net_dev()->mac;
+	d.state = D_SELECTING;
+	d.tries = 0;
+	d.xid = get_be32(mac + 2) ^ (uint32_t)now ^ (uint32_t)(now >> 32) ^ (d.xid * 2654435761u);
+	transmit();
+}
+
+static void fallback(void)
+{
+	const struct net_addr *a = net_fallback_addr();
+	char ip[16], gw[16];
+	d.state = D_STATIC;
+	net_st.dhcp.fallback++;
+	pr_warn("dhcp: no answer after %d tries: using %s/%d gw %s\n", d.tries,
+		net_ntoa(a->ip, ip), 32 - __builtin_ctz(a->mask), net_ntoa(a->gw, gw));
+	ipv4_set_addr(a->ip, a->mask, a->gw);
+}
+
+static uint64_t lease_deadline(uint32_t secs)
+{
+	return d.bound_at + (uint64_t)secs * NSEC_PER_SEC;
+}
+
+/* While renewing or rebinding: retransmit after half the time left before deadline
+ * (RFC 2131 4.4.5), at least a minute apart, and never past the deadline. */
+static void arm_until(uint64_t deadline)
+{
+	uint64_t now = clock_ns(), wait = deadline > now ? (deadline - now) / 2 : 0;
+	if (wait < DHCP_MIN_RENEW)
+		wait = DHCP_MIN_RENEW;
+	if (now + wait > deadline)
+		wait = deadline > now ? deadline - now : 0;
+	timer_arm(&d.timer, wait);
+}
+
+static void on_timer(struct timer *t)
+{
+	uint64_t now = clock_ns();
+	(void)t;
+	switch (d.state) {
+	case D_SELECTING:
+	case D_REQUESTING:
+		if (d.tries >= DHCP_TRIES) {
+			fallback();
+			return;
+		}
+		net_st.dhcp.retries++;
+		transmit();
+		break;
+	case D_BOUND: /* T1 */
+		d.state = D_RENEWING;
+		net_st.dhcp.renew++;
+		/* fall through */
+	case D_RENEWING:
+		if (now < lease_deadline(d.t2)) {
+			send_msg(DHCP_REQUEST, net_addr()->ip, d.server);
+			arm_until(lease_deadline(d.t2));
+			break;
+		}
+		d.state = D_REBINDING;
+		net_st.dhcp.rebind++;
+		/* fall through */
+	case D_REBINDING:
+		if (now < lease_deadline(d.lease)) {
+			send_msg(DHCP_REQUEST, net_addr()->ip, IP_BROADCAST);
+			arm_until(lease_deadline(d.lease));
+			break;
+		}
+		net_st.dhcp.expired++;
+		pr_warn("dhcp: lease expired\n");
+		ipv4_set_addr(0, 0, 0);
+		discover();
+		break;
+	default:
+		break;
+	}
+}
+
+/* Walk the options; false if they are malformed. */
+static bool parse_opts(const uint8_t *p, size_t len, struct dhcp_opts *o)
+{
+	size_t i = 0;
+	memset(o, 0, sizeof(*o));
+	while (i < len && p[i] != DHCP_OPT_END) {
+		uint8_t code = p[i], n;
+		if (code == DHCP_OPT_PAD) {
+			i++;
+			continue;
+		}
+		if (i + 2 > len || i + 2 + p[i + 1] > len)
+			return false;
+		n = p[i + 1];
+		if (code == DHCP_OPT_MSG_TYPE && n >= 1)
+			o->type = p[i + 2];
+		else if (n >= 4 && code == DHCP_OPT_SERVER_ID)
+			o->server = get_be32(p + i + 2);
+		else if (n >= 4 && code == DHCP_OPT_MASK)
+			o->mask = get_be32(p + i + 2);
+		else if (n >= 4 && code == DHCP_OPT_ROUTER)
+			o->router = get_be32(p + i + 2);
+		else if (n >= 4 && code == DHCP_OPT_LEASE)
+			o->lease = get_be32(p + i + 2);
+		else if (n >= 4 && code == DHCP_OPT_T1)
+			o->t1 = get_be32(p + i + 2);
+		else if (n >= 4 && code == DHCP_OPT_T2)
+			o->t2 = get_be32(p + i + 2);
+		i += 2 + (size_t)n;
+	}
+	return o->type != 0;
+}
+
+static void bind_lease(uint32_t yiaddr, const struct dhcp_opts *o)
+{
+	char ip[16], gw[16], srv[16];
+	uint32_t mask = o->mask;
+	/* a mask must be contiguous ones; else use the classful /24 QEMU would have given */
+	if (!mask || (~mask & (~mask + 1)))
+		mask = 0xffffff00u;
+	d.lease = o->lease ? o->lease : DHCP_DEF_LEASE;
+	d.t1 = o->t1 && o->t1 < d.lease ? o->t1 : d.lease / 2;
+	d.t2 = o->t2 && o->t2 < d.lease && o->t2 > d.t1 ? o->t2 : d.lease / 8 * 7;
+	if (o->server)
+		d.server = o->server;
+	d.bound_at = clock_ns();
+	if (d.state == D_REQUESTING || !d.bound_once)
+		pr_info("dhcp: lease %s/%d gw %s from %s, %u s\n", net_ntoa(yiaddr, ip),
+			32 - __builtin_ctz(mask), net_ntoa(o->router, gw), net_ntoa(d.server, srv),
+			d.lease);
+	else
+		pr_info("dhcp: lease renewed, %u s\n", d.lease);
+	d.bound_once = true;
+	d.state = D_BOUND;
+	ipv4_set_addr(yiaddr, mask, o->router);
+	timer_arm(&d.timer, (uint64_t)d.t1 * NSEC_PER_SEC);
+}
+
+static void handle(const struct bootp_hdr *b, const struct dhcp_opts *o)
+{
+	uint32_t yiaddr = ntohl(b->yiaddr);
+	struct dhcp_stats *s = &net_st.dhcp;
+	if (o->type == DHCP_OFFER && d.state == D_SELECTING && yiaddr && o->server) {
+		s->offer_rx++;
+		d.offered = yiaddr;
+		d.server = o->server;
+		d.state = D_REQUESTING;
+		d.tries = 0;
+		transmit();
+	} else if (o->type == DHCP_ACK && yiaddr &&
+		   (d.state == D_REQUESTING || d.state == D_RENEWING || d.state == D_REBINDING)) {
+		s->ack_rx++;
+		bind_lease(yiaddr, o);
+	} else if (o->type == DHCP_NAK && (d.state == D_REQUESTING || d.state == D_RENEWING ||
+					   d.state == D_REBINDING)) {
+		s->nak_rx++;
+		pr_warn("dhcp: NAK from the server: starting over\n");
+		ipv4_set_addr(0, 0, 0);
+		discover();
+	} else {
+		s->drop_bad++; /* late, duplicate or out of place: RFC 2131 says ignore */
+	}
+}
+
+static void dhcp_input(struct mbuf *m, const struct udp_peer *peer, void *arg)
+{
+	const struct bootp_hdr *b = (const struct bootp_hdr *)m->data;
+	struct dhcp_opts o;
+	(void)arg;
+	if (peer->src_port != DHCP_SERVER_PORT || mbuf_len(m) < sizeof(*b) ||
+	    b->op != BOOTP_REPLY || ntohl(b->xid) != d.xid || ntohl(b->magic) != DHCP_MAGIC ||
+	    memcmp(b->chaddr, net_dev()->mac, ETH_ALEN) != 0 ||
+	    !parse_opts((const uint8_t *)(b + 1), mbuf_len(m) - sizeof(*b), &o)) {
+		net_st.dhcp.drop_bad++;
+		mbuf_free(m);
+		return;
+	}
+	handle(b, &o);
+	mbuf_free(m);
+}
+
+void dhcp_start(void)
+{
+	if (!net_dev())
+		return;
+	d.timer.fn = on_timer;
+	udp_bind(DHCP_CLIENT_PORT, dhcp_input, NULL);
+	pr_info("dhcp: discovering on %s\n", net_dev()->name);
+	discover();
+}
+
+bool dhcp_is_running(void)
+{
+	return d.state != D_OFF && d.state != D_STATIC;
+}
+
+void dhcp_info_print(void)
+{
+	char srv[16];
+	uint64_t now = clock_ns();
+	kprintf("dhcp: %s", state_name[d.state]);
+	if (d.state >= D_BOUND && d.state <= D_REBINDING) {
+		uint64_t end = lease_deadline(d.lease);
+		kprintf(", server %s, lease %u s, %lu s left", net_ntoa(d.server, srv), d.lease,
+			(unsigned long)(end > now ? (end - now) / NSEC_PER_SEC : 0));
+	}
+	kprintf("\n");
+}
+
+void dhcp_reset(void)
+{
+	timer_cancel(&d.timer);
+	memset(&d, 0, sizeof(d));
+}

@@ -1,0 +1,73 @@
+/*
+ * Ethernet II (RFC 894): check the frame, accept our MAC and broadcast, dispatch by EtherType.
+ * Frames arrive without FCS (the NIC strips it), at most 1514 bytes.
+ */
+#include "net/stack.h"
+#include "net/wire.h"
+#include "lib/byteorder.h"
+#include "lib/string.h"
+
+const uint8_t eth_broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static bool for_us(const struct netdev *nd, const uint8_t *dst)
+{
+	return memcmp(dst, nd->mac, ETH_ALEN) == 0 || memcmp(dst, eth_broadcast, ETH_ALEN) == 0;
+}
+
+void eth_input(struct netdev *nd, struct mbuf *m)
+{
+	struct eth_stats *s = &net_st.eth;
+	const struct eth_hdr *eh;
+	uint16_t type;
+	s->rx_frames++;
+	if (mbuf_len(m) < ETH_HLEN) {
+		s->drop_short++;
+		goto drop;
+	}
+	if (mbuf_len(m) > ETH_FRAME_MAX) {
+		s->drop_oversize++;
+		goto drop;
+	}
+	eh = (const struct eth_hdr *)m->data;
+	type = ntohs(eh->type);
+	if (type != ETH_P_IP && type != ETH_P_ARP) {
+		s->drop_type++;
+		goto drop;
+	}
+	if (!for_us(nd, eh->dst)) {
+		s->drop_addr++;
+		goto drop;
+	}
+	mbuf_pull(m, ETH_HLEN);
+	m->l3_off = (uint16_t)(m->data - m->head);
+	if (type == ETH_P_IP)
+		ipv4_input(m);
+	else
+		arp_input(m);
+	return;
+drop:
+	mbuf_free(m);
+}
+
+void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type)
+{
+	struct netdev *nd = net_dev();
+	struct eth_hdr *eh;
+	size_t len;
+	if (!nd) {
+		net_st.eth.tx_fail++;
+		mbuf_free(m);
+		return;
+	}
+	eh = mbuf_push(m, ETH_HLEN);
+	memcpy(eh->dst, dst_mac, ETH_ALEN);
+	memcpy(eh->src, nd->mac, ETH_ALEN);
+	eh->type = htons(type);
+	/* Pad runts here rather than trust every NIC model to do it (TCTL.PSP). */
+	len = mbuf_len(m);
+	if (len < ETH_ZLEN)
+		memset(mbuf_put(m, ETH_ZLEN - len), 0, ETH_ZLEN - len);
+	net_st.eth.tx_frames++;
+	if (netdev_xmit(nd, m)) /* the driver freed m and counted the drop */
+		net_st.eth.tx_fail++;
+}

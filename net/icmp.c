@@ -1,0 +1,116 @@
+/*
+ * ICMP (RFC 792): echo replies, turned around in place, and port unreachable for UDP sent to
+ * a closed port, limited by a token bucket (RFC 1812 4.3.2.8) so a flood cannot make us one.
+ */
+#include "net/stack.h"
+#include "net/wire.h"
+#include "lib/byteorder.h"
+#include "lib/string.h"
+#include "lib/timer.h"
+
+#define UNREACH_RATE  10 /* tokens per second */
+#define UNREACH_BURST 10
+#define UNREACH_QUOTE 8 /* payload bytes quoted after the offending header (RFC 792) */
+
+static struct {
+	uint64_t tokens_ns; /* credit in nanoseconds: one token = NSEC_PER_SEC / UNREACH_RATE */
+	uint64_t last;
+	bool started;
+} bucket;
+
+void icmp_input(struct mbuf *m)
+{
+	struct icmp_stats *s = &net_st.icmp;
+	const struct ip_hdr *ip = (const struct ip_hdr *)(m->head + m->l3_off);
+	struct icmp_hdr *h = (struct icmp_hdr *)m->data;
+	size_t len = mbuf_len(m);
+	s->rx++;
+	if (len < sizeof(*h)) {
+		s->drop_short++;
+		goto drop;
+	}
+	if (cksum(h, len) != 0) {
+		s->drop_cksum++;
+		goto drop;
+	}
+	/* Only echo requests sent to us alone are answered (RFC 1122 3.2.2.6 allows ignoring
+	 * broadcast ones); other types are not ours to act on. */
+	if (h->type != ICMP_ECHO_REQUEST || ipv4_is_broadcast(ntohl(ip->dst)) || !net_addr_is_up()) {
+		s->drop_type++;
+		goto drop;
+	}
+	s->echo_rx++;
+	h->type = ICMP_ECHO_REPLY;
+	h->cksum = 0;
+	h->cksum = htons(cksum(h, len));
+	s->tx++;
+	ipv4_output(m, ntohl(ip->src), IP_PROTO_ICMP);
+	return;
+drop:
+	mbuf_free(m);
+}
+
+static bool take_token(void)
+{
+	const uint64_t token = NSEC_PER_SEC / UNREACH_RATE;
+	uint64_t now = clock_ns();
+	if (!bucket.started) {
+		bucket.started = true;
+		bucket.tokens_ns = UNREACH_BURST * token;
+	} else {
+		bucket.tokens_ns += now - bucket.last;
+		if (bucket.tokens_ns > UNREACH_BURST * token)
+			bucket.tokens_ns = UNREACH_BURST * token;
+	}
+	bucket.last = now;
+	if (bucket.tokens_ns < token)
+		return false;
+	bucket.tokens_ns -= token;
+	return true;
+}
+
+/* Never about broadcasts, multicasts or datagrams from nowhere (RFC 1122 3.2.2). */
+static bool may_answer(const struct ip_hdr *ip)
+{
+	uint32_t src = ntohl(ip->src), dst = ntohl(ip->dst);
+	return src != 0 && !ipv4_is_broadcast(src) && (src >> 28) != 0xe &&
+	       !ipv4_is_broadcast(dst) && (dst >> 28) != 0xe && net_addr_is_up();
+}
+
+void icmp_port_unreach(const struct mbuf *m)
+{
+	const struct ip_hdr *ip = (const struct ip_hdr *)(m->head + m->l3_off);
+	size_t hlen = (size_t)(m->l4_off - m->l3_off);
+	size_t quote = hlen + UNREACH_QUOTE;
+	size_t have = (size_t)(m->tail - (m->head + m->l3_off));
+	struct icmp_hdr *h;
+	struct mbuf *n;
+	if (!may_answer(ip))
+		return;
+	if (!take_token()) {
+		net_st.icmp.unreach_limited++;
+		return;
+	}
+	n = mbuf_alloc();
+	if (!n) {
+		net_st.icmp.drop_nobuf++;
+		return;
+	}
+	if (quote > have)
+		quote = have;
+	h = mbuf_put(n, sizeof(*h) + quote);
+	h->type = ICMP_DEST_UNREACH;
+	h->code = ICMP_CODE_PORT_UNREACH;
+	h->cksum = 0;
+	h->rest = 0;
+	memcpy(h + 1, ip, quote);
+	h->cksum = htons(cksum(h, sizeof(*h) + quote));
+	net_st.icmp.tx++;
+	net_st.icmp.unreach_tx++;
+	ipv4_output(n, ntohl(ip->src), IP_PROTO_ICMP);
+}
+
+void icmp_reset(void)
+{
+	bucket.started = false;
+}

@@ -1,0 +1,145 @@
+/*
+ * The network stack as applications and the boot code see it: start-up, the main-loop entry
+ * points, the address, UDP, and the counters. IPv4 addresses are uint32_t in host byte order
+ * everywhere in this API; the stack converts at the wire.
+ * Everything here runs in the main loop (never from a trap), one caller at a time.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "net/mbuf.h"
+
+struct netdev;
+
+/* ---- start-up and the main loop ---- */
+
+/*
+ * Attach the stack to nd (its receive upcall becomes eth_input), then configure the address
+ * as the bootargs said: DHCP (default) or a static address; a gratuitous ARP announces it.
+ * nd may be NULL (no NIC: the stack stays idle). A second device is ignored with a log line.
+ */
+void net_init(struct netdev *nd);
+/*
+ * One poll pass: drain up to budget received frames through the stack (replies are only
+ * queued), then one netdev_flush (the doorbells). Returns the number of frames processed.
+ */
+int net_poll(int budget);
+/*
+ * Doorbell for frames queued outside a poll pass. The stack's timer callbacks (ARP requests
+ * and ageing, DHCP retries and renewal, reassembly timeout) only queue: the main loop must call
+ * net_flush() after timers_expire(). Cheap when nothing is queued.
+ */
+void net_flush(void);
+/* Detach and drop every held buffer, binding and timer (host tests; not used by the kernel). */
+void net_reset(void);
+
+/* ---- bootargs setters (for the boot table); 0 or -EINVAL ---- */
+
+/* "dhcp", or "a.b.c.d/prefix[,gateway]" for a static address. */
+int net_bootarg_ip(const char *value);
+/* UDP port of the counters service (answers any datagram with the counters as JSON); 0 = off. */
+int net_bootarg_stats_port(const char *value);
+/* UDP echo port (app/echo.c), default 7. */
+int echo_bootarg_port(const char *value);
+
+/* ---- the address ---- */
+
+struct net_addr {
+	uint32_t ip, mask, gw; /* host byte order; ip 0 = not configured yet */
+};
+/* Current address (all zero before DHCP or static configuration completes). */
+const struct net_addr *net_addr(void);
+static inline bool net_addr_is_up(void)
+{
+	return net_addr()->ip != 0;
+}
+/*
+ * Call fn(ip, arg) each time the address becomes configured (DHCP lease or static), and at once
+ * if it already is. Up to 4 listeners; returns 0 or -ENOSPC.
+ */
+int net_on_addr_up(void (*fn)(uint32_t ip, void *arg), void *arg);
+/* Format ip as "a.b.c.d" into buf (at least 16 bytes); returns buf. */
+char *net_ntoa(uint32_t ip, char *buf);
+
+/* ---- UDP ---- */
+
+struct udp_peer {
+	uint32_t src_ip, dst_ip; /* the datagram's addresses as received */
+	uint16_t src_port, dst_port;
+};
+
+/*
+ * Deliver datagrams for port to handler(m, peer, arg). m->data points at the payload
+ * (mbuf_len(m) bytes) and the handler owns m: it must free it, or turn it around with
+ * udp_reply(). Up to 16 bindings. Returns 0, -EINVAL (port 0), -EBUSY (bound), -ENOSPC.
+ */
+int udp_bind(uint16_t port,
+	     void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg), void *arg);
+/* Remove the binding of port; 0 or -ENOENT. */
+int udp_unbind(uint16_t port);
+/*
+ * Send [m->data, m->tail) back to peer from the port it was sent to, reusing m in place: the
+ * headers are pushed back into its headroom (no copy, no allocation). The payload may have been
+ * changed or resized (up to 1472 bytes). Consumes m; failures are counted, not returned.
+ */
+void udp_reply(struct mbuf *m, const struct udp_peer *peer);
+/*
+ * Send len bytes (up to 1472) from src_port to dst_ip:dst_port in a fresh mbuf. Returns 0,
+ * -EINVAL (too long), -ENOMEM (no mbuf), or -EIO (no route). Queued only:
+ * the frame leaves at the next flush.
+ */
+int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data,
+	       size_t len);
+#define UDP_PAYLOAD_MAX 1472
+
+/* ---- counters (one struct per layer; fields named by event, drops by reason) ---- */
+
+struct eth_stats {
+	uint64_t rx_frames, tx_frames, tx_fail;
+	uint64_t drop_short, drop_oversize, drop_type, drop_addr;
+};
+struct arp_stats {
+	uint64_t rx, tx_request, tx_reply, rx_request, rx_reply;
+	uint64_t drop_short, drop_format, drop_other; /* other: a request not for us */
+	uint64_t evicted, expired, queued, queue_sent, drop_queue_full, drop_queue_timeout;
+	uint64_t rate_limited; /* request not sent: one already went out within the last second */
+};
+struct ipv4_stats {
+	uint64_t rx, tx, delivered;
+	uint64_t drop_short, drop_version, drop_hdr, drop_len, drop_cksum, drop_ttl, drop_proto;
+	uint64_t drop_addr, drop_noroute, drop_nobuf;
+	uint64_t frag_rx, frag_tx, reasm_ok, drop_frag_overlap, drop_frag_big, drop_frag_timeout,
+		drop_frag_noslot, drop_frag_bad;
+};
+struct icmp_stats {
+	uint64_t rx, tx, echo_rx, unreach_tx, unreach_limited;
+	uint64_t drop_short, drop_cksum, drop_type, drop_nobuf;
+};
+struct udp_stats {
+	uint64_t rx, tx, delivered;
+	uint64_t drop_short, drop_len, drop_cksum, drop_noport, drop_nobuf;
+};
+struct dhcp_stats {
+	uint64_t discover_tx, request_tx, offer_rx, ack_rx, nak_rx, renew, rebind, expired;
+	uint64_t retries, fallback, drop_bad;
+};
+struct net_stats {
+	struct eth_stats eth;
+	struct arp_stats arp;
+	struct ipv4_stats ipv4;
+	struct icmp_stats icmp;
+	struct udp_stats udp;
+	struct dhcp_stats dhcp;
+};
+
+const struct net_stats *net_stats(void);
+/* Print every counter of every layer (and the NIC's and the mbuf pool's) on the console. */
+void net_stats_print(void);
+/* Print the address, the DHCP lease and the ARP cache. */
+void net_info_print(void);
+/*
+ * Write the counters as one JSON object ({"netdev":{...},"mbuf":{...},"eth":{...},...}) into
+ * buf; returns the length (as ksnprintf: may exceed size, then the text is cut).
+ */
+int net_stats_json(char *buf, size_t size);

@@ -1,0 +1,215 @@
+/*
+ * The counters of every layer, the NIC and the mbuf pool: printed on the console (shell "stats"
+ * and "net"), and served as one JSON object on the optional stats.port UDP service.
+ */
+#include <stddef.h>
+#include "net/stack.h"
+#include "lib/bootargs.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+
+struct field {
+	const char *name;
+	uint16_t off;
+	uint8_t size; /* 8 or 4 bytes */
+};
+#define F(type, f) { #f, offsetof(struct type, f), sizeof(((struct type *)0)->f) }
+#define N(a)       (sizeof(a) / sizeof((a)[0]))
+
+static const struct field netdev_f[] = {
+	F(netdev_stats, rx_frames),	F(netdev_stats, rx_bytes),
+	F(netdev_stats, tx_frames),	F(netdev_stats, tx_bytes),
+	F(netdev_stats, rx_drop_nobuf), F(netdev_stats, rx_drop_error),
+	F(netdev_stats, rx_drop_oversize), F(netdev_stats, tx_drop_full),
+	F(netdev_stats, tx_drop_oversize), F(netdev_stats, irqs),
+	F(netdev_stats, polls),		F(netdev_stats, rx_doorbells),
+	F(netdev_stats, tx_doorbells),	F(netdev_stats, link_changes),
+};
+static const struct field mbuf_f[] = {
+	F(mbuf_pool_stats, total), F(mbuf_pool_stats, free),	   F(mbuf_pool_stats, low_water),
+	F(mbuf_pool_stats, allocs), F(mbuf_pool_stats, frees), F(mbuf_pool_stats, alloc_fail),
+};
+static const struct field eth_f[] = {
+	F(eth_stats, rx_frames),  F(eth_stats, tx_frames),	F(eth_stats, tx_fail),
+	F(eth_stats, drop_short), F(eth_stats, drop_oversize), F(eth_stats, drop_type),
+	F(eth_stats, drop_addr),
+};
+static const struct field arp_f[] = {
+	F(arp_stats, rx),	  F(arp_stats, tx_request),	    F(arp_stats, tx_reply),
+	F(arp_stats, rx_request), F(arp_stats, rx_reply),	    F(arp_stats, drop_short),
+	F(arp_stats, drop_format), F(arp_stats, drop_other),	    F(arp_stats, evicted),
+	F(arp_stats, expired),	  F(arp_stats, queued),		    F(arp_stats, queue_sent),
+	F(arp_stats, drop_queue_full), F(arp_stats, drop_queue_timeout), F(arp_stats, rate_limited),
+};
+static const struct field ipv4_f[] = {
+	F(ipv4_stats, rx),		  F(ipv4_stats, tx),
+	F(ipv4_stats, delivered),	  F(ipv4_stats, drop_short),
+	F(ipv4_stats, drop_version),	  F(ipv4_stats, drop_hdr),
+	F(ipv4_stats, drop_len),	  F(ipv4_stats, drop_cksum),
+	F(ipv4_stats, drop_ttl),	  F(ipv4_stats, drop_proto),
+	F(ipv4_stats, drop_addr),	  F(ipv4_stats, drop_noroute),
+	F(ipv4_stats, drop_nobuf),	  F(ipv4_stats, frag_rx),
+	F(ipv4_stats, frag_tx),		  F(ipv4_stats, reasm_ok),
+	F(ipv4_stats, drop_frag_overlap), F(ipv4_stats, drop_frag_big),
+	F(ipv4_stats, drop_frag_timeout), F(ipv4_stats, drop_frag_noslot),
+	F(ipv4_stats, drop_frag_bad),
+};
+static const struct field icmp_f[] = {
+	F(icmp_stats, rx),	   F(icmp_stats, tx),	      F(icmp_stats, echo_rx),
+	F(icmp_stats, unreach_tx), F(icmp_stats, unreach_limited), F(icmp_stats, drop_short),
+	F(icmp_stats, drop_cksum), F(icmp_stats, drop_type), F(icmp_stats, drop_nobuf),
+};
+static const struct field udp_f[] = {
+	F(udp_stats, rx),	  F(udp_stats, tx),	    F(udp_stats, delivered),
+	F(udp_stats, drop_short), F(udp_stats, drop_len),   F(udp_stats, drop_cksum),
+	F(udp_stats, drop_noport), F(udp_stats, drop_nobuf),
+};
+static const struct field dhcp_f[] = {
+	F(dhcp_stats, discover_tx), F(dhcp_stats, request_tx), F(dhcp_stats, offer_rx),
+	F(dhcp_stats, ack_rx),	    F(dhcp_stats, nak_rx),     F(dhcp_stats, renew),
+	F(dhcp_stats, rebind),	    F(dhcp_stats, expired),    F(dhcp_stats, retries),
+	F(dhcp_stats, fallback),    F(dhcp_stats, drop_bad),
+};
+
+/* Every counter listed once: a new field without a line here fails the build. */
+_Static_assert(N(netdev_f) * 8 == sizeof(struct netdev_stats), "netdev_f");
+_Static_assert(N(eth_f) * 8 == sizeof(struct eth_stats), "eth_f");
+_Static_assert(N(arp_f) * 8 == sizeof(struct arp_stats), "arp_f");
+_Static_assert(N(ipv4_f) * 8 == sizeof(struct ipv4_stats), "ipv4_f");
+_Static_assert(N(icmp_f) * 8 == sizeof(struct icmp_stats), "icmp_f");
+_Static_assert(N(udp_f) * 8 == sizeof(struct udp_stats), "udp_f");
+_Static_assert(N(dhcp_f) * 8 == sizeof(struct dhcp_stats), "dhcp_f");
+
+struct layer {
+	const char *name;
+	const struct field *f;
+	size_t n;
+	const void *base;
+};
+
+static size_t layers(struct layer *l)
+{
+	static const struct netdev_stats none;
+	const struct netdev *nd = net_dev();
+	size_t i = 0;
+	l[i++] = (struct layer){ "netdev", netdev_f, N(netdev_f), nd ? &nd->stats : &none };
+	l[i++] = (struct layer){ "mbuf", mbuf_f, N(mbuf_f), mbuf_pool_stats() };
+	l[i++] = (struct layer){ "eth", eth_f, N(eth_f), &net_st.eth };
+	l[i++] = (struct layer){ "arp", arp_f, N(arp_f), &net_st.arp };
+	l[i++] = (struct layer){ "ipv4", ipv4_f, N(ipv4_f), &net_st.ipv4 };
+	l[i++] = (struct layer){ "icmp", icmp_f, N(icmp_f), &net_st.icmp };
+	l[i++] = (struct layer){ "udp", udp_f, N(udp_f), &net_st.udp };
+	l[i++] = (struct layer){ "dhcp", dhcp_f, N(dhcp_f), &net_st.dhcp };
+	return i;
+}
+#define LAYERS 8
+
+static unsigned long long value(const struct layer *l, size_t i)
+{
+	const uint8_t *p = (const uint8_t *)l->base + l->f[i].off;
+	if (l->f[i].size == 8)
+		return *(const uint64_t *)(const void *)p;
+	return *(const uint32_t *)(const void *)p;
+}
+
+int net_stats_json(char *buf, size_t size)
+{
+	struct layer l[LAYERS];
+	size_t nl = layers(l), pos = 0;
+#define OUT(...)                                                                     \
+	do {                                                                         \
+		int r_ = ksnprintf(buf + (pos < size ? pos : size),                  \
+				   pos < size ? size - pos : 0, __VA_ARGS__);        \
+		pos += r_ > 0 ? (size_t)r_ : 0;                                      \
+	} while (0)
+	OUT("{");
+	for (size_t k = 0; k < nl; k++) {
+		OUT("%s\"%s\":{", k ? "," : "", l[k].name);
+		for (size_t i = 0; i < l[k].n; i++)
+			OUT("%s\"%s\":%llu", i ? "," : "", l[k].f[i].name, value(&l[k], i));
+		OUT("}");
+	}
+	OUT("}");
+#undef OUT
+	return (int)pos;
+}
+
+void net_stats_print(void)
+{
+	struct layer l[LAYERS];
+	size_t nl = layers(l);
+	for (size_t k = 0; k < nl; k++) {
+		int col = kprintf("%-7s", l[k].name);
+		for (size_t i = 0; i < l[k].n; i++) {
+			if (col > 80)
+				col = kprintf("\n%-7s", "");
+			col += kprintf(" %s=%llu", l[k].f[i].name, value(&l[k], i));
+		}
+		kprintf("\n");
+	}
+}
+
+void net_info_print(void)
+{
+	const struct net_addr *a = net_addr();
+	const struct netdev *nd = net_dev();
+	char ip[16], gw[16];
+	if (!nd) {
+		kprintf("net: no network device\n");
+		return;
+	}
+	kprintf("net: %s %02x:%02x:%02x:%02x:%02x:%02x link %s, address %s/%d gw %s\n", nd->name,
+		nd->mac[0], nd->mac[1], nd->mac[2], nd->mac[3], nd->mac[4], nd->mac[5],
+		nd->link_up ? "up" : "down", net_ntoa(a->ip, ip),
+		a->mask ? 32 - __builtin_ctz(a->mask) : 0, net_ntoa(a->gw, gw));
+	dhcp_info_print();
+	arp_cache_print();
+}
+
+/* ---- the stats.port service ---- */
+
+static uint16_t stats_port;
+
+int net_bootarg_stats_port(const char *v)
+{
+	unsigned long long n;
+	if (parse_u64(v, &n) || n > 65535)
+		return -EINVAL;
+	stats_port = (uint16_t)n;
+	return 0;
+}
+
+/* Any datagram gets the counters back, written over its own payload. */
+static void stats_input(struct mbuf *m, const struct udp_peer *peer, void *arg)
+{
+	size_t room;
+	int n;
+	(void)arg;
+	m->tail = m->data;
+	room = mbuf_tailroom(m);
+	n = net_stats_json((char *)m->data, room);
+	if (n < 0 || (size_t)n >= room) {
+		pr_warn("net: stats JSON needs %d bytes, have %zu\n", n, room);
+		mbuf_free(m);
+		return;
+	}
+	mbuf_put(m, (size_t)n);
+	udp_reply(m, peer);
+}
+
+void netstat_init(void)
+{
+	int err;
+	if (!stats_port)
+		return;
+	err = udp_bind(stats_port, stats_input, NULL);
+	if (err)
+		pr_err("net: cannot serve stats on UDP port %u (%d)\n", stats_port, err);
+	else
+		pr_info("net: stats on UDP port %u\n", stats_port);
+}
+
+void netstat_reset(void)
+{
+	stats_port = 0;
+}

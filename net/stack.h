@@ -1,0 +1,82 @@
+/*
+ * Between the layers of the stack (not for applications: they use net/net.h). Each layer sees
+ * an mbuf and the small API of the layer below. Functions returning void consume the mbuf.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include "net/mbuf.h"
+#include "net/net.h"
+#include "net/netdev.h"
+
+/* The one global instance of the counters (defined in netdev.c). */
+extern struct net_stats net_st;
+
+/* The attached NIC, or NULL. */
+struct netdev *net_dev(void);
+/* The address DHCP falls back to (the ip= static one, else QEMU user networking's). */
+const struct net_addr *net_fallback_addr(void);
+
+/* netstat.c: the counters service (stats.port). */
+void netstat_init(void);
+void netstat_reset(void);
+
+/* cksum.c: Internet checksum (RFC 1071). */
+uint32_t cksum_add(uint32_t sum, const void *p, size_t len);
+uint16_t cksum_fold(uint32_t sum);
+/* Sum of the IPv4 pseudo header (addresses in host order, len = transport length). */
+uint32_t cksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
+static inline uint16_t cksum(const void *p, size_t len)
+{
+	return cksum_fold(cksum_add(0, p, len));
+}
+
+/* eth.c. eth_input is the netdev receive upcall. */
+void eth_input(struct netdev *nd, struct mbuf *m);
+/* Push the Ethernet header (source: our MAC), pad to 60 bytes, queue on the NIC. */
+void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type);
+extern const uint8_t eth_broadcast[6];
+
+/* arp.c */
+void arp_init(void);
+void arp_reset(void);
+void arp_input(struct mbuf *m);
+/* Send m (an IPv4 packet, data at the IP header) to next_hop, resolving it first if needed. */
+void arp_output(struct mbuf *m, uint32_t next_hop);
+/* Announce our address (gratuitous ARP request). */
+void arp_announce(void);
+/* Entries in use (for tests and the info print). */
+int arp_cache_count(void);
+void arp_cache_print(void);
+
+/* ipv4.c */
+void ipv4_reset(void);
+void ipv4_input(struct mbuf *m);
+/* Push an IPv4 header (src: our address) on m (data at the transport header) and send it. */
+void ipv4_output(struct mbuf *m, uint32_t dst, uint8_t proto);
+/* Set (or clear, ip = 0) the address; runs the address-up listeners. */
+void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw);
+/* Hand a whole datagram (data at its IP header, l3_off and l4_off set) to the transport. */
+void ipv4_deliver(struct mbuf *m);
+/* ipv4_frag.c: a fragment (data at its IP header, trimmed, checked) joins its datagram. */
+void ipv4_reasm_input(struct mbuf *m);
+void ipv4_reasm_reset(void);
+/* dst is a broadcast address for us (limited, or our subnet's). */
+bool ipv4_is_broadcast(uint32_t dst);
+
+/* icmp.c */
+void icmp_reset(void);
+void icmp_input(struct mbuf *m);
+/* Port unreachable for the datagram in m (data at the UDP header; IP header at l3_off).
+ * Does not consume m. */
+void icmp_port_unreach(const struct mbuf *m);
+
+/* udp.c */
+void udp_reset(void);
+void udp_input(struct mbuf *m);
+
+/* dhcp.c */
+void dhcp_reset(void);
+void dhcp_start(void);
+bool dhcp_is_running(void);
+void dhcp_info_print(void);

@@ -1,0 +1,151 @@
+/*
+ * UDP (RFC 768): length and checksum checks, a small table of bound ports, and replies that
+ * reuse the received buffer (headers pushed back into its headroom, no copy).
+ */
+#include "net/stack.h"
+#include "net/wire.h"
+#include "lib/byteorder.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define UDP_BINDINGS 16
+
+static struct {
+	uint16_t port; /* 0 = free */
+	void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg);
+	void *arg;
+} binds[UDP_BINDINGS];
+
+int udp_bind(uint16_t port,
+	     void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg), void *arg)
+{
+	int slot = -1;
+	if (port == 0 || !handler)
+		return -EINVAL;
+	for (int i = 0; i < UDP_BINDINGS; i++) {
+		if (binds[i].port == port)
+			return -EBUSY;
+		if (!binds[i].port && slot < 0)
+			slot = i;
+	}
+	if (slot < 0)
+		return -ENOSPC;
+	binds[slot].port = port;
+	binds[slot].handler = handler;
+	binds[slot].arg = arg;
+	return 0;
+}
+
+int udp_unbind(uint16_t port)
+{
+	for (int i = 0; i < UDP_BINDINGS; i++) {
+		if (port && binds[i].port == port) {
+			binds[i].port = 0;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int lookup(uint16_t port)
+{
+	for (int i = 0; i < UDP_BINDINGS; i++)
+		if (binds[i].port == port)
+			return i;
+	return -1;
+}
+
+void udp_input(struct mbuf *m)
+{
+	struct udp_stats *s = &net_st.udp;
+	const struct ip_hdr *ip = (const struct ip_hdr *)(m->head + m->l3_off);
+	const struct udp_hdr *u = (const struct udp_hdr *)m->data;
+	struct udp_peer peer;
+	size_t ulen;
+	int b;
+	s->rx++;
+	if (mbuf_len(m) < UDP_HLEN) {
+		s->drop_short++;
+		goto drop;
+	}
+	ulen = ntohs(u->len);
+	if (ulen < UDP_HLEN || ulen > mbuf_len(m)) {
+		s->drop_len++;
+		goto drop;
+	}
+	mbuf_trim(m, ulen);
+	peer.src_ip = ntohl(ip->src);
+	peer.dst_ip = ntohl(ip->dst);
+	peer.src_port = ntohs(u->sport);
+	peer.dst_port = ntohs(u->dport);
+	if (u->cksum &&
+	    cksum_fold(cksum_add(cksum_pseudo(peer.src_ip, peer.dst_ip, IP_PROTO_UDP,
+					      (uint16_t)ulen),
+				 u, ulen)) != 0) {
+		s->drop_cksum++;
+		goto drop;
+	}
+	b = lookup(peer.dst_port);
+	if (b < 0) {
+		s->drop_noport++;
+		icmp_port_unreach(m);
+		goto drop;
+	}
+	mbuf_pull(m, UDP_HLEN);
+	s->delivered++;
+	binds[b].handler(m, &peer, binds[b].arg);
+	return;
+drop:
+	mbuf_free(m);
+}
+
+/* Push the UDP header on m (data at the payload) and send it. */
+static void output(struct mbuf *m, uint16_t sport, uint32_t dst, uint16_t dport)
+{
+	size_t len = mbuf_len(m) + UDP_HLEN;
+	struct udp_hdr *u;
+	uint16_t sum;
+	if (len > 0xffff - IP_HLEN || mbuf_headroom(m) < UDP_HLEN + IP_HLEN + ETH_HLEN) {
+		net_st.udp.drop_len++;
+		mbuf_free(m);
+		return;
+	}
+	u = mbuf_push(m, UDP_HLEN);
+	u->sport = htons(sport);
+	u->dport = htons(dport);
+	u->len = htons((uint16_t)len);
+	u->cksum = 0;
+	sum = cksum_fold(cksum_add(cksum_pseudo(net_addr()->ip, dst, IP_PROTO_UDP, (uint16_t)len),
+				   u, len));
+	u->cksum = htons(sum ? sum : 0xffff); /* 0 would mean "no checksum" */
+	net_st.udp.tx++;
+	ipv4_output(m, dst, IP_PROTO_UDP);
+}
+
+void udp_reply(struct mbuf *m, const struct udp_peer *peer)
+{
+	output(m, peer->dst_port, peer->src_ip, peer->src_port);
+}
+
+int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data,
+	       size_t len)
+{
+	struct mbuf *m;
+	if (len > UDP_PAYLOAD_MAX)
+		return -EINVAL;
+	if (!net_dev())
+		return -EIO;
+	m = mbuf_alloc();
+	if (!m) {
+		net_st.udp.drop_nobuf++;
+		return -ENOMEM;
+	}
+	memcpy(mbuf_put(m, len), data, len);
+	output(m, src_port, dst_ip, dst_port);
+	return 0;
+}
+
+void udp_reset(void)
+{
+	memset(binds, 0, sizeof(binds));
+}

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""`make bench`: boot time, echo throughput and latency, guest-side costs per datagram, footprint.
+
+Usage: /usr/bin/python3 tests/bench.py [--runs 3] [--secs 2] [--quick] [--other "QEMU ARGS..."]
+
+What is measured (each figure: median of --runs runs, with min and max):
+  boot_first_echo_ms   QEMU start (Popen) to the first echoed datagram; the client sends one
+                       datagram every 5 ms. Once with DHCP (default) and once with a static address.
+  floor_sbi_ms         QEMU start to exit for the same machine and OpenSBI with a payload that
+                       shuts down at once (build/srst.bin: SBI SRST ecall), i.e. what QEMU and the
+                       firmware cost before our kernel runs.
+  main_loop_ms         "boot: main loop reached N ms after reset" from the guest log.
+  echo_pps S/W         echo throughput (datagrams/s) at S bytes with W in flight (build/udpload, a
+                       C client that checks every reply), and the same client against a host
+                       loopback echo server (udpload --server) to show the client is not the limit.
+  rtt_us p50..max      round trip with 1 in flight, 64 bytes.
+  irqs/dgram, doorbells/dgram, polls/irq
+                       from the guest's stats.port counters read before and after each run.
+  footprint            riscv64-unknown-elf-size of build/kernel.elf; mbuf pool low water.
+
+--other "QEMU ARGS": run the same client against another guest instead of ours, e.g. a Linux
+guest running an echo server. ARGS are everything after qemu-system-riscv64; the string {port}
+is replaced by a free host UDP port which ARGS must forward to the guest's echo service, e.g.
+  --other "-M virt -m 256M -nographic -kernel Image -append 'console=ttyS0' \
+           -netdev user,id=n0,hostfwd=udp:127.0.0.1:{port}-:7 -device e1000,netdev=n0"
+Guest-side counters, main_loop_ms and the footprint are then skipped.
+
+Results: a table on stdout and build/bench.json (with the QEMU version and host CPU).
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from qemu import Qemu, free_udp_port, udp_stats, user_netdev  # noqa: E402
+
+B = os.path.join(ROOT, "build")
+UDPLOAD = os.path.join(B, "udpload")
+SRST = os.path.join(B, "srst.bin")
+STATS = 9999
+CROSS = "riscv64-unknown-elf-"
+
+SRST_ASM = """\
+	/* SBI System Reset (EID "SRST"), FID 0: shutdown, no reason. */
+	.globl _start
+_start:
+	li	a7, 0x53525354
+	li	a6, 0
+	li	a0, 0
+	li	a1, 0
+	ecall
+1:	wfi
+	j	1b
+"""
+
+
+def build():
+    src = os.path.join(ROOT, "tests", "tools", "udpload.c")
+    os.makedirs(B, exist_ok=True)
+    subprocess.run(["gcc", "-O2", "-std=gnu11", "-Wall", "-Wextra", "-o", UDPLOAD, src],
+                   check=True)
+    asm = os.path.join(B, "srst.S")
+    with open(asm, "w") as f:
+        f.write(SRST_ASM)
+    subprocess.run([CROSS + "as", "-march=rv64gc", "-o", asm + ".o", asm], check=True)
+    subprocess.run([CROSS + "objcopy", "-O", "binary", asm + ".o", SRST], check=True)
+
+
+def summary(values, unit):
+    vals = [v for v in values if v is not None]
+    if not vals:
+        return {"median": None, "min": None, "max": None, "unit": unit, "runs": values}
+    return {"median": statistics.median(vals), "min": min(vals), "max": max(vals), "unit": unit,
+            "runs": values}
+
+
+# ---- boot ----
+
+def first_echo(port, t0, timeout=30.0):
+    """Send one datagram every 5 ms until one comes back; seconds since t0, or None."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setblocking(False)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            try:
+                s.sendto(b"boot?", ("127.0.0.1", port))
+            except OSError:
+                pass
+            end = time.monotonic() + 0.005
+            while time.monotonic() < end:
+                try:
+                    if s.recv(64) == b"boot?":
+                        return time.monotonic() - t0
+                except (BlockingIOError, ConnectionRefusedError):
+                    time.sleep(0.0005)
+        return None
+    finally:
+        s.close()
+
+
+def boot_ours(bootargs):
+    spec, ports = user_netdev(echo=7)
+    q = Qemu(bootargs=bootargs, netdev=spec)
+    try:
+        t = first_echo(ports["echo"], q.t0)
+        m = re.search(r"main loop reached ([0-9.]+) ms", q.output())
+        if not m:
+            try:
+                m = q.wait_for(r"main loop reached ([0-9.]+) ms", timeout=2)
+            except AssertionError:
+                m = None
+        return (None if t is None else t * 1000), (float(m.group(1)) if m else None)
+    finally:
+        q.kill()
+
+
+def boot_other(args):
+    port = free_udp_port()
+    argv = ["qemu-system-riscv64"] + shlex.split(args.replace("{port}", str(port)))
+    t0 = time.monotonic()
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    return p, port, t0
+
+
+def floor_sbi():
+    t0 = time.monotonic()
+    p = subprocess.run(["qemu-system-riscv64", "-M", "virt", "-m", "256M", "-nographic", "-bios",
+                        "default", "-kernel", SRST, "-device", "e1000,netdev=n0", "-netdev",
+                        "user,id=n0"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+    ms = (time.monotonic() - t0) * 1000
+    return ms if p.returncode == 0 else None
+
+
+# ---- load ----
+
+def udpload(port, size, window, secs=None, count=None):
+    cmd = [UDPLOAD, "-p", str(port), "-s", str(size), "-w", str(window), "-T", "300"]
+    cmd += ["-t", str(secs)] if secs else ["-n", str(count)]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def load_matrix(port, cases, secs, stats_port=None):
+    """One pass over every (size, window): client result plus guest counter deltas."""
+    res = {}
+    for size, window in cases:
+        before = udp_stats(stats_port) if stats_port else None
+        r = udpload(port, size, window, secs=secs)
+        if stats_port:
+            after = udp_stats(stats_port)
+            d = {k: after["netdev"][k] - before["netdev"][k] for k in after["netdev"]}
+            n = max(r["received"], 1)
+            r["irqs_per_dgram"] = d["irqs"] / n
+            r["doorbells_per_dgram"] = (d["rx_doorbells"] + d["tx_doorbells"]) / n
+            r["polls_per_irq"] = d["polls"] / d["irqs"] if d["irqs"] else None
+            r["mbuf"] = after["mbuf"]
+        res[(size, window)] = r
+    return res
+
+
+def footprint():
+    elf = os.path.join(B, "kernel.elf")
+    out = subprocess.run([CROSS + "size", elf], capture_output=True, text=True, check=True)
+    text, data, bss = (int(x) for x in out.stdout.splitlines()[1].split()[:3])
+    return {"text": text, "data": data, "bss": bss, "image_bin": os.path.getsize(
+        os.path.join(B, "kernel.bin"))}
+
+
+def host_info():
+    qv = subprocess.run(["qemu-system-riscv64", "--version"], capture_output=True,
+                        text=True).stdout.splitlines()[0]
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    git = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                         capture_output=True, text=True).stdout.strip() or "unknown"
+    return {"qemu": qv, "host_cpu": cpu, "host_cores": os.cpu_count(), "kernel": git,
+            "python": platform.python_version(), "date": time.strftime("%Y-%m-%d %H:%M:%S")}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--secs", type=float, default=2.0, help="seconds per throughput run")
+    ap.add_argument("--quick", action="store_true", help="1 run, 1 s each")
+    ap.add_argument("--other", help="QEMU arguments of another guest to measure instead")
+    a = ap.parse_args()
+    if a.quick:
+        a.runs, a.secs = 1, 1.0
+    build()
+    cases = [(s, w) for s in (64, 1472) for w in (1, 8, 32, 128)]
+    figs = {}
+    info = host_info()
+    info["guest"] = "other: " + a.other if a.other else "build/kernel.bin"
+
+    # Boot
+    if a.other:
+        boots = []
+        for _ in range(a.runs):
+            p, port, t0 = boot_other(a.other)
+            t = first_echo(port, t0, timeout=120)
+            boots.append(None if t is None else t * 1000)
+            p.kill()
+            p.wait()
+        figs["boot_first_echo_ms"] = summary(boots, "ms")
+    else:
+        dh, st, ml = [], [], []
+        for _ in range(a.runs):
+            t, m = boot_ours("")
+            dh.append(t)
+            ml.append(m)
+            st.append(boot_ours("ip=10.0.2.15/24,10.0.2.2")[0])
+        figs["boot_first_echo_ms (dhcp)"] = summary(dh, "ms")
+        figs["boot_first_echo_ms (static ip)"] = summary(st, "ms")
+        figs["main_loop_ms"] = summary(ml, "ms")
+    figs["floor_sbi_ms"] = summary([floor_sbi() for _ in range(a.runs)], "ms")
+
+    # Host loopback baseline (one run each: only needs to be well above the guest).
+    srv_port = free_udp_port()
+    srv = subprocess.Popen([UDPLOAD, "--server", str(srv_port), "-t", str(len(cases) * (a.secs
+                                                                                  + 1) + 5)],
+                           stdout=subprocess.DEVNULL)
+    time.sleep(0.2)
+    try:
+        base = load_matrix(srv_port, cases, a.secs)
+    finally:
+        srv.kill()
+        srv.wait()
+
+    # Load against the guest
+    runs = []
+    if a.other:
+        p, port, t0 = boot_other(a.other)
+        try:
+            if first_echo(port, t0, timeout=120) is None:
+                sys.exit("bench: the other guest never echoed on port %d" % port)
+            for _ in range(a.runs):
+                runs.append(load_matrix(port, cases, a.secs))
+        finally:
+            p.kill()
+            p.wait()
+    else:
+        spec, ports = user_netdev(echo=7, stats=STATS)
+        q = Qemu(bootargs="stats.port=%d" % STATS, netdev=spec)
+        try:
+            if first_echo(ports["echo"], q.t0) is None:
+                sys.exit("bench: the guest never echoed:\n" + q.output()[-2000:])
+            for _ in range(a.runs):
+                runs.append(load_matrix(ports["echo"], cases, a.secs, ports["stats"]))
+            final = udp_stats(ports["stats"])
+        finally:
+            q.kill()
+
+    problems = []
+    for size, window in cases:
+        key = "%dB w=%d" % (size, window)
+        rs = [r[(size, window)] for r in runs]
+        for r in rs:
+            if r["corrupt"] or r["unexpected"]:
+                problems.append("%s: %d corrupt, %d unexpected replies" % (key, r["corrupt"],
+                                                                           r["unexpected"]))
+        figs["echo_pps " + key] = summary([r["pps"] for r in rs], "dgram/s")
+        figs["echo_lost " + key] = summary([r["lost"] for r in rs], "dgrams")
+        figs["host_loopback_pps " + key] = summary([base[(size, window)]["pps"]], "dgram/s")
+        if not a.other:
+            figs["irqs/dgram " + key] = summary([r["irqs_per_dgram"] for r in rs], "")
+            figs["doorbells/dgram " + key] = summary([r["doorbells_per_dgram"] for r in rs], "")
+            figs["polls/irq " + key] = summary([r["polls_per_irq"] for r in rs], "")
+    for p in ("p50", "p90", "p99", "max"):
+        figs["rtt_us %s (64B w=1)" % p] = summary([r[(64, 1)]["rtt_us"][p] for r in runs], "us")
+        figs["host_loopback_rtt_us %s" % p] = summary([base[(64, 1)]["rtt_us"][p]], "us")
+    if not a.other:
+        fp = footprint()
+        for k, v in fp.items():
+            figs["footprint %s" % k] = summary([v], "bytes")
+        figs["mbuf low_water (of %d)" % final["mbuf"]["total"]] = summary(
+            [final["mbuf"]["low_water"]], "mbufs")
+        figs["mbuf alloc_fail"] = summary([final["mbuf"]["alloc_fail"]], "")
+
+    print("bench: %s; host CPU %s (%d cores); kernel %s" % (info["qemu"], info["host_cpu"],
+                                                          info["host_cores"], info["kernel"]))
+    print("%-44s %12s %12s %12s  %s" % ("figure", "median", "min", "max", "unit"))
+    for name, f in figs.items():
+        def fmt(v):
+            if v is None:
+                return "-"
+            return "%.3f" % v if isinstance(v, float) and abs(v) < 10 else "%.0f" % v
+        print("%-44s %12s %12s %12s  %s" % (name, fmt(f["median"]), fmt(f["min"]),
+                                            fmt(f["max"]), f["unit"]))
+    for p in problems:
+        print("bench: PROBLEM: " + p)
+    out = os.path.join(B, "bench.json")
+    with open(out, "w") as f:
+        json.dump({"info": info, "runs": a.runs, "secs_per_run": a.secs, "figures": figs,
+                   "problems": problems}, f, indent=1)
+    print("bench: wrote %s" % os.path.relpath(out, ROOT))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,318 @@
+/*
+ * The network stack over a fake NIC: ARP replies, ping, UDP echo at every size class, each
+ * malformed frame dropped and counted by the right counter (and nothing else), reassembly,
+ * port unreachable with its rate limit. After every test the mbuf pool is back to full.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "lib/config.h"
+#include "lib/timer.h"
+#include "net/net.h"
+#include "net/netdev.h"
+#include "app/app.h"
+#include "tests/host/test.h"
+#include "tests/host/fake_netdev.h"
+
+static void test_arp(void)
+{
+	static const uint8_t zero[6];
+	const uint8_t *f, *a;
+	net_reset();
+	fake_setup(&F);
+	netdev_register(&F.nd);
+	net_bootarg_ip("10.0.2.15/24,10.0.2.2");
+	net_init(&F.nd);
+	ok(F.ntx == 1 && rd16(txf(0) + 12) == 0x0806 && rd32(txf(0) + 14 + 24) == GUEST &&
+		   rd32(txf(0) + 14 + 14) == GUEST && memcmp(txf(0), bcast_mac, 6) == 0,
+	   "gratuitous ARP at address set (%d frames)", F.ntx);
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, host_mac, HOST, zero, GUEST));
+	ok(F.ntx == 1, "one ARP reply, got %d", F.ntx);
+	if (F.ntx == 1) {
+		f = txf(0);
+		a = f + 14;
+		ok(txlen(0) == 60, "padded to 60: %zu", txlen(0));
+		ok(memcmp(f, host_mac, 6) == 0 && memcmp(f + 6, fake_mac, 6) == 0 &&
+			   rd16(f + 12) == 0x0806,
+		   "Ethernet header of the reply");
+		ok(rd16(a) == 1 && rd16(a + 2) == 0x0800 && a[4] == 6 && a[5] == 4 &&
+			   rd16(a + 6) == 2,
+		   "ARP reply fixed fields");
+		ok(memcmp(a + 8, fake_mac, 6) == 0 && rd32(a + 14) == GUEST &&
+			   memcmp(a + 18, host_mac, 6) == 0 && rd32(a + 24) == HOST,
+		   "ARP reply addresses");
+	}
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, host_mac, HOST, zero, IP4(10, 0, 2, 99)));
+	ok(F.ntx == 0 && net_stats()->arp.drop_other == 1, "request for another address ignored");
+	finish("arp");
+}
+
+static void test_ping(void)
+{
+	static const size_t sizes[] = { 0, 1, 17, 18, 56, 57, 100, 511, 1000, 1471, 1472 };
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		uint8_t pl[1500];
+		size_t n = sizes[k];
+		for (size_t i = 0; i < n; i++)
+			pl[i] = (uint8_t)(i * 13 + n);
+		fake_inject(&F, fr, mk_ping(fr, 0x4242, (uint16_t)k, pl, n));
+		ok(F.ntx == 1, "ping %zu: %d replies", n, F.ntx);
+		if (F.ntx != 1)
+			continue;
+		const uint8_t *f = txf(0), *ip = f + 14, *h = ip + 20;
+		ok(memcmp(f, host_mac, 6) == 0 && rd16(f + 12) == 0x0800, "ping %zu: eth", n);
+		ok(ip_cksum_ok(ip) && rd16(ip + 2) == 28 + n && ip[8] > 0, "ping %zu: IP", n);
+		ok(rd32(ip + 12) == GUEST && rd32(ip + 16) == HOST, "ping %zu: addresses", n);
+		ok(h[0] == 0 && h[1] == 0 && rd16(h + 4) == 0x4242 && rd16(h + 6) == k,
+		   "ping %zu: ICMP header", n);
+		ok(t_fold(t_sum(h, 8 + n, 0)) == 0, "ping %zu: ICMP checksum", n);
+		ok(memcmp(h + 8, pl, n) == 0, "ping %zu: payload", n);
+		fake_clear(&F);
+	}
+	ok(net_stats()->icmp.echo_rx == sizeof(sizes) / sizeof(sizes[0]), "echo_rx counted");
+	finish("ping");
+}
+
+static void test_udp_echo(void)
+{
+	static const size_t sizes[] = { 0, 1, 17, 18, 64, 512, 700, 1471, 1472 };
+	uint32_t before;
+	start("10.0.2.15/24,10.0.2.2");
+	ok(strstr(host_console, "echo: serving UDP port 7 on 10.0.2.15") != NULL,
+	   "echo log line: %s", host_console);
+	learn_host();
+	before = mbuf_pool_free_count();
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++)
+		ok(echo_once(sizes[k], (uint16_t)(40000 + k)), "echo of %zu bytes", sizes[k]);
+	ok(mbuf_pool_stats()->allocs - 0 > 0 && mbuf_pool_free_count() == before,
+	   "echo allocates nothing that stays");
+	/* checksum 0 = none: accepted */
+	size_t l = mk_udp(fr, HOST, GUEST, 999, 7, "nocsum", 6);
+	wr16(fr + 14 + 20 + 6, 0);
+	fake_inject(&F, fr, l);
+	ok(F.ntx == 1 && memcmp(txf(0) + 42, "nocsum", 6) == 0, "UDP without checksum echoed");
+	fake_clear(&F);
+	/* the reply is the request's own buffer: one allocation per echo (the RX one) */
+	uint64_t a0 = mbuf_pool_stats()->allocs;
+	echo_once(100, 5000);
+	ok(mbuf_pool_stats()->allocs - a0 == 1, "echo in place: %llu allocations",
+	   (unsigned long long)(mbuf_pool_stats()->allocs - a0));
+	ok(net_poll(8) == 0 && F.flushes >= 1, "net_poll flushes once per pass");
+	finish("udp_echo");
+}
+
+/* ---- malformed frames ---- */
+
+static size_t good(uint8_t *f)
+{
+	return mk_udp(f, HOST, GUEST, 4000, 7, "0123456789abcdefgh", 18);
+}
+#define IPH (fr + 14)
+static size_t m_short_eth(void)
+{
+	good(fr);
+	return 10;
+}
+static size_t m_oversize(void)
+{
+	good(fr);
+	return 1518;
+}
+static size_t m_type(void)
+{
+	size_t l = good(fr);
+	wr16(fr + 12, 0x88b5);
+	return l;
+}
+static size_t m_other_mac(void)
+{
+	size_t l = good(fr);
+	fr[5] ^= 1;
+	return l;
+}
+static size_t m_ip_short(void)
+{
+	good(fr);
+	return 14 + 12;
+}
+static size_t m_version(void)
+{
+	size_t l = good(fr);
+	IPH[0] = 0x65;
+	fix_ip_cksum(IPH);
+	return l;
+}
+static size_t m_ihl4(void)
+{
+	size_t l = good(fr);
+	IPH[0] = 0x44;
+	return l;
+}
+static size_t m_ihl_beyond(void)
+{
+	good(fr);
+	IPH[0] = 0x4f;
+	return 14 + 46;
+}
+static size_t m_total_beyond(void)
+{
+	size_t l = good(fr);
+	wr16(IPH + 2, 1000);
+	fix_ip_cksum(IPH);
+	return l;
+}
+static size_t m_total_below(void)
+{
+	size_t l = good(fr);
+	wr16(IPH + 2, 12);
+	fix_ip_cksum(IPH);
+	return l;
+}
+static size_t m_ip_cksum(void)
+{
+	size_t l = good(fr);
+	IPH[10] ^= 0x5a;
+	return l;
+}
+static size_t m_ttl0(void)
+{
+	size_t l = good(fr);
+	IPH[8] = 0;
+	fix_ip_cksum(IPH);
+	return l;
+}
+static size_t m_proto(void)
+{
+	size_t l = good(fr);
+	IPH[9] = 253;
+	fix_ip_cksum(IPH);
+	return l;
+}
+static size_t m_other_ip(void)
+{
+	size_t l = good(fr);
+	wr32(IPH + 16, IP4(10, 0, 2, 77));
+	fix_ip_cksum(IPH);
+	return l;
+}
+static size_t m_udp_short(void)
+{
+	good(fr);
+	wr16(IPH + 2, 24);
+	fix_ip_cksum(IPH);
+	return 60;
+}
+static size_t m_udp_len_beyond(void)
+{
+	size_t l = good(fr);
+	wr16(IPH + 20 + 4, 200);
+	return l;
+}
+static size_t m_udp_len_below(void)
+{
+	size_t l = good(fr);
+	wr16(IPH + 20 + 4, 4);
+	return l;
+}
+static size_t m_udp_cksum(void)
+{
+	size_t l = good(fr);
+	IPH[20 + 6] ^= 1;
+	return l;
+}
+static size_t m_icmp_cksum(void)
+{
+	size_t l = mk_ping(fr, 1, 1, "abc", 3);
+	IPH[20 + 2] ^= 0x10;
+	return l;
+}
+static size_t m_icmp_short(void)
+{
+	size_t l = mk_ping(fr, 1, 1, "", 0);
+	wr16(IPH + 2, 24);
+	fix_ip_cksum(IPH);
+	return l;
+}
+static size_t m_arp_short(void)
+{
+	static const uint8_t zero[6];
+	mk_arp(fr, bcast_mac, 1, host_mac, HOST, zero, GUEST);
+	return 14 + 20;
+}
+static size_t m_arp_format(void)
+{
+	static const uint8_t zero[6];
+	size_t l = mk_arp(fr, bcast_mac, 1, host_mac, HOST, zero, GUEST);
+	fr[14 + 1] = 6; /* htype 6 */
+	return l;
+}
+
+static const struct {
+	const char *name;
+	size_t (*build)(void);
+	size_t off; /* counter offset inside struct net_stats */
+} malformed[] = {
+#define M(n, b, layer, f) { n, b, offsetof(struct net_stats, layer.f) }
+	M("truncated eth", m_short_eth, eth, drop_short),
+	M("oversize 1518", m_oversize, eth, drop_oversize),
+	M("unknown ethertype", m_type, eth, drop_type),
+	M("other MAC", m_other_mac, eth, drop_addr),
+	M("truncated IP", m_ip_short, ipv4, drop_short),
+	M("version 6", m_version, ipv4, drop_version),
+	M("IHL 4", m_ihl4, ipv4, drop_hdr),
+	M("IHL beyond frame", m_ihl_beyond, ipv4, drop_short),
+	M("total length beyond frame", m_total_beyond, ipv4, drop_len),
+	M("total length below header", m_total_below, ipv4, drop_len),
+	M("bad IP checksum", m_ip_cksum, ipv4, drop_cksum),
+	M("TTL 0", m_ttl0, ipv4, drop_ttl),
+	M("unknown protocol", m_proto, ipv4, drop_proto),
+	M("other IP", m_other_ip, ipv4, drop_addr),
+	M("truncated UDP", m_udp_short, udp, drop_short),
+	M("UDP length beyond IP", m_udp_len_beyond, udp, drop_len),
+	M("UDP length below 8", m_udp_len_below, udp, drop_len),
+	M("bad UDP checksum", m_udp_cksum, udp, drop_cksum),
+	M("bad ICMP checksum", m_icmp_cksum, icmp, drop_cksum),
+	M("truncated ICMP", m_icmp_short, icmp, drop_short),
+	M("truncated ARP", m_arp_short, arp, drop_short),
+	M("ARP bad hardware type", m_arp_format, arp, drop_format),
+#undef M
+};
+
+static void test_malformed(void)
+{
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	for (size_t k = 0; k < sizeof(malformed) / sizeof(malformed[0]); k++) {
+		const uint64_t *c = (const uint64_t *)((const uint8_t *)net_stats() +
+						       malformed[k].off);
+		uint64_t before = *c;
+		unsigned long long drops = all_drops();
+		uint32_t pool = mbuf_pool_free_count();
+		memset(fr, 0, sizeof(fr));
+		fake_inject(&F, fr, malformed[k].build());
+		ok(*c == before + 1, "%s: counter moved by %llu", malformed[k].name,
+		   (unsigned long long)(*c - before));
+		ok(all_drops() == drops + 1, "%s: drops moved by %llu", malformed[k].name,
+		   all_drops() - drops);
+		ok(F.ntx == 0, "%s: drew %d frames", malformed[k].name, F.ntx);
+		ok(mbuf_pool_free_count() == pool, "%s: buffer kept", malformed[k].name);
+		fake_clear(&F);
+		ok(echo_once(33, 4100), "echo after %s", malformed[k].name);
+	}
+	finish("malformed");
+}
+
+int main(void)
+{
+	mbuf_pool_init();
+	test_arp();
+	test_ping();
+	test_udp_echo();
+	test_malformed();
+	TEST_DONE();
+}

@@ -1,0 +1,67 @@
+"""Boot paths a board uses: U-Boot booti over TFTP, other load addresses, other firmware."""
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from qemu import DEBIAN_FW_DYNAMIC, KERNEL, ROOT, Qemu, free_udp_port, wait_echo
+
+UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+LOOP = r"boot: main loop reached"
+
+
+def test_image_header():
+    img = open(KERNEL, "rb").read(64)
+    assert img[48:56] == b"RISCV\0\0\0" and img[56:60] == b"RSC\x05"
+    text_offset = int.from_bytes(img[8:16], "little")
+    image_size = int.from_bytes(img[16:24], "little")
+    assert text_offset == 0x200000
+    assert os.path.getsize(KERNEL) <= image_size < 8 << 20
+
+
+def test_runs_at_another_address(tmp_path):
+    """Load the raw image 4 MiB above its link address, as a boot loader might."""
+    moved = str(tmp_path / "moved.elf")
+    subprocess.check_call(["python3", os.path.join(ROOT, "tests/tools/bin2elf.py"), KERNEL,
+                           "0x80600000", moved])
+    with Qemu(kernel=moved) as q:
+        q.wait_for(r"image 0x0000000080600000-", timeout=30)
+        q.wait_for(LOOP, timeout=30)
+        wait_echo(q)
+
+
+@pytest.mark.skipif(not os.path.exists(UBOOT), reason="Debian u-boot-qemu not installed")
+def test_uboot_tftp_booti(tmp_path):
+    """U-Boot (S-mode, under OpenSBI) fetches kernel.bin over TFTP and boots it with booti."""
+    shutil.copy(KERNEL, tmp_path / "kernel.bin")
+    port = free_udp_port()
+    q = Qemu(kernel=UBOOT, append=False, stdin=True,
+             netdev="user,id=n0,tftp=%s,hostfwd=udp:127.0.0.1:%d-:7" % (tmp_path, port))
+    q.echo_port = port
+    with q:
+        q.wait_for("Hit any key to stop autoboot", timeout=60)
+        q.send("\n")
+        q.wait_for("=> ", timeout=10)
+        q.send("setenv bootargs ip=dhcp loglevel=2\n")
+        q.send("dhcp 0x84000000 kernel.bin\n")
+        q.wait_for(r"Bytes transferred = \d+", timeout=60)
+        q.send("booti 0x84000000 - ${fdtcontroladdr}\n")
+        q.wait_for(r"boot: bootargs \"ip=dhcp loglevel=2\"", timeout=30)
+        q.wait_for(LOOP, timeout=30)
+        wait_echo(q, timeout=30)
+
+
+@pytest.mark.skipif(not os.path.exists(DEBIAN_FW_DYNAMIC), reason="Debian opensbi not installed")
+def test_debian_opensbi_fw_dynamic():
+    with Qemu(bios=DEBIAN_FW_DYNAMIC) as q:
+        q.wait_for(LOOP, timeout=30)
+        wait_echo(q)
+
+
+def test_boots_without_nic():
+    with Qemu(nic=None) as q:
+        q.wait_for(LOOP, timeout=30)
+        out = q.output()
+        assert "no NIC" in out
+        assert "PANIC" not in out

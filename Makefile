@@ -33,7 +33,7 @@ KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 TSRC := $(sort $(wildcard tests/guest/*.c))
 TOBJ := $(patsubst %,$(B)/t/%.o,$(KSRC) $(TSRC))
 
-PHONY_EXTRA := format format-check lint
+PHONY_EXTRA := format format-check lint image flash
 .PHONY: $(PHONY_EXTRA) all run test test-host test-guest test-integration bench lint format clean deps-run deps-test
 all: $(B)/kernel.bin
 
@@ -125,6 +125,29 @@ lint: format-check
 	clang-tidy -quiet $(filter %.c,$(SRC_ALL)) -- -std=c11 -I. -DHOST_TEST=1 \
 		-D'GIT_VERSION="lint"' 2>/dev/null | tee $(B)/clang-tidy.log; \
 		! grep -q 'warning:\|error:' $(B)/clang-tidy.log
+
+# Board images: boot.scr for U-Boot, and a FAT SD card / disk image holding kernel.bin and
+# boot.scr (U-Boot's distro boot runs it). `make flash DEV=/dev/sdX` writes the image to a card;
+# `make flash TFTP=/srv/tftp` copies the files to a TFTP folder instead.
+image: $(B)/kernel.bin $(B)/boot.scr $(B)/sdcard.img
+$(B)/boot.scr: boot/boot.cmd
+	@sh tests/deps.sh image
+	@echo "  MKIMAGE $@"
+	@mkimage -A riscv -O linux -T script -C none -n unikernel -d $< $@ >/dev/null
+$(B)/sdcard.img: $(B)/kernel.bin $(B)/boot.scr
+	@echo "  SDCARD  $@"
+	@rm -f $@ $@.part
+	@truncate -s 31M $@.part && mkfs.vfat -n UNIKERNEL $@.part >/dev/null
+	@mcopy -i $@.part $(B)/kernel.bin $(B)/boot.scr ::
+	@truncate -s 1M $@ && cat $@.part >> $@ && rm $@.part
+	@echo 'start=2048, type=c, bootable' | /sbin/sfdisk -q --wipe-partitions never $@ 2>/dev/null
+flash: image
+	@if [ -n "$(TFTP)" ]; then cp $(B)/kernel.bin $(B)/boot.scr $(TFTP)/ && \
+		echo "flash: copied kernel.bin and boot.scr to $(TFTP)"; \
+	elif [ -n "$(DEV)" ]; then echo "flash: writing $(B)/sdcard.img to $(DEV)"; \
+		dd if=$(B)/sdcard.img of=$(DEV) bs=1M conv=fsync status=progress; \
+	else echo "usage: make flash DEV=/dev/sdX  (SD card)  or  make flash TFTP=/srv/tftp"; \
+		exit 2; fi
 
 clean:
 	rm -rf $(B)

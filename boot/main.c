@@ -167,6 +167,8 @@ void kmain(uint64_t hartid, uint64_t dtb)
 	interrupts_init();
 	mbuf_pool_init();
 	pci_init();
+	if (!netdev_first())
+		pr_warn("boot: no NIC found: networking is off (the block store and regions work)\n");
 	ramblk_init();
 	net_init(netdev_first());
 	app_init();

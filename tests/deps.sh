@@ -4,9 +4,11 @@
 set -e
 what=${1:-run}
 pkgs="gcc-riscv64-unknown-elf qemu-system-misc opensbi"
-if [ "$what" = test ]; then
-	pkgs="$pkgs gcc make python3 python3-pytest python3-scapy device-tree-compiler tshark u-boot-qemu"
-fi
+case "$what" in
+test) pkgs="$pkgs gcc make python3 python3-pytest python3-scapy device-tree-compiler tshark \
+	u-boot-qemu u-boot-tools mtools dosfstools fdisk clang libclang-rt-14-dev" ;;
+image) pkgs="u-boot-tools mtools dosfstools fdisk" ;;
+esac
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -65,3 +65,19 @@ def test_boots_without_nic():
         out = q.output()
         assert "no NIC" in out
         assert "PANIC" not in out
+
+
+@pytest.mark.skipif(not os.path.exists(UBOOT) or not shutil.which("mkimage")
+                    or not shutil.which("mcopy"),
+                    reason="needs u-boot-qemu, u-boot-tools and mtools")
+def test_uboot_distro_boot_from_sd_image():
+    """`make image` output boots without a keystroke: U-Boot finds boot.scr on the disk."""
+    subprocess.check_call(["make", "-s", "-C", ROOT, "image"], stdout=subprocess.DEVNULL)
+    sd = os.path.join(ROOT, "build", "sdcard.img")
+    with Qemu(kernel=UBOOT, append=False,
+              extra=["-drive", "file=%s,if=none,format=raw,id=d0,snapshot=on" % sd,
+                     "-device", "virtio-blk-device,drive=d0"]) as q:
+        q.wait_for(r"Found U-Boot script /boot.scr", timeout=60)
+        q.wait_for(r"boot: bootargs \"ip=dhcp\"", timeout=30)
+        q.wait_for(LOOP, timeout=30)
+        wait_echo(q, timeout=30)

@@ -52,9 +52,19 @@ def test_uboot_tftp_booti(tmp_path):
         wait_echo(q, timeout=30)
 
 
-@pytest.mark.skipif(not os.path.exists(DEBIAN_FW_DYNAMIC), reason="Debian opensbi not installed")
-def test_debian_opensbi_fw_dynamic():
-    with Qemu(bios=DEBIAN_FW_DYNAMIC) as q:
+@pytest.mark.parametrize("fw", ["fw_dynamic.bin", "fw_jump.bin"])
+def test_debian_opensbi_firmware(fw):
+    path = os.path.join(os.path.dirname(DEBIAN_FW_DYNAMIC), fw)
+    if not os.path.exists(path):
+        pytest.skip("Debian opensbi not installed")
+    with Qemu(bios=path) as q:
+        q.wait_for(LOOP, timeout=30)
+        wait_echo(q)
+
+
+def test_memory_above_4g():
+    with Qemu(mem="5G") as q:
+        q.wait_for(r"mem: 0000000080000000-00000001bfffffff", timeout=30)
         q.wait_for(LOOP, timeout=30)
         wait_echo(q)
 

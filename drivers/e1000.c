@@ -49,6 +49,7 @@ struct e1000_softc {
 	uint32_t tx_prod_doorbell; /* tx_prod when TDT was last written */
 	uint32_t rs_prod, rs_cons; /* queue of TX counters whose descriptor carries RS */
 	bool rx_discard;	   /* dropping the rest of a frame that spans descriptors */
+	bool has_irq;		   /* our handler owns the PLIC source: interrupts may be enabled */
 	bool irq_armed;		   /* IMS holds the RX causes (cleared by intr) */
 	struct netdev nd;
 	struct mbuf *rx_mbuf[RXN]; /* every slot always holds one */
@@ -270,7 +271,7 @@ static void link_change(struct e1000_softc *sc)
 static void e1000_irq_arm(struct netdev *nd)
 {
 	struct e1000_softc *sc = nd->priv;
-	if (sc->irq_armed)
+	if (sc->irq_armed || !sc->has_irq)
 		return;
 	/* Causes latched while masked (frames already polled) would fire at once: clear them
 	 * (write 1 to clear) first. A frame landing after this sets RXT0 again and interrupts;
@@ -449,9 +450,14 @@ static void attach_irq(struct e1000_softc *sc)
 		return;
 	}
 	err = irq_register((uint32_t)sc->pd->irq, e1000_irq, &sc->nd);
-	if (err)
-		pr_warn("%s: irq %d not registered (%d): polled only\n", sc->nd.name, sc->pd->irq,
-			err);
+	if (err) {
+		/* Nobody would read our ICR: a raised level line would be claimed forever. */
+		pr_warn("%s: irq %d not registered (%d): interrupts off, polled only\n",
+			sc->nd.name, sc->pd->irq, err);
+		return;
+	}
+	sc->has_irq = true;
+	wr(sc, E1000_IMS, E1000_ICR_LSC); /* link changes always interrupt */
 }
 
 int e1000_probe(struct pci_dev *pd)
@@ -487,13 +493,12 @@ int e1000_probe(struct pci_dev *pd)
 	err = alloc_rings(sc);
 	if (err)
 		return err;
-	start_tx(sc);
-	wr(sc, E1000_IMS, E1000_ICR_LSC); /* link changes always interrupt */
-	start_rx(sc);
-	sc->nd.link_up = (rd(sc, E1000_STATUS) & E1000_STATUS_LU) != 0;
 	sc->nd.mtu = 1500;
 	sc->nd.ops = &e1000_ops;
 	sc->nd.priv = sc;
+	start_tx(sc);
+	start_rx(sc);
+	sc->nd.link_up = (rd(sc, E1000_STATUS) & E1000_STATUS_LU) != 0;
 	attach_irq(sc);
 	nunits++;
 	pr_info("%s: e1000 %04x at %02x:%02x.%x, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, "

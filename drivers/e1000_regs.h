@@ -37,6 +37,10 @@
 #define E1000_RAL0   0x05400 /* RW  receive address 0 low (MAC bytes 0-3) */
 #define E1000_RAH0   0x05404 /* RW  receive address 0 high (MAC bytes 4-5, AV) */
 
+_Static_assert(E1000_RDT - E1000_RDBAL == 0x18 && E1000_TDT - E1000_TDBAL == 0x18,
+	       "RX and TX queue register blocks share a layout");
+_Static_assert(E1000_RAH0 == E1000_RAL0 + 4, "RAR0 is a low/high pair");
+
 #define E1000_MTA_ENTRIES 128
 #define E1000_BAR0_MIN	  0x20000 /* BAR0 is 128 KiB on every 8254x */
 

@@ -253,9 +253,10 @@ static void scan_bus(uint32_t bus, int parent, bool pref64);
 /* Does the bridge's prefetchable window decode 64-bit addresses (low nibble 1)? */
 static bool bridge_pref64(struct pci_dev *br)
 {
-	uint32_t v;
+	uint32_t orig = pci_cfg_read32(br, PCI_BRIDGE_PREF), v;
 	pci_cfg_write32(br, PCI_BRIDGE_PREF, 0xfff0fff0u);
 	v = pci_cfg_read32(br, PCI_BRIDGE_PREF);
+	pci_cfg_write32(br, PCI_BRIDGE_PREF, orig);
 	return v != 0 && (v & 0xf) == 1;
 }
 

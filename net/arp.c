@@ -10,13 +10,13 @@
 #include "lib/string.h"
 #include "lib/timer.h"
 
-#define ARP_CACHE_SIZE    64
-#define ARP_QUEUE_ENTRY   4 /* frames waiting per address */
-#define ARP_QUEUE_TOTAL   32 /* frames waiting in all */
-#define ARP_TTL_NS        (300 * NSEC_PER_SEC) /* a resolved entry is re-learnt after this */
-#define ARP_WAIT_NS       (3 * NSEC_PER_SEC) /* give up on an address (and its frames) after */
-#define ARP_REQ_GAP_NS    (1 * NSEC_PER_SEC) /* rate limit of requests per address */
-#define ARP_TICK_NS       (1 * NSEC_PER_SEC)
+#define ARP_CACHE_SIZE	64
+#define ARP_QUEUE_ENTRY 4		     /* frames waiting per address */
+#define ARP_QUEUE_TOTAL 32		     /* frames waiting in all */
+#define ARP_TTL_NS	(300 * NSEC_PER_SEC) /* a resolved entry is re-learnt after this */
+#define ARP_WAIT_NS	(3 * NSEC_PER_SEC)   /* give up on an address (and its frames) after */
+#define ARP_REQ_GAP_NS	(1 * NSEC_PER_SEC)   /* rate limit of requests per address */
+#define ARP_TICK_NS	(1 * NSEC_PER_SEC)
 
 enum arp_state { ARP_FREE, ARP_PENDING, ARP_RESOLVED };
 

@@ -10,15 +10,15 @@
 #include "lib/string.h"
 #include "lib/timer.h"
 
-#define DHCP_TRIES       4 /* unanswered transmissions before the fallback address */
-#define DHCP_FIRST_RTO   (1 * NSEC_PER_SEC) /* QEMU's server answers at once: retry soon */
-#define DHCP_MAX_RTO     (8 * NSEC_PER_SEC)
-#define DHCP_MIN_RENEW   (60 * NSEC_PER_SEC) /* RFC 2131 4.4.5: retransmit no faster */
-#define DHCP_DEF_LEASE   3600u
-#define DHCP_MSG_LEN     300 /* BOOTP minimum; some servers insist */
+#define DHCP_TRIES     4		  /* unanswered transmissions before the fallback address */
+#define DHCP_FIRST_RTO (1 * NSEC_PER_SEC) /* QEMU's server answers at once: retry soon */
+#define DHCP_MAX_RTO   (8 * NSEC_PER_SEC)
+#define DHCP_MIN_RENEW (60 * NSEC_PER_SEC) /* RFC 2131 4.4.5: retransmit no faster */
+#define DHCP_DEF_LEASE 3600u
+#define DHCP_MSG_LEN   300 /* BOOTP minimum; some servers insist */
 
 enum dhcp_state { D_OFF, D_SELECTING, D_REQUESTING, D_BOUND, D_RENEWING, D_REBINDING, D_STATIC };
-static const char *const state_name[] = { "off", "selecting", "requesting", "bound",
+static const char *const state_name[] = { "off",      "selecting", "requesting", "bound",
 					  "renewing", "rebinding", "static" };
 
 static struct {
@@ -26,9 +26,9 @@ static struct {
 	uint32_t xid;
 	int tries;
 	uint32_t offered, server; /* from the OFFER */
-	uint32_t lease, t1, t2; /* seconds, from the ACK */
-	uint64_t bound_at; /* clock_ns() of the last ACK */
-	struct timer timer; /* retransmission, T1, T2 or expiry, by state */
+	uint32_t lease, t1, t2;	  /* seconds, from the ACK */
+	uint64_t bound_at;	  /* clock_ns() of the last ACK */
+	struct timer timer;	  /* retransmission, T1, T2 or expiry, by state */
 	bool bound_once;
 } d;
 
@@ -42,8 +42,8 @@ static void send_msg(uint8_t type, uint32_t ciaddr, uint32_t dst)
 	uint8_t buf[DHCP_MSG_LEN];
 	struct bootp_hdr *b = (struct bootp_hdr *)buf;
 	uint8_t *o = buf + sizeof(*b);
-	static const uint8_t params[] = { DHCP_OPT_MASK, DHCP_OPT_ROUTER, DHCP_OPT_LEASE,
-					  DHCP_OPT_SERVER_ID, DHCP_OPT_T1, DHCP_OPT_T2 };
+	static const uint8_t params[] = { DHCP_OPT_MASK,      DHCP_OPT_ROUTER, DHCP_OPT_LEASE,
+					  DHCP_OPT_SERVER_ID, DHCP_OPT_T1,     DHCP_OPT_T2 };
 	memset(buf, 0, sizeof(buf));
 	b->op = BOOTP_REQUEST;
 	b->htype = ARP_HTYPE_ETH;
@@ -108,8 +108,8 @@ static void fallback(void)
 	char ip[16], gw[16];
 	d.state = D_STATIC;
 	net_st.dhcp.fallback++;
-	pr_warn("dhcp: no answer after %d tries: using %s/%d gw %s\n", d.tries,
-		net_ntoa(a->ip, ip), 32 - __builtin_ctz(a->mask), net_ntoa(a->gw, gw));
+	pr_warn("dhcp: no answer after %d tries: using %s/%d gw %s\n", d.tries, net_ntoa(a->ip, ip),
+		32 - __builtin_ctz(a->mask), net_ntoa(a->gw, gw));
 	ipv4_set_addr(a->ip, a->mask, a->gw);
 }
 
@@ -246,8 +246,8 @@ static void handle(const struct bootp_hdr *b, const struct dhcp_opts *o)
 		   (d.state == D_REQUESTING || d.state == D_RENEWING || d.state == D_REBINDING)) {
 		s->ack_rx++;
 		bind_lease(yiaddr, o);
-	} else if (o->type == DHCP_NAK && (d.state == D_REQUESTING || d.state == D_RENEWING ||
-					   d.state == D_REBINDING)) {
+	} else if (o->type == DHCP_NAK &&
+		   (d.state == D_REQUESTING || d.state == D_RENEWING || d.state == D_REBINDING)) {
 		s->nak_rx++;
 		pr_warn("dhcp: NAK from the server: starting over\n");
 		ipv4_set_addr(0, 0, 0);

@@ -53,7 +53,6 @@ void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type)
 {
 	struct netdev *nd = net_dev();
 	struct eth_hdr *eh;
-	size_t len;
 	if (!nd) {
 		net_st.eth.tx_fail++;
 		mbuf_free(m);
@@ -63,10 +62,8 @@ void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type)
 	memcpy(eh->dst, dst_mac, ETH_ALEN);
 	memcpy(eh->src, nd->mac, ETH_ALEN);
 	eh->type = htons(type);
-	/* Pad runts here rather than trust every NIC model to do it (TCTL.PSP). */
-	len = mbuf_len(m);
-	if (len < ETH_ZLEN)
-		memset(mbuf_put(m, ETH_ZLEN - len), 0, ETH_ZLEN - len);
+	/* Runts are not padded here: the NIC pads to 60 bytes (e1000 TCTL.PSP), and a frame
+	 * that reaches a virtual wire unpadded carries no trailing bytes to misparse. */
 	net_st.eth.tx_frames++;
 	if (netdev_xmit(nd, m)) /* the driver freed m and counted the drop */
 		net_st.eth.tx_fail++;

@@ -35,7 +35,8 @@ void icmp_input(struct mbuf *m)
 	}
 	/* Only echo requests sent to us alone are answered (RFC 1122 3.2.2.6 allows ignoring
 	 * broadcast ones); other types are not ours to act on. */
-	if (h->type != ICMP_ECHO_REQUEST || ipv4_is_broadcast(ntohl(ip->dst)) || !net_addr_is_up()) {
+	if (h->type != ICMP_ECHO_REQUEST || ipv4_is_broadcast(ntohl(ip->dst)) ||
+	    !net_addr_is_up()) {
 		s->drop_type++;
 		goto drop;
 	}

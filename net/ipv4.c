@@ -65,8 +65,8 @@ void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw)
 
 bool ipv4_is_broadcast(uint32_t dst)
 {
-	return dst == IP_BROADCAST || (addr.ip && addr.mask != 0xffffffffu &&
-				       dst == (addr.ip | ~addr.mask));
+	return dst == IP_BROADCAST ||
+	       (addr.ip && addr.mask != 0xffffffffu && dst == (addr.ip | ~addr.mask));
 }
 
 /* Before an address is configured (DHCP) every datagram is ours. */
@@ -187,8 +187,8 @@ static void output_fragments(struct mbuf *m, uint32_t dst, uint8_t proto, uint16
 			break;
 		}
 		memcpy(mbuf_put(f, n), m->data + off, n);
-		fill_header(mbuf_push(f, IP_HLEN), n + IP_HLEN, id,
-			    (uint16_t)(flags | (off / 8)), dst, proto);
+		fill_header(mbuf_push(f, IP_HLEN), n + IP_HLEN, id, (uint16_t)(flags | (off / 8)),
+			    dst, proto);
 		net_st.ipv4.tx++;
 		net_st.ipv4.frag_tx++;
 		route(f, dst);

@@ -21,8 +21,8 @@ struct reasm {
 	uint8_t proto;
 	uint16_t id;
 	uint32_t src, dst; /* network order, as on the wire */
-	uint32_t total; /* payload length, known once the last fragment came; 0 = not yet */
-	struct mbuf *buf; /* IP header (20 bytes) then the payload at its offset */
+	uint32_t total;	   /* payload length, known once the last fragment came; 0 = not yet */
+	struct mbuf *buf;  /* IP header (20 bytes) then the payload at its offset */
 	struct timer timer;
 	uint8_t have[(REASM_BLOCKS + 7) / 8]; /* 8-byte blocks received */
 };

@@ -74,23 +74,23 @@ struct udp_peer {
  * (mbuf_len(m) bytes) and the handler owns m: it must free it, or turn it around with
  * udp_reply(). Up to 16 bindings. Returns 0, -EINVAL (port 0), -EBUSY (bound), -ENOSPC.
  */
-int udp_bind(uint16_t port,
-	     void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg), void *arg);
+int udp_bind(uint16_t port, void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg),
+	     void *arg);
 /* Remove the binding of port; 0 or -ENOENT. */
 int udp_unbind(uint16_t port);
 /*
  * Send [m->data, m->tail) back to peer from the port it was sent to, reusing m in place: the
  * headers are pushed back into its headroom (no copy, no allocation). The payload may have been
- * changed or resized (up to 1472 bytes). Consumes m; failures are counted, not returned.
+ * changed or resized; beyond 1472 bytes the datagram leaves in IP fragments (copies). Consumes
+ * m; failures are counted, not returned.
  */
 void udp_reply(struct mbuf *m, const struct udp_peer *peer);
 /*
  * Send len bytes (up to 1472) from src_port to dst_ip:dst_port in a fresh mbuf. Returns 0,
- * -EINVAL (too long), -ENOMEM (no mbuf), or -EIO (no route). Queued only:
- * the frame leaves at the next flush.
+ * -EINVAL (too long), -ENOMEM (no mbuf) or -EIO (no NIC); a missing route or ARP answer is
+ * counted later, not returned. Queued only: the frame leaves at the next flush.
  */
-int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data,
-	       size_t len);
+int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data, size_t len);
 #define UDP_PAYLOAD_MAX 1472
 
 /* ---- counters (one struct per layer; fields named by event, drops by reason) ---- */

@@ -11,7 +11,7 @@
 struct net_stats net_st;
 
 static struct netdev *registry; /* registration order */
-static struct netdev *dev; /* the one the stack uses */
+static struct netdev *dev;	/* the one the stack uses */
 
 /* ip= bootarg: DHCP unless a static address is given; the static one is also DHCP's fallback. */
 static struct {
@@ -65,7 +65,7 @@ static int parse_static(const char *v, struct net_addr *out)
 	memcpy(pfx, slash + 1, pn);
 	pfx[pn] = 0;
 	if (comma) {
-		if (strlen(comma + 1) >= sizeof(gw))
+		if (strlen(comma + 1) == 0 || strlen(comma + 1) >= sizeof(gw))
 			return -EINVAL;
 		memcpy(gw, comma + 1, strlen(comma + 1) + 1);
 	}

@@ -13,55 +13,91 @@ struct field {
 	uint16_t off;
 	uint8_t size; /* 8 or 4 bytes */
 };
+/* clang-format mangles a brace initializer inside a macro */
+/* clang-format off */
 #define F(type, f) { #f, offsetof(struct type, f), sizeof(((struct type *)0)->f) }
-#define N(a)       (sizeof(a) / sizeof((a)[0]))
+/* clang-format on */
+#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct field netdev_f[] = {
-	F(netdev_stats, rx_frames),	F(netdev_stats, rx_bytes),
-	F(netdev_stats, tx_frames),	F(netdev_stats, tx_bytes),
-	F(netdev_stats, rx_drop_nobuf), F(netdev_stats, rx_drop_error),
-	F(netdev_stats, rx_drop_oversize), F(netdev_stats, tx_drop_full),
-	F(netdev_stats, tx_drop_oversize), F(netdev_stats, irqs),
-	F(netdev_stats, polls),		F(netdev_stats, rx_doorbells),
-	F(netdev_stats, tx_doorbells),	F(netdev_stats, link_changes),
+	F(netdev_stats, rx_frames),
+	F(netdev_stats, rx_bytes),
+	F(netdev_stats, tx_frames),
+	F(netdev_stats, tx_bytes),
+	F(netdev_stats, rx_drop_nobuf),
+	F(netdev_stats, rx_drop_error),
+	F(netdev_stats, rx_drop_oversize),
+	F(netdev_stats, tx_drop_full),
+	F(netdev_stats, tx_drop_oversize),
+	F(netdev_stats, irqs),
+	F(netdev_stats, polls),
+	F(netdev_stats, rx_doorbells),
+	F(netdev_stats, tx_doorbells),
+	F(netdev_stats, link_changes),
 };
 static const struct field mbuf_f[] = {
-	F(mbuf_pool_stats, total), F(mbuf_pool_stats, free),	   F(mbuf_pool_stats, low_water),
+	F(mbuf_pool_stats, total),  F(mbuf_pool_stats, free),  F(mbuf_pool_stats, low_water),
 	F(mbuf_pool_stats, allocs), F(mbuf_pool_stats, frees), F(mbuf_pool_stats, alloc_fail),
 };
 static const struct field eth_f[] = {
-	F(eth_stats, rx_frames),  F(eth_stats, tx_frames),	F(eth_stats, tx_fail),
+	F(eth_stats, rx_frames),  F(eth_stats, tx_frames),     F(eth_stats, tx_fail),
 	F(eth_stats, drop_short), F(eth_stats, drop_oversize), F(eth_stats, drop_type),
 	F(eth_stats, drop_addr),
 };
 static const struct field arp_f[] = {
-	F(arp_stats, rx),	  F(arp_stats, tx_request),	    F(arp_stats, tx_reply),
-	F(arp_stats, rx_request), F(arp_stats, rx_reply),	    F(arp_stats, drop_short),
-	F(arp_stats, drop_format), F(arp_stats, drop_other),	    F(arp_stats, evicted),
-	F(arp_stats, expired),	  F(arp_stats, queued),		    F(arp_stats, queue_sent),
-	F(arp_stats, drop_queue_full), F(arp_stats, drop_queue_timeout), F(arp_stats, rate_limited),
+	F(arp_stats, rx),
+	F(arp_stats, tx_request),
+	F(arp_stats, tx_reply),
+	F(arp_stats, rx_request),
+	F(arp_stats, rx_reply),
+	F(arp_stats, drop_short),
+	F(arp_stats, drop_format),
+	F(arp_stats, drop_other),
+	F(arp_stats, evicted),
+	F(arp_stats, expired),
+	F(arp_stats, queued),
+	F(arp_stats, queue_sent),
+	F(arp_stats, drop_queue_full),
+	F(arp_stats, drop_queue_timeout),
+	F(arp_stats, rate_limited),
 };
 static const struct field ipv4_f[] = {
-	F(ipv4_stats, rx),		  F(ipv4_stats, tx),
-	F(ipv4_stats, delivered),	  F(ipv4_stats, drop_short),
-	F(ipv4_stats, drop_version),	  F(ipv4_stats, drop_hdr),
-	F(ipv4_stats, drop_len),	  F(ipv4_stats, drop_cksum),
-	F(ipv4_stats, drop_ttl),	  F(ipv4_stats, drop_proto),
-	F(ipv4_stats, drop_addr),	  F(ipv4_stats, drop_noroute),
-	F(ipv4_stats, drop_nobuf),	  F(ipv4_stats, frag_rx),
-	F(ipv4_stats, frag_tx),		  F(ipv4_stats, reasm_ok),
-	F(ipv4_stats, drop_frag_overlap), F(ipv4_stats, drop_frag_big),
-	F(ipv4_stats, drop_frag_timeout), F(ipv4_stats, drop_frag_noslot),
+	F(ipv4_stats, rx),
+	F(ipv4_stats, tx),
+	F(ipv4_stats, delivered),
+	F(ipv4_stats, drop_short),
+	F(ipv4_stats, drop_version),
+	F(ipv4_stats, drop_hdr),
+	F(ipv4_stats, drop_len),
+	F(ipv4_stats, drop_cksum),
+	F(ipv4_stats, drop_ttl),
+	F(ipv4_stats, drop_proto),
+	F(ipv4_stats, drop_addr),
+	F(ipv4_stats, drop_noroute),
+	F(ipv4_stats, drop_nobuf),
+	F(ipv4_stats, frag_rx),
+	F(ipv4_stats, frag_tx),
+	F(ipv4_stats, reasm_ok),
+	F(ipv4_stats, drop_frag_overlap),
+	F(ipv4_stats, drop_frag_big),
+	F(ipv4_stats, drop_frag_timeout),
+	F(ipv4_stats, drop_frag_noslot),
 	F(ipv4_stats, drop_frag_bad),
 };
 static const struct field icmp_f[] = {
-	F(icmp_stats, rx),	   F(icmp_stats, tx),	      F(icmp_stats, echo_rx),
-	F(icmp_stats, unreach_tx), F(icmp_stats, unreach_limited), F(icmp_stats, drop_short),
-	F(icmp_stats, drop_cksum), F(icmp_stats, drop_type), F(icmp_stats, drop_nobuf),
+	F(icmp_stats, rx),
+	F(icmp_stats, tx),
+	F(icmp_stats, echo_rx),
+	F(icmp_stats, unreach_tx),
+	F(icmp_stats, unreach_limited),
+	F(icmp_stats, drop_short),
+	F(icmp_stats, drop_cksum),
+	F(icmp_stats, drop_type),
+	F(icmp_stats, drop_nobuf),
 };
 static const struct field udp_f[] = {
-	F(udp_stats, rx),	  F(udp_stats, tx),	    F(udp_stats, delivered),
-	F(udp_stats, drop_short), F(udp_stats, drop_len),   F(udp_stats, drop_cksum),
+	F(udp_stats, rx),	   F(udp_stats, tx),	     F(udp_stats, delivered),
+	F(udp_stats, drop_short),  F(udp_stats, drop_len),   F(udp_stats, drop_cksum),
 	F(udp_stats, drop_noport), F(udp_stats, drop_nobuf),
 };
 static const struct field dhcp_f[] = {
@@ -116,11 +152,11 @@ int net_stats_json(char *buf, size_t size)
 {
 	struct layer l[LAYERS];
 	size_t nl = layers(l), pos = 0;
-#define OUT(...)                                                                     \
-	do {                                                                         \
-		int r_ = ksnprintf(buf + (pos < size ? pos : size),                  \
-				   pos < size ? size - pos : 0, __VA_ARGS__);        \
-		pos += r_ > 0 ? (size_t)r_ : 0;                                      \
+#define OUT(...)                                                                                   \
+	do {                                                                                       \
+		int r_ = ksnprintf(buf + (pos < size ? pos : size), pos < size ? size - pos : 0,   \
+				   __VA_ARGS__);                                                   \
+		pos += r_ > 0 ? (size_t)r_ : 0;                                                    \
 	} while (0)
 	OUT("{");
 	for (size_t k = 0; k < nl; k++) {

@@ -16,8 +16,8 @@ static struct {
 	void *arg;
 } binds[UDP_BINDINGS];
 
-int udp_bind(uint16_t port,
-	     void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg), void *arg)
+int udp_bind(uint16_t port, void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg),
+	     void *arg)
 {
 	int slot = -1;
 	if (port == 0 || !handler)
@@ -49,6 +49,8 @@ int udp_unbind(uint16_t port)
 
 static int lookup(uint16_t port)
 {
+	if (port == 0) /* marks a free slot: never a binding */
+		return -1;
 	for (int i = 0; i < UDP_BINDINGS; i++)
 		if (binds[i].port == port)
 			return i;
@@ -78,10 +80,9 @@ void udp_input(struct mbuf *m)
 	peer.dst_ip = ntohl(ip->dst);
 	peer.src_port = ntohs(u->sport);
 	peer.dst_port = ntohs(u->dport);
-	if (u->cksum &&
-	    cksum_fold(cksum_add(cksum_pseudo(peer.src_ip, peer.dst_ip, IP_PROTO_UDP,
-					      (uint16_t)ulen),
-				 u, ulen)) != 0) {
+	if (u->cksum && cksum_fold(cksum_add(cksum_pseudo(peer.src_ip, peer.dst_ip, IP_PROTO_UDP,
+							  (uint16_t)ulen),
+					     u, ulen)) != 0) {
 		s->drop_cksum++;
 		goto drop;
 	}
@@ -115,8 +116,8 @@ static void output(struct mbuf *m, uint16_t sport, uint32_t dst, uint16_t dport)
 	u->dport = htons(dport);
 	u->len = htons((uint16_t)len);
 	u->cksum = 0;
-	sum = cksum_fold(cksum_add(cksum_pseudo(net_addr()->ip, dst, IP_PROTO_UDP, (uint16_t)len),
-				   u, len));
+	sum = cksum_fold(
+		cksum_add(cksum_pseudo(net_addr()->ip, dst, IP_PROTO_UDP, (uint16_t)len), u, len));
 	u->cksum = htons(sum ? sum : 0xffff); /* 0 would mean "no checksum" */
 	net_st.udp.tx++;
 	ipv4_output(m, dst, IP_PROTO_UDP);
@@ -127,8 +128,7 @@ void udp_reply(struct mbuf *m, const struct udp_peer *peer)
 	output(m, peer->dst_port, peer->src_ip, peer->src_port);
 }
 
-int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data,
-	       size_t len)
+int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data, size_t len)
 {
 	struct mbuf *m;
 	if (len > UDP_PAYLOAD_MAX)

@@ -9,9 +9,9 @@
 
 #define ETH_ALEN      6
 #define ETH_HLEN      14
-#define ETH_ZLEN      60 /* shortest frame without FCS: shorter ones are padded */
+#define ETH_ZLEN      60   /* shortest frame without FCS: shorter ones are padded */
 #define ETH_FRAME_MAX 1514 /* longest frame without FCS and VLAN tag */
-#define ETH_MTU       1500
+#define ETH_MTU	      1500
 #define ETH_P_IP      0x0800
 #define ETH_P_ARP     0x0806
 
@@ -22,7 +22,7 @@ struct eth_hdr {
 } __attribute__((packed));
 _Static_assert(sizeof(struct eth_hdr) == ETH_HLEN, "eth_hdr");
 
-#define ARP_HTYPE_ETH 1
+#define ARP_HTYPE_ETH  1
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY   2
 
@@ -38,14 +38,14 @@ struct arp_pkt {
 _Static_assert(sizeof(struct arp_pkt) == 28, "arp_pkt");
 _Static_assert(offsetof(struct arp_pkt, tpa) == 24, "arp_pkt.tpa");
 
-#define IP_HLEN       20
-#define IP_PROTO_ICMP 1
-#define IP_PROTO_UDP  17
-#define IP_FLAG_DF    0x4000
-#define IP_FLAG_MF    0x2000
-#define IP_FRAG_MASK  0x1fff /* fragment offset, in 8-byte units */
+#define IP_HLEN	       20
+#define IP_PROTO_ICMP  1
+#define IP_PROTO_UDP   17
+#define IP_FLAG_DF     0x4000
+#define IP_FLAG_MF     0x2000
+#define IP_FRAG_MASK   0x1fff /* fragment offset, in 8-byte units */
 #define IP_TTL_DEFAULT 64
-#define IP_BROADCAST  0xffffffffu
+#define IP_BROADCAST   0xffffffffu
 
 struct ip_hdr {
 	uint8_t ver_ihl; /* version (4) << 4 | header length in 32-bit words */
@@ -62,9 +62,9 @@ struct ip_hdr {
 _Static_assert(sizeof(struct ip_hdr) == IP_HLEN, "ip_hdr");
 _Static_assert(offsetof(struct ip_hdr, src) == 12, "ip_hdr.src");
 
-#define ICMP_ECHO_REPLY   0
-#define ICMP_DEST_UNREACH 3
-#define ICMP_ECHO_REQUEST 8
+#define ICMP_ECHO_REPLY	       0
+#define ICMP_DEST_UNREACH      3
+#define ICMP_ECHO_REQUEST      8
 #define ICMP_CODE_PORT_UNREACH 3
 
 struct icmp_hdr {
@@ -78,35 +78,35 @@ _Static_assert(sizeof(struct icmp_hdr) == 8, "icmp_hdr");
 
 struct udp_hdr {
 	uint16_t sport, dport;
-	uint16_t len; /* header + payload */
+	uint16_t len;	/* header + payload */
 	uint16_t cksum; /* 0 = none (IPv4 only) */
 } __attribute__((packed));
 _Static_assert(sizeof(struct udp_hdr) == UDP_HLEN, "udp_hdr");
 
-#define DHCP_SERVER_PORT 67
-#define DHCP_CLIENT_PORT 68
-#define DHCP_MAGIC       0x63825363u
-#define BOOTP_REQUEST    1
-#define BOOTP_REPLY      2
+#define DHCP_SERVER_PORT     67
+#define DHCP_CLIENT_PORT     68
+#define DHCP_MAGIC	     0x63825363u
+#define BOOTP_REQUEST	     1
+#define BOOTP_REPLY	     2
 #define BOOTP_FLAG_BROADCAST 0x8000
 
 /* Option codes (RFC 2132) and message types. */
-#define DHCP_OPT_PAD       0
-#define DHCP_OPT_MASK      1
-#define DHCP_OPT_ROUTER    3
-#define DHCP_OPT_REQ_IP    50
-#define DHCP_OPT_LEASE     51
+#define DHCP_OPT_PAD	   0
+#define DHCP_OPT_MASK	   1
+#define DHCP_OPT_ROUTER	   3
+#define DHCP_OPT_REQ_IP	   50
+#define DHCP_OPT_LEASE	   51
 #define DHCP_OPT_MSG_TYPE  53
 #define DHCP_OPT_SERVER_ID 54
-#define DHCP_OPT_PARAMS    55
-#define DHCP_OPT_T1        58
-#define DHCP_OPT_T2        59
-#define DHCP_OPT_END       255
-#define DHCP_DISCOVER 1
-#define DHCP_OFFER    2
-#define DHCP_REQUEST  3
-#define DHCP_ACK      5
-#define DHCP_NAK      6
+#define DHCP_OPT_PARAMS	   55
+#define DHCP_OPT_T1	   58
+#define DHCP_OPT_T2	   59
+#define DHCP_OPT_END	   255
+#define DHCP_DISCOVER	   1
+#define DHCP_OFFER	   2
+#define DHCP_REQUEST	   3
+#define DHCP_ACK	   5
+#define DHCP_NAK	   6
 
 struct bootp_hdr {
 	uint8_t op, htype, hlen, hops;

@@ -40,12 +40,12 @@ class Qemu:
 
     def __init__(self, kernel=KERNEL, mem="256M", smp=1, bootargs="", nic="e1000",
                  netdev=None, extra=(), bios="default", hostfwd=True, monitor=True,
-                 dtb=None, append=True, stdin=False):
+                 dtb=None, append=True, stdin=False, machine="virt"):
         self.echo_port = free_udp_port()
         self.store_port = free_udp_port()
         self.tmp = tempfile.mkdtemp(prefix="qemu-test-")
         self.monitor_path = os.path.join(self.tmp, "mon.sock") if monitor else None
-        cmd = ["qemu-system-riscv64", "-M", "virt", "-m", str(mem), "-smp", str(smp),
+        cmd = ["qemu-system-riscv64", "-M", machine, "-m", str(mem), "-smp", str(smp),
                "-nographic", "-bios", bios, "-kernel", kernel]
         if append:
             cmd += ["-append", bootargs]

@@ -91,3 +91,15 @@ def test_uboot_distro_boot_from_sd_image():
         q.wait_for(r"boot: bootargs \"ip=dhcp\"", timeout=30)
         q.wait_for(LOOP, timeout=30)
         wait_echo(q, timeout=30)
+
+
+def test_sifive_board_without_pcie():
+    """QEMU's sifive_u: SiFive UART, boot hart 1 (hart 0 is an M-mode-only core), a 1 MHz
+    timebase, no PCIe. The console works both ways and the store/regions come up."""
+    with Qemu(nic=None, smp=5, stdin=True, extra=[], machine="sifive_u") as q:
+        q.wait_for(r"boot: hart [1-4], 4 cpu", timeout=30)
+        q.wait_for(r"console sifive-uart at 10010000", timeout=5)
+        q.wait_for(r"pci: no PCIe host bridge", timeout=5)
+        q.wait_for(LOOP, timeout=30)
+        q.send("regions\r")
+        q.wait_for(r"0x0*3000000000", timeout=5)

@@ -4,6 +4,7 @@
  * ring, so the packet loop pays nothing while nobody types.
  */
 #include <stdint.h>
+#include "app/regbench.h"
 #include "app/shell.h"
 #include "boot/boot.h"
 #include "boot/console.h"
@@ -110,6 +111,18 @@ static void cmd_uptime(char *args)
 		(unsigned long)(boot_times.loop_ns / NSEC_PER_MSEC));
 }
 
+static void cmd_bench(char *args)
+{
+	int err;
+	if (strcmp(args, "region") != 0) {
+		kprintf("usage: bench region\n");
+		return;
+	}
+	err = regbench_run();
+	if (err)
+		kprintf("bench: %s\n", strerror(err));
+}
+
 static void cmd_poweroff(char *args)
 {
 	(void)args;
@@ -133,6 +146,7 @@ static const struct command commands[] = {
 	{ "regions", cmd_regions, "mapped regions and page cache" },
 	{ "log", cmd_log, "log [0-3]: show or set the log level" },
 	{ "uptime", cmd_uptime, "time since reset" },
+	{ "bench", cmd_bench, "bench region: region read/fault/sync figures" },
 	{ "reboot", cmd_reboot, "reset the machine" },
 	{ "poweroff", cmd_poweroff, "shut down" },
 };

@@ -6,7 +6,8 @@ what=${1:-run}
 pkgs="gcc-riscv64-unknown-elf qemu-system-misc opensbi"
 case "$what" in
 test) pkgs="$pkgs gcc make python3 python3-pytest python3-scapy device-tree-compiler tshark \
-	u-boot-qemu u-boot-tools mtools dosfstools fdisk clang libclang-rt-14-dev" ;;
+	u-boot-qemu u-boot-tools mtools dosfstools fdisk clang libclang-rt-14-dev \
+	iproute2 iputils-ping iputils-arping netcat-openbsd" ;;
 image) pkgs="u-boot-tools mtools dosfstools fdisk" ;;
 esac
 missing=""

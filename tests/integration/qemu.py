@@ -40,7 +40,7 @@ class Qemu:
 
     def __init__(self, kernel=KERNEL, mem="256M", smp=1, bootargs="", nic="e1000",
                  netdev=None, extra=(), bios="default", hostfwd=True, monitor=True,
-                 dtb=None, append=True, stdin=False, machine="virt"):
+                 dtb=None, append=True, stdin=False, machine="virt", wrap=()):
         self.echo_port = free_udp_port()
         self.store_port = free_udp_port()
         self.tmp = tempfile.mkdtemp(prefix="qemu-test-")
@@ -61,6 +61,7 @@ class Qemu:
         if self.monitor_path:
             cmd += ["-monitor", "unix:%s,server,nowait" % self.monitor_path]
         cmd += list(extra)
+        cmd = list(wrap) + cmd  # e.g. ["ip", "netns", "exec", NS]: it execs QEMU, same PID
         self.cmd = cmd
         self.out = ""
         self._lock = threading.Lock()

@@ -10,9 +10,10 @@
  * gets "ERR <reason>" and is counted; a failed sync gets "ERR io".
  */
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
 
-#define STORE_BYTES	   (64u * 1024)
+#define STORE_BYTES	   ((size_t)64 * 1024)
 #define STORE_DEFAULT_PORT 7000
 
 struct store_stats {

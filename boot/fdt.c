@@ -320,7 +320,7 @@ static uint64_t cells_get(const uint8_t *v, uint32_t n)
 {
 	uint64_t x = 0;
 	for (uint32_t i = 0; i < n; i++)
-		x = x << 32 | get_be32(v + 4 * i);
+		x = x << 32 | get_be32(v + (size_t)4 * i);
 	return x;
 }
 
@@ -346,7 +346,7 @@ static int reg_append(const struct fdt *f, size_t node, struct cells pc, struct 
 		return -EINVAL;
 	cnt = len / step;
 	for (uint32_t i = 0; i < cnt; i++, v += step) {
-		uint64_t size = cells_get(v + 4 * pc.ac, pc.sc);
+		uint64_t size = cells_get(v + (size_t)4 * pc.ac, pc.sc);
 		if (size == 0)
 			continue;
 		if (*n >= max) {
@@ -380,7 +380,7 @@ static bool comp_match(const char *name, const char *c, size_t clen)
 	bool unit = false;
 	for (size_t i = 0; i < clen; i++)
 		unit |= c[i] == '@';
-	if (strncmp(name, c, clen))
+	if (strncmp(name, c, clen) != 0)
 		return false;
 	return name[clen] == 0 || (!unit && name[clen] == '@');
 }
@@ -433,12 +433,11 @@ static int find_path(const struct fdt *f, const char *path, size_t plen, size_t 
 static int find_phandle(const struct fdt *f, uint32_t ph, size_t *node, size_t *parent)
 {
 	struct walk w;
-	int r;
 
 	if (ph == 0 || ph == 0xffffffffu)
 		return -EINVAL;
 	walk_start(f, &w);
-	while ((r = walk_next(f, &w)) > 0) {
+	while (walk_next(f, &w) > 0) {
 		size_t n = w.node[w.depth];
 		uint32_t v;
 		if (prop_u32(f, n, "phandle", 0, &v) == 0 && v == 0)
@@ -588,11 +587,11 @@ static int parse_plic_ctx(const struct fdt *f, size_t node, struct platform *p)
 			pr_warn("fdt: PLIC contexts beyond %d ignored\n", p->plic_nctx);
 			return 0;
 		}
-		if (irq_parent_cells(f, get_be32(v + 4 * pos), &ac, &ic, &intc, &cpu) ||
+		if (irq_parent_cells(f, get_be32(v + (size_t)4 * pos), &ac, &ic, &intc, &cpu) ||
 		    ncells - pos - 1 < ic || cpu == 0 || cpu_hart(f, cpu, &hart))
 			return -EINVAL;
 		p->plic_ctx[p->plic_nctx].hart = hart;
-		p->plic_ctx[p->plic_nctx++].cause = get_be32(v + 4 * (pos + 1));
+		p->plic_ctx[p->plic_nctx++].cause = get_be32(v + (size_t)4 * (pos + 1));
 		pos += 1 + ic;
 	}
 	return 0;
@@ -632,7 +631,7 @@ static int parse_pci_ranges(const struct fdt *f, size_t node, struct cells pc, s
 		r->prefetch = (hi >> 30) & 1;
 		r->pci_addr = cells_get(v + 4, 2);
 		r->cpu_addr = cells_get(v + 12, pc.ac);
-		r->size = cells_get(v + 12 + 4 * pc.ac, nc.sc);
+		r->size = cells_get(v + 12 + (size_t)4 * pc.ac, nc.sc);
 		p->npci_ranges++;
 	}
 	return 0;
@@ -664,7 +663,7 @@ static int parse_pci_imap(const struct fdt *f, size_t node, struct platform *p)
 		}
 		if (ncells - pos < 5)
 			return -EINVAL;
-		ph = get_be32(v + 4 * (pos + 4));
+		ph = get_be32(v + (size_t)4 * (pos + 4));
 		if ((!known || ph != last_ph) && irq_parent_cells(f, ph, &ac, &ic, &pn, &pp))
 			return -EINVAL;
 		known = true;
@@ -672,10 +671,10 @@ static int parse_pci_imap(const struct fdt *f, size_t node, struct platform *p)
 		pos += 5;
 		if (ncells - pos < ac + ic)
 			return -EINVAL;
-		m->child_hi = get_be32(v + 4 * (pos - 5));
-		m->pin = get_be32(v + 4 * (pos - 2));
+		m->child_hi = get_be32(v + (size_t)4 * (pos - 5));
+		m->pin = get_be32(v + (size_t)4 * (pos - 2));
 		m->parent_phandle = ph;
-		m->irq = get_be32(v + 4 * (pos + ac));
+		m->irq = get_be32(v + (size_t)4 * (pos + ac));
 		pos += ac + ic;
 		p->npci_imap++;
 	}
@@ -711,7 +710,7 @@ static int parse_pci(const struct fdt *f, size_t node, struct cells pc, struct c
 		if (len != 16)
 			return -EINVAL;
 		for (int i = 0; i < 4; i++)
-			p->pci_imap_mask[i] = get_be32(v + 4 * i);
+			p->pci_imap_mask[i] = get_be32(v + (size_t)4 * i);
 	}
 	if (parse_pci_ranges(f, node, pc, nc, p) || parse_pci_imap(f, node, p))
 		return -EINVAL;

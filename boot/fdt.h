@@ -8,10 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FDT_MAX_MEM 8
-#define FDT_MAX_RSV 16
+#define FDT_MAX_MEM    8
+#define FDT_MAX_RSV    16
 #define FDT_MAX_RANGES 8
-#define FDT_MAX_IMAP 64
+#define FDT_MAX_IMAP   64
 
 struct fdt_range {
 	uint64_t base, size;
@@ -20,14 +20,14 @@ struct fdt_range {
 /* One entry of a PCI host bridge's "ranges" (3 child cells, 2 parent cells, 2 size cells). */
 struct fdt_pci_range {
 	uint32_t space; /* phys.hi bits 24-25: 1 = I/O, 2 = 32-bit memory, 3 = 64-bit memory */
-	bool prefetch; /* phys.hi bit 30 */
+	bool prefetch;	/* phys.hi bit 30 */
 	uint64_t pci_addr, cpu_addr, size;
 };
 
 /* One "interrupt-map" entry of a PCI host bridge: child (devfn<<8 in phys.hi, pin) -> PLIC irq. */
 struct fdt_pci_imap {
 	uint32_t child_hi; /* phys.hi of the child unit address (bus/dev/fn bits) */
-	uint32_t pin; /* 1..4 = INTA..INTD */
+	uint32_t pin;	   /* 1..4 = INTA..INTD */
 	uint32_t parent_phandle;
 	uint32_t irq; /* interrupt number at the parent (the PLIC source) */
 };
@@ -39,10 +39,10 @@ struct platform {
 	/* /reserved-memory children with reg, plus the header's memory reservation block */
 	struct fdt_range reserved[FDT_MAX_RSV];
 	int nreserved;
-	const char *bootargs; /* /chosen/bootargs inside the blob, or NULL */
+	const char *bootargs;	 /* /chosen/bootargs inside the blob, or NULL */
 	const char *stdout_path; /* /chosen/stdout-path, or NULL */
-	uint32_t timebase_hz; /* /cpus/timebase-frequency (or a cpu node's), 0 if missing */
-	int ncpus; /* cpu nodes with status okay or no status */
+	uint32_t timebase_hz;	 /* /cpus/timebase-frequency (or a cpu node's), 0 if missing */
+	int ncpus;		 /* cpu nodes with status okay or no status */
 
 	/* UART: the stdout-path node if compatible, else the first supported UART */
 	bool has_uart;

@@ -12,6 +12,9 @@ extern struct boot_times boot_times;
 /* DESIGN.md's loop: poll with a budget, run timers, arm and sleep when idle. Never returns. */
 __attribute__((noreturn)) void main_loop(void);
 
+/* instret minus the time spent asleep in wfi (instructions executed, under QEMU -icount). */
+uint64_t loop_busy_instret(void);
+
 /* Test kernel only: run every GTEST, print results; returns the number of failed tests. */
 int gtest_run_all(void);
 

@@ -14,7 +14,7 @@ struct trap_frame {
 	unsigned long x[32]; /* x[0] unused; x[2] = sp at the trap */
 	unsigned long sepc, scause, stval, sstatus;
 };
-_Static_assert(sizeof(struct trap_frame) == 36 * 8, "trap frame layout matches trapvec.S");
+_Static_assert(sizeof(struct trap_frame) == (size_t)36 * 8, "trap frame layout matches trapvec.S");
 
 void trap_handler(struct trap_frame *f);
 extern void trap_vector(void);
@@ -74,7 +74,11 @@ static void dump_regs(const struct trap_frame *f)
 
 static bool take_fixup(struct trap_frame *f)
 {
-	for (const unsigned long *e = trap_fixups; e < trap_fixups_end; e += 2) {
+	/* Pairs of (faulting pc, resume pc). The ends are two linker symbols: size the table by
+	 * address rather than comparing pointers to different objects. */
+	size_t n = ((uintptr_t)trap_fixups_end - (uintptr_t)trap_fixups) / sizeof(unsigned long);
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		const unsigned long *e = &trap_fixups[i];
 		if (e[0] == f->sepc) {
 			trap_last_fault.va = f->stval;
 			trap_last_fault.cause = f->scause;

@@ -31,7 +31,8 @@
 
 _Static_assert(RXN * sizeof(struct e1000_rx_desc) % 128 == 0, "RDLEN must be a multiple of 128");
 _Static_assert(TXN * sizeof(struct e1000_tx_desc) % 128 == 0, "TDLEN must be a multiple of 128");
-_Static_assert((RXN & (RXN - 1)) == 0 && (TXN & (TXN - 1)) == 0, "rings are powers of two");
+_Static_assert((RXN & (RXN - 1)) == 0, "RX ring is a power of two");
+_Static_assert((TXN & (TXN - 1)) == 0, "TX ring is a power of two");
 _Static_assert(TXN > 2 * E1000_TX_RS_INTERVAL, "TX ring too small for the RS interval");
 /* RCTL.BSIZE says 2048, but with LPE clear no stored frame exceeds E1000_MAX_FRAME, which
  * must fit behind the headroom every RX mbuf keeps for the reply's headers. */
@@ -93,8 +94,7 @@ static inline uint8_t desc_status(const volatile uint8_t *status)
 /* ---- receive ---- */
 
 /* A descriptor we will not deliver: count why, give its buffer straight back to the ring. */
-static void rx_recycle(struct e1000_softc *sc, struct e1000_rx_desc *d, uint8_t status,
-		       uint8_t errors)
+static void rx_recycle(struct e1000_softc *sc, struct e1000_rx_desc *d, uint8_t status)
 {
 	struct netdev_stats *st = &sc->nd.stats;
 	if (sc->rx_discard) {
@@ -104,10 +104,9 @@ static void rx_recycle(struct e1000_softc *sc, struct e1000_rx_desc *d, uint8_t 
 	} else if (!(status & E1000_RXD_STAT_EOP)) {
 		st->rx_drop_oversize++;
 		sc->rx_discard = true;
-	} else if (errors & E1000_RXD_ERR_FRAME) {
-		st->rx_drop_error++;
 	} else {
-		/* longer than the buffer behind the headroom: impossible with LPE off */
+		/* E1000_RXD_ERR_FRAME, or a frame longer than the buffer behind the headroom
+		 * (impossible with LPE off): both count as errors */
 		st->rx_drop_error++;
 	}
 	d->status = 0;
@@ -137,7 +136,7 @@ static int e1000_poll(struct netdev *nd, int budget)
 		m = sc->rx_mbuf[slot];
 		if (!(status & E1000_RXD_STAT_EOP) || sc->rx_discard ||
 		    (errors & E1000_RXD_ERR_FRAME) || len > mbuf_tailroom(m)) {
-			rx_recycle(sc, d, status, errors);
+			rx_recycle(sc, d, status);
 			continue;
 		}
 		fresh = mbuf_alloc();

@@ -2,7 +2,7 @@
 #include "drivers/plic.h"
 #include "lib/mmio.h"
 
-#define PLIC_PRIORITY(irq)    (4u * (irq))				    /* RW */
+#define PLIC_PRIORITY(irq)    ((uintptr_t)4 * (irq))			    /* RW */
 #define PLIC_ENABLE(ctx, irq) (0x2000u + 0x80u * (ctx) + 4u * ((irq) / 32)) /* RW */
 #define PLIC_THRESHOLD(ctx)   (0x200000u + 0x1000u * (ctx))		    /* RW */
 #define PLIC_CLAIM(ctx)	      (0x200004u + 0x1000u * (ctx)) /* R: claim, W: complete */

@@ -23,4 +23,4 @@ int bootargs_parse(const char *cmdline, const struct bootarg *table, size_t n);
 
 /* Helpers for handlers. Each returns 0 or -EINVAL (malformed or out of range). */
 int parse_u64(const char *s, unsigned long long *out); /* decimal, or 0x hex; k/M/G suffixes */
-int parse_ipv4(const char *s, uint32_t *out); /* "a.b.c.d"; host byte order */
+int parse_ipv4(const char *s, uint32_t *out);	       /* "a.b.c.d"; host byte order */

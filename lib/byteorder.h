@@ -7,14 +7,16 @@ static inline uint16_t bswap16(uint16_t x)
 	return (uint16_t)((x >> 8) | (x << 8));
 }
 
+/* Shifts, not __builtin_bswap32: without the Zbb extension GCC turns the builtin into a call
+ * to libgcc's __bswapsi2 on the packet path; this pattern it compiles inline (or to rev8). */
 static inline uint32_t bswap32(uint32_t x)
 {
-	return __builtin_bswap32(x);
+	return (x >> 24) | ((x >> 8) & 0xff00u) | ((x << 8) & 0xff0000u) | (x << 24);
 }
 
 static inline uint64_t bswap64(uint64_t x)
 {
-	return __builtin_bswap64(x);
+	return (uint64_t)bswap32((uint32_t)x) << 32 | bswap32((uint32_t)(x >> 32));
 }
 
 /* Both RISC-V and x86-64 hosts are little-endian. */

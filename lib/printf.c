@@ -133,10 +133,11 @@ static const char *parse_length(const char *f, int *len)
 static void emit_int(struct out *o, struct spec *s, int len, va_list *ap)
 {
 	if (s->is_signed) {
-		int64_t v = len == 1 ? (int64_t)va_arg(*ap, long) : (int64_t)va_arg(*ap, int);
+		int64_t v = len == 1 ? va_arg(*ap, long) : va_arg(*ap, int);
 		if (len == -1)
 			v = (short)v;
 		else if (len == -2)
+			/* %hhd sign-extends on purpose: NOLINTNEXTLINE(bugprone-signed-char-misuse) */
 			v = (signed char)v;
 		uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 		emit_num(o, mag, v < 0, s);
@@ -230,8 +231,10 @@ static void vprint(const char *prefix, const char *fmt, va_list ap)
 	char line[512];
 	size_t off = 0;
 	if (prefix) {
-		size_t pl = strlen(prefix);
+		/* bounded so that a long prefix still leaves room for the terminator */
+		size_t pl = strnlen(prefix, sizeof(line) - 1);
 		memcpy(line, prefix, pl);
+		line[pl] = '\0';
 		off = pl;
 	}
 	int n = kvsnprintf(line + off, sizeof(line) - off, fmt, ap);

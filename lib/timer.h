@@ -8,7 +8,7 @@
 
 #define NSEC_PER_USEC 1000ull
 #define NSEC_PER_MSEC 1000000ull
-#define NSEC_PER_SEC 1000000000ull
+#define NSEC_PER_SEC  1000000000ull
 
 /* Nanoseconds since boot. Provided by boot/time.c in the kernel and by the host test env. */
 uint64_t clock_ns(void);
@@ -16,7 +16,7 @@ uint64_t clock_ns(void);
 struct timer {
 	uint64_t deadline; /* clock_ns() value at which fn runs */
 	void (*fn)(struct timer *t);
-	void *arg; /* for the owner */
+	void *arg;	    /* for the owner */
 	struct timer *next; /* sorted pending list, owned by lib/timer.c */
 	bool pending;
 };

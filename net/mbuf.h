@@ -14,11 +14,11 @@
 
 struct mbuf {
 	struct mbuf *next; /* queue link; owned by whoever holds the mbuf */
-	uint8_t *head; /* start of the buffer */
-	uint8_t *data; /* first valid byte */
-	uint8_t *tail; /* one past the last valid byte */
-	uint8_t *end; /* end of the buffer */
-	uint64_t phys; /* physical (DMA) address of head */
+	uint8_t *head;	   /* start of the buffer */
+	uint8_t *data;	   /* first valid byte */
+	uint8_t *tail;	   /* one past the last valid byte */
+	uint8_t *end;	   /* end of the buffer */
+	uint64_t phys;	   /* physical (DMA) address of head */
 	uint32_t flags;
 	uint16_t l3_off; /* offset of the network header from head, set by eth_input */
 	uint16_t l4_off; /* offset of the transport header from head, set by ipv4_input */

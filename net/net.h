@@ -86,6 +86,11 @@ int udp_unbind(uint16_t port);
  */
 void udp_reply(struct mbuf *m, const struct udp_peer *peer);
 /*
+ * As udp_reply, for a payload returned exactly as received (m untouched since the handler got
+ * it): the received UDP checksum is reused instead of summing the payload again. Consumes m.
+ */
+void udp_reply_unchanged(struct mbuf *m, const struct udp_peer *peer);
+/*
  * Send len bytes (up to 1472) from src_port to dst_ip:dst_port in a fresh mbuf. Returns 0,
  * -EINVAL (too long), -ENOMEM (no mbuf) or -EIO (no NIC); a missing route or ARP answer is
  * counted later, not returned. Queued only: the frame leaves at the next flush.
@@ -134,6 +139,14 @@ struct net_stats {
 };
 
 const struct net_stats *net_stats(void);
+
+/* Processor counters for the stats JSON ("cpu"), so a benchmark can divide instructions by
+ * datagrams. net/ cannot read CSRs; the kernel sets the hook at boot (NULL: all zero). */
+struct net_cpu_stats {
+	uint64_t instret;
+	uint64_t busy_instret; /* instret minus what passed while asleep in wfi (see boot/loop.c) */
+};
+extern void (*net_cpu_sample)(struct net_cpu_stats *out);
 /* Print every counter of every layer (and the NIC's and the mbuf pool's) on the console. */
 void net_stats_print(void);
 /* Print the address, the DHCP lease and the ARP cache. */

@@ -12,13 +12,13 @@ struct netdev;
 
 struct netdev_stats {
 	uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes;
-	uint64_t rx_drop_nobuf; /* no mbuf to refill a slot: frame dropped, buffer reused */
-	uint64_t rx_drop_error; /* descriptor reported an error (RXE, errors byte) */
+	uint64_t rx_drop_nobuf;	   /* no mbuf to refill a slot: frame dropped, buffer reused */
+	uint64_t rx_drop_error;	   /* descriptor reported an error (RXE, errors byte) */
 	uint64_t rx_drop_oversize; /* frame spanning several descriptors (no EOP) */
-	uint64_t tx_drop_full; /* ring full at xmit */
+	uint64_t tx_drop_full;	   /* ring full at xmit */
 	uint64_t tx_drop_oversize;
-	uint64_t irqs; /* interrupts taken */
-	uint64_t polls; /* poll passes that found work */
+	uint64_t irqs;			     /* interrupts taken */
+	uint64_t polls;			     /* poll passes that found work */
 	uint64_t rx_doorbells, tx_doorbells; /* RDT and TDT writes */
 	uint64_t link_changes;
 };

@@ -128,6 +128,28 @@ void udp_reply(struct mbuf *m, const struct udp_peer *peer)
 	output(m, peer->dst_port, peer->src_ip, peer->src_port);
 }
 
+/*
+ * The payload goes back exactly as it came, so the received checksum still holds: the reply
+ * only swaps the pseudo header's addresses and the ports, and ones' complement addition
+ * commutes. That is true only when the datagram was addressed to us (not a broadcast) and
+ * carried a checksum, and the payload has not moved; otherwise take the general path.
+ */
+void udp_reply_unchanged(struct mbuf *m, const struct udp_peer *peer)
+{
+	struct udp_hdr *u = (struct udp_hdr *)(m->data - UDP_HLEN);
+	if (peer->dst_ip != net_addr()->ip || mbuf_headroom(m) < UDP_HLEN + IP_HLEN + ETH_HLEN ||
+	    !u->cksum || ntohs(u->len) != mbuf_len(m) + UDP_HLEN ||
+	    ntohs(u->dport) != peer->dst_port) {
+		udp_reply(m, peer);
+		return;
+	}
+	mbuf_push(m, UDP_HLEN);
+	u->sport = htons(peer->dst_port);
+	u->dport = htons(peer->src_port);
+	net_st.udp.tx++;
+	ipv4_output(m, peer->src_ip, IP_PROTO_UDP);
+}
+
 int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data, size_t len)
 {
 	struct mbuf *m;

@@ -19,6 +19,13 @@ What is measured (each figure: median of --runs runs, with min and max):
   rtt_us p50..max      round trip with 1 in flight, 64 bytes.
   irqs/dgram, doorbells/dgram, polls/irq
                        from the guest's stats.port counters read before and after each run.
+  instr/dgram S/W      guest instructions per echoed datagram, counted deterministically: a
+                       separate boot under QEMU -icount shift=0, where the instret CSR advances
+                       one per executed instruction plus the virtual time skipped while the hart
+                       sleeps in wfi; the guest subtracts those sleeps (boot/loop.c) and reports
+                       busy_instret in the stats JSON. The cost of the stats request itself is
+                       measured (two back-to-back requests) and subtracted. Includes everything
+                       the guest executes: driver, stack, main loop, interrupt handling.
   footprint            riscv64-unknown-elf-size of build/kernel.elf; mbuf pool low water.
 
 --other "QEMU ARGS": run the same client against another guest instead of ours, e.g. a Linux
@@ -179,6 +186,30 @@ def load_matrix(port, cases, secs, stats_port=None):
     return res
 
 
+def instructions(cases, count=20000):
+    """Guest instructions per datagram under -icount (one boot, one run per case)."""
+    spec, ports = user_netdev(echo=7, stats=STATS)
+    q = Qemu(bootargs="ip=10.0.2.15/24,10.0.2.2 stats.port=%d" % STATS, netdev=spec,
+             extra=["-icount", "shift=0"])
+    res = {}
+    try:
+        if first_echo(ports["echo"], q.t0) is None:
+            sys.exit("bench: the -icount guest never echoed:\n" + q.output()[-2000:])
+        a = udp_stats(ports["stats"])
+        b = udp_stats(ports["stats"])
+        cost = b["cpu"]["busy_instret"] - a["cpu"]["busy_instret"]
+        for size, window in cases:
+            before = udp_stats(ports["stats"])
+            r = udpload(ports["echo"], size, window, count=count)
+            after = udp_stats(ports["stats"])
+            n = max(r["received"], 1)
+            res[(size, window)] = (after["cpu"]["busy_instret"] - before["cpu"]["busy_instret"]
+                                   - cost) / n
+    finally:
+        q.kill()
+    return res, cost
+
+
 def footprint():
     elf = os.path.join(B, "kernel.elf")
     out = subprocess.run([CROSS + "size", elf], capture_output=True, text=True, check=True)
@@ -278,6 +309,13 @@ def main():
         finally:
             q.kill()
 
+    instr = []
+    if not a.other:
+        for _ in range(a.runs):
+            r, cost = instructions(cases)
+            instr.append(r)
+        figs["stats request cost (subtracted)"] = summary([cost], "instr")
+
     problems = []
     for size, window in cases:
         key = "%dB w=%d" % (size, window)
@@ -298,6 +336,7 @@ def main():
             figs["irqs/dgram " + key] = summary([r["irqs_per_dgram"] for r in rs], "")
             figs["doorbells/dgram " + key] = summary([r["doorbells_per_dgram"] for r in rs], "")
             figs["polls/irq " + key] = summary([r["polls_per_irq"] for r in rs], "")
+            figs["instr/dgram " + key] = summary([r[(size, window)] for r in instr], "instr")
     for p in ("p50", "p90", "p99", "max"):
         figs["rtt_us %s (64B w=1)" % p] = summary([r[(64, 1)]["rtt_us"][p] for r in runs], "us")
         figs["host_loopback_rtt_us %s" % p] = summary([base[(64, 1)]["rtt_us"][p]], "us")

@@ -9,9 +9,22 @@
 
 const uint8_t eth_broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
+/* Inline 6-byte compare and copy: a memcmp/memcpy call per frame costs more than the work. */
+static bool mac_eq(const uint8_t *a, const uint8_t *b)
+{
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3]) | (a[4] ^ b[4]) |
+		(a[5] ^ b[5])) == 0;
+}
+
+static void mac_copy(uint8_t *dst, const uint8_t *src)
+{
+	for (int i = 0; i < ETH_ALEN; i++)
+		dst[i] = src[i];
+}
+
 static bool for_us(const struct netdev *nd, const uint8_t *dst)
 {
-	return memcmp(dst, nd->mac, ETH_ALEN) == 0 || memcmp(dst, eth_broadcast, ETH_ALEN) == 0;
+	return mac_eq(dst, nd->mac) || (dst[0] & dst[1] & dst[2] & dst[3] & dst[4] & dst[5]) == 0xff;
 }
 
 void eth_input(struct netdev *nd, struct mbuf *m)
@@ -59,8 +72,8 @@ void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type)
 		return;
 	}
 	eh = mbuf_push(m, ETH_HLEN);
-	memcpy(eh->dst, dst_mac, ETH_ALEN);
-	memcpy(eh->src, nd->mac, ETH_ALEN);
+	mac_copy(eh->dst, dst_mac);
+	mac_copy(eh->src, nd->mac);
 	eh->type = htons(type);
 	/* Runts are not padded here: the NIC pads to 60 bytes (e1000 TCTL.PSP), and a frame
 	 * that reaches a virtual wire unpadded carries no trailing bytes to misparse. */

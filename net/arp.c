@@ -34,11 +34,18 @@ static struct arp_entry cache[ARP_CACHE_SIZE];
 static uint32_t queued; /* frames in all queues */
 static struct timer tick;
 
+/* The entry last found is tried first: traffic goes mostly to one next hop (the gateway). */
 static struct arp_entry *lookup(uint32_t ip)
 {
-	for (int i = 0; i < ARP_CACHE_SIZE; i++)
-		if (cache[i].state != ARP_FREE && cache[i].ip == ip)
+	static int last;
+	if (cache[last].state != ARP_FREE && cache[last].ip == ip)
+		return &cache[last];
+	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
+		if (cache[i].state != ARP_FREE && cache[i].ip == ip) {
+			last = i;
 			return &cache[i];
+		}
+	}
 	return NULL;
 }
 

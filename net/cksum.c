@@ -80,6 +80,16 @@ uint32_t cksum_add(uint32_t sum, const void *p, size_t len)
 	return (uint32_t)acc;
 }
 
+uint16_t cksum_ip20(const void *hdr)
+{
+	const u16_alias *w = hdr;
+	uint32_t sum = (uint32_t)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7] + w[8] + w[9];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	/* folded in the hart's byte order; the complement of the swapped value is the checksum */
+	return (uint16_t) ~(uint16_t)(sum << 8 | (sum & 0xffff) >> 8);
+}
+
 uint16_t cksum_fold(uint32_t sum)
 {
 	while (sum >> 16)

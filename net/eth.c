@@ -18,8 +18,12 @@ static bool mac_eq(const uint8_t *a, const uint8_t *b)
 
 static void mac_copy(uint8_t *dst, const uint8_t *src)
 {
-	for (int i = 0; i < ETH_ALEN; i++)
-		dst[i] = src[i];
+	dst[0] = src[0];
+	dst[1] = src[1];
+	dst[2] = src[2];
+	dst[3] = src[3];
+	dst[4] = src[4];
+	dst[5] = src[5];
 }
 
 static bool for_us(const struct netdev *nd, const uint8_t *dst)

@@ -93,7 +93,7 @@ static uint64_t *check(const struct mbuf *m, size_t *hlen_out)
 	tot = ntohs(ip->total_len);
 	if (tot > len || tot < hlen)
 		return &s->drop_len;
-	if (cksum(ip, hlen) != 0)
+	if ((hlen == IP_HLEN ? cksum_ip20(ip) : cksum(ip, hlen)) != 0)
 		return &s->drop_cksum;
 	if (ip->ttl == 0)
 		return &s->drop_ttl;
@@ -170,7 +170,7 @@ static void fill_header(struct ip_hdr *ip, size_t len, uint16_t id, uint16_t fra
 	ip->cksum = 0;
 	ip->src = htonl(addr.ip);
 	ip->dst = htonl(dst);
-	ip->cksum = htons(cksum(ip, IP_HLEN));
+	ip->cksum = htons(cksum_ip20(ip));
 }
 
 /* Send a payload longer than the MTU as fragments of at most 1480 bytes, each in a new mbuf. */

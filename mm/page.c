@@ -230,7 +230,7 @@ static struct piece *find_piece(uint64_t pa)
 }
 
 /* Mark frames [idx, idx+n) of p allocated, zero them and count. */
-static uint64_t take(struct piece *p, uint64_t idx, uint64_t n)
+static uint64_t take(struct piece *p, uint64_t idx, uint64_t n, bool zero)
 {
 	uint64_t pa = p->base + idx * PAGE_SIZE;
 	for (uint64_t i = idx; i < idx + n; i++) {
@@ -243,11 +243,12 @@ static uint64_t take(struct piece *p, uint64_t idx, uint64_t n)
 	pg.st.allocs += n;
 	if (pg.st.free < pg.st.low_water)
 		pg.st.low_water = pg.st.free;
-	memset(phys(pa), 0, n * PAGE_SIZE);
+	if (zero)
+		memset(phys(pa), 0, n * PAGE_SIZE);
 	return pa;
 }
 
-uint64_t page_alloc(void)
+static uint64_t alloc_one(bool zero)
 {
 	ensure_ready();
 	for (int i = 0; i < pg.np; i++) {
@@ -260,13 +261,23 @@ uint64_t page_alloc(void)
 			uint64_t w = (p->hint + k) % nw;
 			if (p->map[w]) {
 				p->hint = w;
-				return take(p, w * 64 + (uint64_t)__builtin_ctzll(p->map[w]), 1);
+				return take(p, w * 64 + (uint64_t)__builtin_ctzll(p->map[w]), 1, zero);
 			}
 		}
 		panic("page: range %lx has %lu free frames but an empty bitmap",
 		      (unsigned long)p->base, (unsigned long)p->nfree);
 	}
 	return 0;
+}
+
+uint64_t page_alloc(void)
+{
+	return alloc_one(true);
+}
+
+uint64_t page_alloc_raw(void)
+{
+	return alloc_one(false);
 }
 
 /* Index of the first allocated frame in [i, i+n) of p, or n + i if all are free. */
@@ -295,7 +306,7 @@ uint64_t page_alloc_contig(size_t n, size_t align)
 		for (uint64_t i = first; i + n <= p->npages;) {
 			uint64_t j = first_used(p, i, n);
 			if (j == i + n)
-				return take(p, i, n);
+				return take(p, i, n, true);
 			/* Next aligned start past the frame in use. */
 			i = first + (j + 1 - first + step - 1) / step * step;
 		}

@@ -28,6 +28,9 @@ int page_add_range(uint64_t base, uint64_t size);
 void page_reserve(uint64_t base, uint64_t size);
 /* One zeroed frame's physical address, or 0 when memory is exhausted. */
 uint64_t page_alloc(void);
+/* As page_alloc, but the frame's contents are left as they are: for callers that overwrite
+ * the whole frame at once (the page cache reading a full page from a store). */
+uint64_t page_alloc_raw(void);
 /* n physically contiguous zeroed frames, aligned to align bytes (a power of two >= PAGE_SIZE);
  * 0 if no such run exists. */
 uint64_t page_alloc_contig(size_t n, size_t align);

@@ -75,11 +75,16 @@ struct pcache_page *pcache_lookup(struct blkdev *bd, uint64_t pgno)
 }
 
 /* Blocks of page pgno that exist on the device: [*lba, *lba + *n). */
+static void page_blocks_of(const struct blkdev *bd, uint64_t pgno, uint64_t *lba, uint32_t *n)
+{
+	uint64_t bpp = PAGE_SIZE / bd->block_size;
+	*lba = pgno * bpp;
+	*n = (uint32_t)(bd->nblocks - *lba < bpp ? bd->nblocks - *lba : bpp);
+}
+
 static void page_blocks(const struct pcache_page *pg, uint64_t *lba, uint32_t *n)
 {
-	uint64_t bpp = PAGE_SIZE / pg->bd->block_size;
-	*lba = pg->pgno * bpp;
-	*n = (uint32_t)(pg->bd->nblocks - *lba < bpp ? pg->bd->nblocks - *lba : bpp);
+	page_blocks_of(pg->bd, pg->pgno, lba, n);
 }
 
 static int write_page(struct pcache_page *pg)
@@ -161,6 +166,18 @@ static bool over_budget(void)
 	return !free_list || (stats.budget && stats.pages >= stats.budget);
 }
 
+/* A frame, evicting if memory is short (unless PCACHE_NOEVICT). Zeroed only when the read
+ * will not cover it all (a partial last page): a full read overwrites every byte anyway. */
+static uint64_t get_frame(unsigned flags, bool zero)
+{
+	uint64_t pa;
+	for (;;) {
+		pa = zero ? page_alloc() : page_alloc_raw();
+		if (pa || (flags & PCACHE_NOEVICT) || evict_one())
+			return pa;
+	}
+}
+
 uint64_t pcache_alloc_frame(void)
 {
 	uint64_t pa;
@@ -179,7 +196,8 @@ static int new_page(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pca
 	while (over_budget())
 		if ((flags & PCACHE_NOEVICT) || evict_one())
 			return -ENOMEM;
-	frame = (flags & PCACHE_NOEVICT) ? page_alloc() : pcache_alloc_frame();
+	page_blocks_of(bd, pgno, &lba, &n);
+	frame = get_frame(flags, (uint64_t)n * bd->block_size < PAGE_SIZE);
 	if (!frame)
 		return -ENOMEM;
 	pg = free_list;
@@ -188,8 +206,7 @@ static int new_page(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pca
 	pg->bd = bd;
 	pg->pgno = pgno;
 	pg->frame = frame;
-	page_blocks(pg, &lba, &n);
-	/* The frame is zeroed, so a partial last page reads as zeros past the device's end. */
+	/* A partial last page was zeroed, so it reads as zeros past the device's end. */
 	err = blkdev_read(bd, lba, n, (void *)(uintptr_t)frame);
 	if (err) {
 		stats.read_errors++;

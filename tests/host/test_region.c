@@ -34,6 +34,15 @@ uint64_t page_alloc(void)
 	return (uint64_t)(uintptr_t)p;
 }
 
+/* Raw frames come back full of garbage, so code that relies on zeroes from them shows up. */
+uint64_t page_alloc_raw(void)
+{
+	uint64_t pa = page_alloc();
+	if (pa)
+		memset((void *)(uintptr_t)pa, 0xa5, PAGE_SIZE);
+	return pa;
+}
+
 void page_free(uint64_t pa)
 {
 	ASSERT(pa && !(pa & (PAGE_SIZE - 1)));

@@ -27,6 +27,12 @@ What is measured (each figure: median of --runs runs, with min and max):
                        measured (two back-to-back requests) and subtracted. Includes everything
                        the guest executes: driver, stack, main loop, interrupt handling.
   footprint            riscv64-unknown-elf-size of build/kernel.elf; mbuf pool low water.
+  region_*             the shell's `bench region` (app/regbench.c) on the RAM store: a 1 MiB
+                       sequential read through a fresh shared mapping against copying the same
+                       bytes from the store (ratio), faults per MiB, write-back of a fully dirty
+                       1 MiB. Once on the guest clock (TCG wall time: includes QEMU's TLB flush
+                       cost on every mapping change) and once under -icount shift=0, where guest
+                       time is instruction count (deterministic).
 
 --other "QEMU ARGS": run the same client against another guest instead of ours, e.g. a Linux
 guest running an echo server. ARGS are everything after qemu-system-riscv64; the string {port}
@@ -210,6 +216,27 @@ def instructions(cases, count=20000):
     return res, cost
 
 
+def region_figures(icount):
+    """Run `bench region` three times on one boot; lists of the parsed key/value lines."""
+    extra = ["-icount", "shift=0"] if icount else []
+    q = Qemu(stdin=True, nic=None, extra=extra)
+    rows = []
+    try:
+        q.wait_for(r"main loop reached", timeout=30)
+        for _ in range(3):
+            n = len(re.findall(r"regbench:", q.output()))
+            q.send("bench region\r")
+            deadline = time.monotonic() + 20
+            while len(re.findall(r"regbench:", q.output())) <= n and time.monotonic() < deadline:
+                time.sleep(0.05)
+        for line in re.findall(r"regbench: (.*)", q.output()):
+            kv = line.split()
+            rows.append({kv[i]: int(kv[i + 1]) for i in range(0, len(kv) - 1, 2)})
+    finally:
+        q.kill()
+    return rows
+
+
 def footprint():
     elf = os.path.join(B, "kernel.elf")
     out = subprocess.run([CROSS + "size", elf], capture_output=True, text=True, check=True)
@@ -347,6 +374,18 @@ def main():
         figs["mbuf low_water (of %d)" % final["mbuf"]["total"]] = summary(
             [final["mbuf"]["low_water"]], "mbufs")
         figs["mbuf alloc_fail"] = summary([final["mbuf"]["alloc_fail"]], "")
+
+    if not a.other:
+        for mode, icount in (("guest clock", False), ("icount", True)):
+            rows = region_figures(icount)
+            figs["region read ratio mapped/direct (%s)" % mode] = summary(
+                [r["ratio_x100"] / 100 for r in rows], "x")
+            figs["region faults per MiB (%s)" % mode] = summary(
+                [r["faults_per_mib"] for r in rows], "")
+            figs["region sync MiB/s fully dirty (%s)" % mode] = summary(
+                [r["sync_mib_s"] for r in rows], "MiB/s")
+            figs["region mapped read MiB/s (%s)" % mode] = summary(
+                [r["map_mib_s"] for r in rows], "MiB/s")
 
     print("bench: %s; host CPU %s (%d cores); kernel %s" % (info["qemu"], info["host_cpu"],
                                                           info["host_cores"], info["kernel"]))

@@ -86,6 +86,9 @@ $(B)/host/o/%.c.o: %.c
 	@echo "  HOSTCC  $<"
 	@$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
 
+# ---- libFuzzer harnesses (make fuzz-smoke, make fuzz) ----
+include tests/fuzz/fuzz.mk
+
 # ---- commands ----
 deps-run:
 	@sh tests/deps.sh run
@@ -104,7 +107,7 @@ test-integration: $(B)/kernel.bin
 	@sh tests/run-integration.sh
 
 test: deps-test
-	@$(MAKE) --no-print-directory all $(B)/kernel-test.bin $(HOST_TESTS)
+	@$(MAKE) --no-print-directory all $(B)/kernel-test.bin $(HOST_TESTS) fuzz-build
 	@sh tests/run-all.sh
 
 bench: deps-test $(B)/kernel.bin

@@ -29,6 +29,19 @@ for t in build/host/test_*; do
 done
 add host $hp $hf
 
+echo "== fuzz smoke (libFuzzer, ASan/UBSan, ${FUZZ_SMOKE_SECONDS:-12} s per harness)"
+bins=$(for h in tests/fuzz/fuzz_*.c; do n=$(basename $h .c); echo build/fuzz/$n; done)
+sh tests/fuzz/run.sh smoke ${FUZZ_SMOKE_SECONDS:-12} $bins > $log/fuzz.log 2>&1
+line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' $log/fuzz.log | tail -1)
+grep -E '^(fuzz_|  )' $log/fuzz.log | sed 's/^/   /' | head -20
+if [ -n "$line" ]; then
+	p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+else
+	p=0 f=1; tail -30 $log/fuzz.log
+fi
+add fuzz $p $f
+
 echo "== in-guest tests (QEMU)"
 /usr/bin/python3 tests/run-guest.py build/kernel-test.bin > $log/guest.log 2>&1
 line=$(grep -E '^guest-summary: ' $log/guest.log | tail -1)

@@ -1,0 +1,126 @@
+/*
+ * bootargs_parse over arbitrary command lines with the kernel's real key table (the setters of
+ * net/, app/echo.c and drivers/ramblk.c; loglevel and store.port as boot/main.c and
+ * app/store.c check them), plus parse_u64 and parse_ipv4 on the raw input with oracles:
+ * a decimal number parses exactly when strtoull does without overflow, to the same value;
+ * an accepted address is in canonical form (net_ntoa gives back the same text); an accepted
+ * ip= leaves a contiguous mask and a gateway on the subnet.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "app/app.h"
+#include "drivers/ramblk.h"
+#include "lib/bootargs.h"
+#include "net/net.h"
+#include "net/stack.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+void host_console_clear(void);
+uint64_t vm_lookup(uint64_t va, unsigned *prot);
+
+/* drivers/ramblk.c links against the page tables (ramblk_init, never called here). */
+uint64_t vm_lookup(uint64_t va, unsigned *prot)
+{
+	(void)va;
+	(void)prot;
+	return 0;
+}
+
+static void check(int cond, const char *what, const char *input)
+{
+	if (!cond) {
+		fprintf(stderr, "fuzz_bootargs: %s: \"%s\"\n", what, input);
+		abort();
+	}
+}
+
+static int set_u16(const char *v)
+{
+	unsigned long long n;
+	return parse_u64(v, &n) || n == 0 || n > 65535 ? -22 : 0;
+}
+
+static int set_loglevel(const char *v)
+{
+	unsigned long long n;
+	return parse_u64(v, &n) || n > 3 ? -22 : 0;
+}
+
+static int last_ip_ok;
+static int set_ip(const char *v)
+{
+	int r = net_bootarg_ip(v);
+	last_ip_ok = r == 0 && strcmp(v, "dhcp") != 0;
+	return r;
+}
+
+static const struct bootarg table[] = {
+	{ "ip", set_ip, "dhcp (default) or a.b.c.d/prefix[,gateway]" },
+	{ "echo.port", echo_bootarg_port, "UDP echo port (default 7)" },
+	{ "ramblk", ramblk_bootarg, "<addr>,<size> of RAM to use as the block store" },
+	{ "store.port", set_u16, "UDP port of the store service (default 7000)" },
+	{ "loglevel", set_loglevel, "0 errors .. 3 debug (default 2)" },
+	{ "stats.port", net_bootarg_stats_port, "UDP port answering counters as JSON (off)" },
+};
+
+static void check_u64(const char *s)
+{
+	unsigned long long v = 0, w;
+	int r = parse_u64(s, &v);
+	size_t n = strlen(s);
+	if (n == 0 || n > 40 || strspn(s, "0123456789") != n)
+		return;
+	errno = 0;
+	w = strtoull(s, NULL, 10);
+	check((r == 0) == (errno != ERANGE), "parse_u64 overflow disagrees with strtoull", s);
+	check(r != 0 || v == w, "parse_u64 value differs from strtoull", s);
+}
+
+static void check_ipv4(const char *s)
+{
+	uint32_t ip;
+	char buf[16];
+	if (parse_ipv4(s, &ip) == 0)
+		check(strcmp(net_ntoa(ip, buf), s) == 0, "parse_ipv4 accepted a non-canonical form",
+		      s);
+}
+
+static void check_static(const char *s)
+{
+	const struct net_addr *a = net_fallback_addr();
+	uint32_t host = ~a->mask;
+	check(a->ip != 0, "ip= accepted address 0", s);
+	check((host & (host + 1)) == 0 && a->mask != 0, "ip= mask not a prefix", s);
+	check(a->gw == 0 || (a->gw & a->mask) == (a->ip & a->mask), "ip= gateway off the subnet",
+	      s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+	int problems;
+	if (!s)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = 0;
+	net_reset();
+	host_console_clear();
+	last_ip_ok = 0;
+	problems = bootargs_parse(s, table, sizeof(table) / sizeof(table[0]));
+	check(problems >= 0 && (size_t)problems <= size / 2 + 1, "problem count", s);
+	if (last_ip_ok)
+		check_static(s);
+	check_u64(s);
+	check_ipv4(s);
+	last_ip_ok = set_ip(s) == 0 && strcmp(s, "dhcp") != 0;
+	if (last_ip_ok)
+		check_static(s);
+	echo_bootarg_port(s);
+	ramblk_bootarg(s);
+	net_bootarg_stats_port(s);
+	free(s);
+	return 0;
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/python3
+"""Write the fuzzers' seed inputs under tests/fuzz/corpus/<harness>/ (committed as files).
+
+Run from the repository root: /usr/bin/python3 tests/fuzz/make-seeds.py
+eth seeds follow fuzz_eth.c's input format: a configuration byte, then one frame, or with
+CFG_MULTI records of [gap index][length, 2 bytes big-endian][frame].
+"""
+import os
+import shutil
+import struct
+import sys
+
+from scapy.all import (ARP, BOOTP, DHCP, ICMP, IP, UDP, Dot1Q, Ether, IPv6, Raw, fragment,
+                       raw)
+
+CFG_STATIC, CFG_LEARN, CFG_FIXSUM, CFG_XID = 1, 2, 4, 8
+CFG_STATS, CFG_MULTI, CFG_TXFULL, CFG_SQUEEZE = 16, 32, 64, 128
+GAP = {0: 0, 1: 1, 10: 2, 100: 3, 500: 4, 1000: 5, 1500: 6, 2000: 7, 3100: 8, 5000: 9,
+       10000: 10, 31000: 11, 61000: 12, 301000: 13, 1801000: 14, 3601000: 15}
+
+GUEST_MAC, HOST_MAC, BCAST = "52:54:00:12:34:56", "52:55:0a:00:02:02", "ff:ff:ff:ff:ff:ff"
+GUEST, HOST = "10.0.2.15", "10.0.2.2"
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+
+def out(harness, name, data):
+    d = os.path.join(ROOT, harness)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def single(cfg, frame):
+    return bytes([cfg]) + raw(frame)
+
+
+def multi(cfg, frames):
+    """frames: list of (gap_ms, frame)."""
+    b = bytes([cfg | CFG_MULTI])
+    for gap, fr in frames:
+        r = raw(fr) if not isinstance(fr, bytes) else fr
+        b += bytes([GAP[gap]]) + struct.pack(">H", len(r)) + r
+    return b
+
+
+def to_guest(l3):
+    return Ether(dst=GUEST_MAC, src=HOST_MAC) / l3
+
+
+def udp(dport, payload, sport=40000, **ip):
+    return to_guest(IP(src=HOST, dst=GUEST, **ip) / UDP(sport=sport, dport=dport) / payload)
+
+
+def dhcp_reply(kind, lease=3600, extra=()):
+    opts = [("message-type", kind), ("server_id", HOST)]
+    if kind != "nak":
+        opts += [("subnet_mask", "255.255.255.0"), ("router", HOST), ("lease_time", lease)]
+    opts += list(extra) + ["end"]
+    mac = bytes.fromhex(GUEST_MAC.replace(":", ""))
+    yi = "0.0.0.0" if kind == "nak" else GUEST
+    return (Ether(dst=BCAST, src=HOST_MAC) / IP(src=HOST, dst="255.255.255.255") /
+            UDP(sport=67, dport=68) /
+            BOOTP(op=2, xid=0, yiaddr=yi, siaddr=HOST, chaddr=mac) / DHCP(options=opts))
+
+
+def eth_seeds():
+    st, learnt = CFG_STATIC, CFG_STATIC | CFG_LEARN
+    arp_req = Ether(dst=BCAST, src=HOST_MAC) / ARP(op=1, hwsrc=HOST_MAC, psrc=HOST, pdst=GUEST)
+    arp_rep = Ether(dst=GUEST_MAC, src=HOST_MAC) / ARP(op=2, hwsrc=HOST_MAC, psrc=HOST,
+                                                       hwdst=GUEST_MAC, pdst=GUEST)
+    out("eth", "arp-request", single(st, arp_req))
+    out("eth", "arp-reply", single(st, arp_rep))
+    out("eth", "arp-other", single(st, Ether(dst=BCAST, src=HOST_MAC) /
+                                     ARP(op=1, hwsrc=HOST_MAC, psrc=HOST, pdst="10.0.2.99")))
+    out("eth", "arp-bad-hlen", single(st, Ether(dst=BCAST, src=HOST_MAC) /
+                                        ARP(op=1, hwlen=8, psrc=HOST, pdst=GUEST)))
+    ping = to_guest(IP(src=HOST, dst=GUEST) / ICMP(type=8, id=0x4242, seq=1) / (b"p" * 56))
+    out("eth", "icmp-echo", single(learnt, ping))
+    out("eth", "icmp-echo-1472", single(learnt, to_guest(IP(src=HOST, dst=GUEST) /
+                                                         ICMP(type=8) / (b"q" * 1472))))
+    out("eth", "icmp-echo-fixsum", single(learnt | CFG_FIXSUM, ping))
+    stamp = ICMP(type=13, ts_ori=1, ts_rx=2, ts_tx=3)  # fixed: scapy would use the clock
+    out("eth", "icmp-other-type", single(learnt, to_guest(IP(src=HOST, dst=GUEST) / stamp /
+                                                          (b"x" * 12))))
+    for n in (0, 18, 1472):
+        out("eth", "udp7-%d" % n, single(learnt, udp(7, b"e" * n)))
+    out("eth", "udp7-fixsum", single(learnt | CFG_FIXSUM, udp(7, b"hello")))
+    out("eth", "udp7-nocsum", single(learnt, to_guest(IP(src=HOST, dst=GUEST) /
+                                                      UDP(sport=1, dport=7, chksum=0) / b"z")))
+    out("eth", "udp-unreach", single(learnt, udp(9999, b"nobody")))
+    out("eth", "udp-bcast", single(learnt, Ether(dst=BCAST, src=HOST_MAC) /
+                                    IP(src=HOST, dst="10.0.2.255") / UDP(dport=7) / b"b"))
+    out("eth", "stats", single(learnt | CFG_STATS, udp(9, b"?")))
+    # echo before the host's MAC is known: queued behind an ARP request, then the reply
+    out("eth", "arp-queue", multi(st, [(0, udp(7, b"a")), (0, udp(7, b"b")),
+                                       (100, arp_rep)]))
+    out("eth", "arp-queue-timeout", multi(st, [(0, udp(7, b"a")), (3100, udp(7, b"b")),
+                                               (5000, arp_rep)]))
+    out("eth", "arp-queue-txfull", multi(st | CFG_TXFULL, [(0, udp(7, b"a")), (0, ping),
+                                                          (0, udp(7, b"c")), (10, arp_rep)]))
+    # fragments of one datagram to the echo port
+    big = IP(src=HOST, dst=GUEST, id=77) / UDP(sport=5555, dport=7) / (b"F" * 1200)
+    frags = [to_guest(f) for f in fragment(big, fragsize=400)]
+    out("eth", "frag-inorder", multi(learnt, [(1, f) for f in frags]))
+    out("eth", "frag-reverse", multi(learnt, [(1, f) for f in reversed(frags)]))
+    out("eth", "frag-dup", multi(learnt, [(1, frags[0]), (1, frags[0])] +
+                                 [(1, f) for f in frags[1:]]))
+    out("eth", "frag-timeout", multi(learnt, [(0, frags[0]), (31000, frags[1]),
+                                              (1, frags[2])]))
+    huge = IP(src=HOST, dst=GUEST, id=78) / UDP(sport=5555, dport=7) / (b"H" * 1900)
+    out("eth", "frag-1900", multi(learnt, [(1, to_guest(f)) for f in
+                                           fragment(huge, fragsize=1000)]))
+    # with the pool nearly empty: allocation failures on every path that allocates
+    out("eth", "squeeze-frag-1900", multi(learnt | CFG_SQUEEZE, [(1, to_guest(f)) for f in
+                                                                 fragment(huge, fragsize=1000)]))
+    out("eth", "squeeze-arp-queue", multi(st | CFG_SQUEEZE, [(0, udp(7, b"a")), (0, ping),
+                                                             (0, udp(9999, b"u")),
+                                                             (10, arp_rep), (10, arp_req)]))
+    over = to_guest(IP(src=HOST, dst=GUEST, id=77, flags=1, frag=25) / (b"X" * 400))
+    out("eth", "frag-overlap", multi(learnt, [(1, frags[0]), (1, over)] +
+                                     [(1, f) for f in frags[1:]]))
+    many = []  # more datagrams in flight than reassembly slots
+    for i in range(6):
+        d = IP(src=HOST, dst=GUEST, id=100 + i) / UDP(sport=5555, dport=7) / (b"S" * 900)
+        many.append((1, to_guest(fragment(d, fragsize=480)[0])))
+    out("eth", "frag-slots", multi(learnt, many))
+    # DHCP: offer, request, ack; then renewal at T1; a NAK
+    x = CFG_XID | CFG_FIXSUM
+    out("eth", "dhcp-offer", single(x, dhcp_reply("offer")))
+    out("eth", "dhcp-offer-ack", multi(x, [(0, dhcp_reply("offer")), (10, dhcp_reply("ack"))]))
+    out("eth", "dhcp-renew", multi(x, [(0, dhcp_reply("offer")), (10, dhcp_reply("ack", 3600)),
+                                       (1801000, dhcp_reply("ack", 3600)),
+                                       (10, udp(7, b"after"))]))
+    out("eth", "dhcp-nak", multi(x, [(0, dhcp_reply("offer")), (10, dhcp_reply("nak"))]))
+    out("eth", "dhcp-short-lease", multi(x, [(0, dhcp_reply("offer", 10)),
+                                             (10, dhcp_reply("ack", 10)), (5000, arp_req),
+                                             (10000, arp_req)]))
+    out("eth", "dhcp-options", single(x, dhcp_reply("offer", extra=[
+        ("renewal_time", 5), ("rebinding_time", 3), ("name_server", HOST), ("pad", )])))
+    # malformed
+    good = udp(7, b"0123456789abcdefgh")
+    g = bytearray(raw(good))
+    out("eth", "short-eth", bytes([learnt]) + bytes(g[:10]))
+    out("eth", "oversize", bytes([learnt]) + bytes(g) + b"\0" * 1500)
+    out("eth", "ip-short", bytes([learnt]) + bytes(g[:26]))
+    for name, patch in (("ihl4", (14, 0x44)), ("version6", (14, 0x65)), ("ttl0", (22, 0)),
+                        ("proto99", (23, 99))):
+        h = bytearray(g)
+        h[patch[0]] = patch[1]
+        out("eth", "bad-" + name, bytes([learnt | CFG_FIXSUM]) + bytes(h))
+    h = bytearray(g)
+    h[16:18] = struct.pack(">H", 2000)
+    out("eth", "bad-totlen", bytes([learnt | CFG_FIXSUM]) + bytes(h))
+    h = bytearray(g)
+    h[38:40] = struct.pack(">H", 4)
+    out("eth", "bad-udplen", bytes([learnt | CFG_FIXSUM]) + bytes(h))
+    h = bytearray(g)
+    h[40] ^= 0xff
+    out("eth", "bad-udpsum", bytes([learnt]) + bytes(h))
+    h = bytearray(g)
+    h[24] ^= 0xff
+    out("eth", "bad-ipsum", bytes([learnt]) + bytes(h))
+    out("eth", "ip-options", single(learnt, to_guest(IP(src=HOST, dst=GUEST, options=b"\x01" * 4) /
+                                                     UDP(dport=7) / b"opt")))
+    out("eth", "vlan", single(learnt, Ether(dst=GUEST_MAC, src=HOST_MAC) / Dot1Q(vlan=5) /
+                                IP(src=HOST, dst=GUEST) / UDP(dport=7) / b"v"))
+    out("eth", "ipv6", single(learnt, Ether(dst=GUEST_MAC, src=HOST_MAC) / IPv6() /
+                                UDP(dport=7) / b"6"))
+    out("eth", "other-mac", single(learnt, Ether(dst="52:54:00:00:00:01", src=HOST_MAC) /
+                                     IP(src=HOST, dst=GUEST) / UDP(dport=7) / b"o"))
+    out("eth", "other-ip", single(learnt, to_guest(IP(src=HOST, dst="10.0.2.16") /
+                                                   UDP(dport=7) / b"o")))
+
+
+def fdt_seeds():
+    data = os.path.join(os.path.dirname(ROOT), "..", "host", "data")
+    for f in sorted(os.listdir(data)):
+        if f.endswith(".dtb"):
+            os.makedirs(os.path.join(ROOT, "fdt"), exist_ok=True)
+            shutil.copy(os.path.join(data, f), os.path.join(ROOT, "fdt", f))
+
+
+def bootargs_seeds():
+    for i, s in enumerate([
+            "ip=dhcp", "ip=10.0.2.15/24,10.0.2.2", "ip=192.168.1.7/16 echo.port=7007",
+            "ramblk=0x88000000,4M store.port=7000 loglevel=3 stats.port=9",
+            'console=ttyS0 "ip=10.0.0.1/8" echo.port="70"', "ip=1.2.3.4/33,1.2.3.5",
+            "loglevel=0x10 ramblk=0x1000,1G", "18446744073709551615",
+            "18446744073709551616", "0xffffffffffffffffk", "255.255.255.255", "01.2.3.4",
+            "quiet ip= echo.port=0 =x \"unterminated", "ip=10.0.2.15/24,10.1.2.2 a" * 8]):
+        out("bootargs", "seed-%02d" % i, s.encode())
+
+
+def region_seeds():
+    # op bytes for fuzz_region.c: a varied mix; the harness reads its own format
+    import random
+    r = random.Random(7)
+    for i in range(8):
+        out("region", "seed-%d" % i, bytes(r.randrange(256) for _ in range(64 + 96 * i)))
+
+
+def main():
+    which = sys.argv[1:] or ["eth", "fdt", "bootargs", "region"]
+    for w in which:
+        globals()[w + "_seeds"]()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,8 +1,7 @@
 /*
  * The region API under operation sequences read from the input, checked against a byte-array
- * model (the fakes and the model idea are copied from tests/host/test_region.c: a fake page
- * table, frames from the heap, a block device over a byte array, and an MMU played by
- * sim_access). Beyond test_region's seeded model: middle-of-region unmaps (splits), MAP_FIXED,
+ * model (the fakes of tests/host/fake_mm.h: a fake page table, frames from the heap, and an
+ * MMU played by sim_access; a block device over a byte array). Beyond test_region's seeded model: middle-of-region unmaps (splits), MAP_FIXED,
  * arbitrary (mostly invalid) arguments checked against the documented error order, read and
  * write errors of the device and frame exhaustion switched on and off between operations.
  *
@@ -28,111 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 void host_console_clear(void);
 
-/* ---- fakes (as in tests/host/test_region.c) ---- */
-static long frames_live;
-static long frames_limit = -1; /* page_alloc fails at this many live frames (-1: never) */
-
-uint64_t page_alloc(void)
-{
-	void *p;
-	if (frames_limit >= 0 && frames_live >= frames_limit)
-		return 0;
-	p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
-	memset(p, 0, PAGE_SIZE);
-	frames_live++;
-	return (uint64_t)(uintptr_t)p;
-}
-
-/* Raw frames come back full of garbage, so code that relies on zeroes from them shows up. */
-uint64_t page_alloc_raw(void)
-{
-	uint64_t pa = page_alloc();
-	if (pa)
-		memset((void *)(uintptr_t)pa, 0xa5, PAGE_SIZE);
-	return pa;
-}
-
-void page_free(uint64_t pa)
-{
-	if (!pa || (pa & (PAGE_SIZE - 1)))
-		abort();
-	frames_live--;
-	free((void *)(uintptr_t)pa);
-}
-
-#define FAKE_PAGES (1u << 16)
-struct fpte {
-	uint64_t pa;
-	unsigned prot;
-};
-static struct fpte *ptes;
-static long ptes_live;
-
-static struct fpte *fake_pte(uint64_t va)
-{
-	uint64_t i = (va - CONFIG_REGION_BASE) / PAGE_SIZE;
-	if (va < CONFIG_REGION_BASE || i >= FAKE_PAGES)
-		return NULL;
-	return &ptes[i];
-}
-
-int vm_map_page(uint64_t va, uint64_t pa, unsigned prot)
-{
-	struct fpte *e = fake_pte(va);
-	if (!e || (va & (PAGE_SIZE - 1)) || !pa || !(prot & VM_R) || (prot & VM_X))
-		return -EINVAL;
-	ptes_live += !e->pa;
-	e->pa = pa;
-	e->prot = prot;
-	return 0;
-}
-
-void vm_unmap_page(uint64_t va)
-{
-	struct fpte *e = fake_pte(va);
-	if (e && e->pa) {
-		e->pa = 0;
-		ptes_live--;
-	}
-}
-
-int vm_protect_page(uint64_t va, unsigned prot)
-{
-	struct fpte *e = fake_pte(va);
-	if (!e || !e->pa)
-		return -ENOENT;
-	e->prot = prot;
-	return 0;
-}
-
-uint64_t vm_lookup(uint64_t va, unsigned *prot)
-{
-	struct fpte *e = fake_pte(va & ~(PAGE_SIZE - 1));
-	if (!e || !e->pa)
-		return 0;
-	if (prot)
-		*prot = e->prot;
-	return e->pa;
-}
-
-static int sim_access(uint64_t va, bool write, uint8_t *v)
-{
-	struct fpte *e = fake_pte(va & ~(PAGE_SIZE - 1));
-	uint8_t *p;
-	if (!e || !e->pa || (write && !(e->prot & VM_W))) {
-		int err = region_fault(va, write ? FAULT_WRITE : FAULT_READ);
-		if (err)
-			return err;
-		if (!e || !e->pa || (write && !(e->prot & VM_W)))
-			return -9999; /* "resolved" but the retry would fault again */
-	}
-	p = (uint8_t *)(uintptr_t)(e->pa + (va & (PAGE_SIZE - 1)));
-	if (write)
-		*p = *v;
-	else
-		*v = *p;
-	return 0;
-}
+#include "tests/host/fake_mm.h"
 
 static uint8_t *disk;
 static int fail_reads, fail_writes;

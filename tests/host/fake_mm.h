@@ -1,0 +1,126 @@
+/*
+ * Fakes for host tests and fuzzers of mm/region.c and mm/pcache.c: frames from the heap
+ * (page_alloc, page_alloc_raw, page_free override mm/page.c), a page table with one entry per
+ * page of the region window (vm_* override mm/vm.c), and sim_access, which plays the MMU: it
+ * calls region_fault when the entry is absent or read-only, then performs the access.
+ * Header-only: each test program includes it once and allocates `ptes` (FAKE_PAGES entries).
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include "boot/trap.h"
+#include "lib/config.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
+#include "mm/page.h"
+#include "mm/region.h"
+#include "mm/vm.h"
+
+/* ---- fake frames ---- */
+static long frames_live;
+static long frames_limit = -1; /* page_alloc fails at this many live frames (-1: never) */
+
+uint64_t page_alloc(void)
+{
+	void *p;
+	if (frames_limit >= 0 && frames_live >= frames_limit)
+		return 0;
+	p = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	memset(p, 0, PAGE_SIZE);
+	frames_live++;
+	return (uint64_t)(uintptr_t)p;
+}
+
+/* Raw frames come back full of garbage, so code that relies on zeroes from them shows up. */
+uint64_t page_alloc_raw(void)
+{
+	uint64_t pa = page_alloc();
+	if (pa)
+		memset((void *)(uintptr_t)pa, 0xa5, PAGE_SIZE);
+	return pa;
+}
+
+void page_free(uint64_t pa)
+{
+	ASSERT(pa && !(pa & (PAGE_SIZE - 1)));
+	frames_live--;
+	free((void *)(uintptr_t)pa);
+}
+
+/* ---- fake page table over the first FAKE_PAGES pages of the window ---- */
+#define FAKE_PAGES (1u << 16)
+struct fpte {
+	uint64_t pa;
+	unsigned prot;
+};
+static struct fpte *ptes;
+static long ptes_live;
+
+static struct fpte *fake_pte(uint64_t va)
+{
+	uint64_t i = (va - CONFIG_REGION_BASE) / PAGE_SIZE;
+	if (va < CONFIG_REGION_BASE || i >= FAKE_PAGES)
+		return NULL;
+	return &ptes[i];
+}
+
+int vm_map_page(uint64_t va, uint64_t pa, unsigned prot)
+{
+	struct fpte *e = fake_pte(va);
+	if (!e || (va & (PAGE_SIZE - 1)) || !pa || !(prot & VM_R) || (prot & VM_X))
+		return -EINVAL;
+	ptes_live += !e->pa;
+	e->pa = pa;
+	e->prot = prot;
+	return 0;
+}
+
+void vm_unmap_page(uint64_t va)
+{
+	struct fpte *e = fake_pte(va);
+	if (e && e->pa) {
+		e->pa = 0;
+		ptes_live--;
+	}
+}
+
+int vm_protect_page(uint64_t va, unsigned prot)
+{
+	struct fpte *e = fake_pte(va);
+	if (!e || !e->pa)
+		return -ENOENT;
+	e->prot = prot;
+	return 0;
+}
+
+uint64_t vm_lookup(uint64_t va, unsigned *prot)
+{
+	struct fpte *e = fake_pte(va & ~(PAGE_SIZE - 1));
+	if (!e || !e->pa)
+		return 0;
+	if (prot)
+		*prot = e->prot;
+	return e->pa;
+}
+
+/* ---- the MMU: fault when absent or read-only, then access ---- */
+static int sim_access(uint64_t va, bool write, uint8_t *v)
+{
+	struct fpte *e = fake_pte(va & ~(PAGE_SIZE - 1));
+	uint8_t *p;
+	if (!e || !e->pa || (write && !(e->prot & VM_W))) {
+		int err = region_fault(va, write ? FAULT_WRITE : FAULT_READ);
+		if (err)
+			return err;
+		if (!e || !e->pa || (write && !(e->prot & VM_W)))
+			return -9999; /* "resolved" but the retry would fault again */
+	}
+	p = (uint8_t *)(uintptr_t)(e->pa + (va & (PAGE_SIZE - 1)));
+	if (write)
+		*p = *v;
+	else
+		*v = *p;
+	return 0;
+}

@@ -33,7 +33,7 @@ KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 TSRC := $(sort $(wildcard tests/guest/*.c))
 TOBJ := $(patsubst %,$(B)/t/%.o,$(KSRC) $(TSRC))
 
-PHONY_EXTRA := format format-check lint image flash
+PHONY_EXTRA := format format-check lint image flash bench-linux
 .PHONY: $(PHONY_EXTRA) all run test test-host test-guest test-integration bench lint format clean deps-run deps-test
 all: $(B)/kernel.bin
 
@@ -112,6 +112,8 @@ test: deps-test
 
 bench: deps-test $(B)/kernel.bin
 	@$(PYTHON) tests/bench.py
+bench-linux: deps-test $(B)/kernel.bin
+	@$(PYTHON) tests/bench.py --linux
 
 # Static checks: clang-format, cppcheck, clang-tidy, and the layering rule of STYLE.md.
 SRC_ALL := $(sort $(wildcard boot/*.[ch] drivers/*.[ch] net/*.[ch] mm/*.[ch] app/*.[ch] lib/*.[ch]))

@@ -41,6 +41,10 @@ is replaced by a free host UDP port which ARGS must forward to the guest's echo 
            -netdev user,id=n0,hostfwd=udp:127.0.0.1:{port}-:7 -device e1000,netdev=n0"
 Guest-side counters, main_loop_ms and the footprint are then skipped.
 
+--linux: build the Linux 6.1 guest of tests/linux (Debian's linux-source-6.1, ~8 minutes the
+first time) and measure it with --other in the same run after ours; prints both side by side
+and writes build/bench.json (ours) and build/bench-linux.json. `make bench-linux` does this.
+
 Results: a table on stdout and build/bench.json (with the QEMU version and host CPU).
 """
 import argparse
@@ -260,16 +264,48 @@ def host_info():
             "python": platform.python_version(), "date": time.strftime("%Y-%m-%d %H:%M:%S")}
 
 
+LINUX_ARGS = ("-M virt -m 256M -smp 1 -nographic -bios default -kernel %s -append "
+              "'console=ttyS0' -netdev user,id=n0,hostfwd=udp:127.0.0.1:{port}-:7 "
+              "-device e1000,netdev=n0")
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    return "%.3f" % v if isinstance(v, float) and abs(v) < 10 else "%.0f" % v
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--secs", type=float, default=2.0, help="seconds per throughput run")
     ap.add_argument("--quick", action="store_true", help="1 run, 1 s each")
     ap.add_argument("--other", help="QEMU arguments of another guest to measure instead")
+    ap.add_argument("--linux", action="store_true",
+                    help="also build (tests/linux/build.sh) and measure a Linux 6.1 guest doing "
+                         "the same echo, in the same run, and print both side by side")
     a = ap.parse_args()
     if a.quick:
         a.runs, a.secs = 1, 1.0
     build()
+    if not a.linux:
+        return measure(a)
+    subprocess.run(["sh", os.path.join(ROOT, "tests", "linux", "build.sh")], check=True)
+    rc = measure(a)
+    ours = json.load(open(os.path.join(B, "bench.json")))
+    a.other = LINUX_ARGS % os.path.join(B, "linux", "Image")
+    rc |= measure(a, out_name="bench-linux.json")
+    theirs = json.load(open(os.path.join(B, "bench-linux.json")))
+    print("\nbench: side by side, same QEMU, same client, same run")
+    print("%-44s %12s %12s" % ("figure (median)", "unikernel", "linux 6.1"))
+    for name, f in ours["figures"].items():
+        g = theirs["figures"].get(name)
+        if g is not None:
+            print("%-44s %12s %12s" % (name, fmt(f["median"]), fmt(g["median"])))
+    return rc
+
+
+def measure(a, out_name="bench.json"):
     cases = [(s, w) for s in (64, 1472) for w in (1, 8, 32, 128)]
     figs = {}
     info = host_info()
@@ -391,15 +427,11 @@ def main():
                                                           info["host_cores"], info["kernel"]))
     print("%-44s %12s %12s %12s  %s" % ("figure", "median", "min", "max", "unit"))
     for name, f in figs.items():
-        def fmt(v):
-            if v is None:
-                return "-"
-            return "%.3f" % v if isinstance(v, float) and abs(v) < 10 else "%.0f" % v
         print("%-44s %12s %12s %12s  %s" % (name, fmt(f["median"]), fmt(f["min"]),
                                             fmt(f["max"]), f["unit"]))
     for p in problems:
         print("bench: PROBLEM: " + p)
-    out = os.path.join(B, "bench.json")
+    out = os.path.join(B, out_name)
     with open(out, "w") as f:
         json.dump({"info": info, "runs": a.runs, "secs_per_run": a.secs, "figures": figs,
                    "problems": problems}, f, indent=1)

@@ -261,7 +261,8 @@ static uint64_t alloc_one(bool zero)
 			uint64_t w = (p->hint + k) % nw;
 			if (p->map[w]) {
 				p->hint = w;
-				return take(p, w * 64 + (uint64_t)__builtin_ctzll(p->map[w]), 1, zero);
+				return take(p, w * 64 + (uint64_t)__builtin_ctzll(p->map[w]), 1,
+					    zero);
 			}
 		}
 		panic("page: range %lx has %lu free frames but an empty bitmap",

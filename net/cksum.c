@@ -83,7 +83,8 @@ uint32_t cksum_add(uint32_t sum, const void *p, size_t len)
 uint16_t cksum_ip20(const void *hdr)
 {
 	const u16_alias *w = hdr;
-	uint32_t sum = (uint32_t)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7] + w[8] + w[9];
+	uint32_t sum =
+		(uint32_t)w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7] + w[8] + w[9];
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	/* folded in the hart's byte order; the complement of the swapped value is the checksum */

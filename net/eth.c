@@ -28,7 +28,8 @@ static void mac_copy(uint8_t *dst, const uint8_t *src)
 
 static bool for_us(const struct netdev *nd, const uint8_t *dst)
 {
-	return mac_eq(dst, nd->mac) || (dst[0] & dst[1] & dst[2] & dst[3] & dst[4] & dst[5]) == 0xff;
+	return mac_eq(dst, nd->mac) ||
+	       (dst[0] & dst[1] & dst[2] & dst[3] & dst[4] & dst[5]) == 0xff;
 }
 
 void eth_input(struct netdev *nd, struct mbuf *m)

@@ -91,14 +91,4 @@ uint16_t cksum_ip20(const void *hdr)
 	return (uint16_t) ~(uint16_t)(sum << 8 | (sum & 0xffff) >> 8);
 }
 
-uint16_t cksum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
-uint32_t cksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
-{
-	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + len;
-}

@@ -11,7 +11,7 @@
 struct net_stats net_st;
 
 static struct netdev *registry; /* registration order */
-static struct netdev *dev;	/* the one the stack uses */
+struct netdev *net_device; /* the one the stack uses (net_dev() in net/stack.h) */
 
 /* ip= bootarg: DHCP unless a static address is given; the static one is also DHCP's fallback. */
 static struct {
@@ -33,11 +33,6 @@ int netdev_register(struct netdev *nd)
 struct netdev *netdev_first(void)
 {
 	return registry;
-}
-
-struct netdev *net_dev(void)
-{
-	return dev;
 }
 
 const struct net_stats *net_stats(void)
@@ -108,11 +103,11 @@ void net_init(struct netdev *nd)
 		pr_warn("net: no network device: the stack stays idle\n");
 		return;
 	}
-	if (dev) {
-		pr_warn("net: %s ignored: the stack already runs on %s\n", nd->name, dev->name);
+	if (net_device) {
+		pr_warn("net: %s ignored: the stack already runs on %s\n", nd->name, net_device->name);
 		return;
 	}
-	dev = nd;
+	net_device = nd;
 	nd->rx = eth_input;
 	for (struct netdev *o = nd->next; o; o = o->next)
 		pr_info("net: %s ignored: the stack uses one NIC (%s)\n", o->name, nd->name);
@@ -129,17 +124,17 @@ void net_init(struct netdev *nd)
 int net_poll(int budget)
 {
 	int n;
-	if (!dev)
+	if (!net_device)
 		return 0;
-	n = netdev_poll(dev, budget);
-	netdev_flush(dev); /* one doorbell for every reply queued during the pass */
+	n = netdev_poll(net_device, budget);
+	netdev_flush(net_device); /* one doorbell for every reply queued during the pass */
 	return n;
 }
 
 void net_flush(void)
 {
-	if (dev)
-		netdev_flush(dev);
+	if (net_device)
+		netdev_flush(net_device);
 }
 
 void net_reset(void)
@@ -150,9 +145,9 @@ void net_reset(void)
 	ipv4_reset();
 	arp_reset();
 	netstat_reset();
-	if (dev)
-		dev->rx = NULL;
-	dev = NULL;
+	if (net_device)
+		net_device->rx = NULL;
+	net_device = NULL;
 	registry = NULL;
 	cfg.dhcp = true;
 	cfg.have_static = false;

@@ -13,7 +13,12 @@
 extern struct net_stats net_st;
 
 /* The attached NIC, or NULL. */
-struct netdev *net_dev(void);
+extern struct netdev *net_device;
+/* The NIC the stack runs on, or NULL. */
+static inline struct netdev *net_dev(void)
+{
+	return net_device;
+}
 /* The address DHCP falls back to (the ip= static one, else QEMU user networking's). */
 const struct net_addr *net_fallback_addr(void);
 
@@ -23,9 +28,17 @@ void netstat_reset(void);
 
 /* cksum.c: Internet checksum (RFC 1071). */
 uint32_t cksum_add(uint32_t sum, const void *p, size_t len);
-uint16_t cksum_fold(uint32_t sum);
+static inline uint16_t cksum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
 /* Sum of the IPv4 pseudo header (addresses in host order, len = transport length). */
-uint32_t cksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len);
+static inline uint32_t cksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
+{
+	return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + proto + len;
+}
 static inline uint16_t cksum(const void *p, size_t len)
 {
 	return cksum_fold(cksum_add(0, p, len));

@@ -166,4 +166,4 @@ flash: image
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/k $(B)/t $(B)/host -name '*.d' -type f 2>/dev/null)
+-include $(shell find $(B)/k $(B)/t $(B)/host $(B)/fuzz -name '*.d' -type f 2>/dev/null)

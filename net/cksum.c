@@ -90,5 +90,3 @@ uint16_t cksum_ip20(const void *hdr)
 	/* folded in the hart's byte order; the complement of the swapped value is the checksum */
 	return (uint16_t) ~(uint16_t)(sum << 8 | (sum & 0xffff) >> 8);
 }
-
-

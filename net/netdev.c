@@ -11,7 +11,7 @@
 struct net_stats net_st;
 
 static struct netdev *registry; /* registration order */
-struct netdev *net_device; /* the one the stack uses (net_dev() in net/stack.h) */
+struct netdev *net_device;	/* the one the stack uses (net_dev() in net/stack.h) */
 
 /* ip= bootarg: DHCP unless a static address is given; the static one is also DHCP's fallback. */
 static struct {
@@ -104,7 +104,8 @@ void net_init(struct netdev *nd)
 		return;
 	}
 	if (net_device) {
-		pr_warn("net: %s ignored: the stack already runs on %s\n", nd->name, net_device->name);
+		pr_warn("net: %s ignored: the stack already runs on %s\n", nd->name,
+			net_device->name);
 		return;
 	}
 	net_device = nd;

@@ -29,32 +29,6 @@ void host_console_clear(void);
 
 #include "tests/host/fake_mm.h"
 
-static uint8_t *disk;
-static int fail_reads, fail_writes;
-
-static int fd_read(struct blkdev *bd, uint64_t lba, uint32_t n, void *buf)
-{
-	if (fail_reads)
-		return -EIO;
-	memcpy(buf, disk + lba * bd->block_size, (size_t)n * bd->block_size);
-	return 0;
-}
-
-static int fd_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf)
-{
-	if (fail_writes)
-		return -EIO;
-	memcpy(disk + lba * bd->block_size, buf, (size_t)n * bd->block_size);
-	return 0;
-}
-
-static const struct blkdev_ops fd_ops = {
-	.read = fd_read,
-	.write = fd_write,
-};
-
-#define DISK_PAGES 64
-#define DISK_BYTES (DISK_PAGES * PAGE_SIZE)
 static struct blkdev dev = { .name = "fake0", .block_size = 512, .ops = &fd_ops };
 static struct blkdev rodev = {
 	.name = "ro0", .block_size = 512, .read_only = true, .ops = &fd_ops

@@ -14,6 +14,7 @@
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "mm/blkdev.h"
 #include "mm/page.h"
 #include "mm/region.h"
 #include "mm/vm.h"
@@ -124,3 +125,31 @@ static int sim_access(uint64_t va, bool write, uint8_t *v)
 		*v = *p;
 	return 0;
 }
+
+/* ---- a block device over the byte array `disk`; reads/writes fail while fail_* is set ---- */
+static uint8_t *disk;
+static int fail_reads, fail_writes;
+
+static int fd_read(struct blkdev *bd, uint64_t lba, uint32_t n, void *buf)
+{
+	if (fail_reads)
+		return -EIO;
+	memcpy(buf, disk + lba * bd->block_size, (size_t)n * bd->block_size);
+	return 0;
+}
+
+static int fd_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf)
+{
+	if (fail_writes)
+		return -EIO;
+	memcpy(disk + lba * bd->block_size, buf, (size_t)n * bd->block_size);
+	return 0;
+}
+
+static const struct blkdev_ops fd_ops = {
+	.read = fd_read,
+	.write = fd_write,
+};
+
+#define DISK_PAGES 64
+#define DISK_BYTES (DISK_PAGES * PAGE_SIZE)

@@ -10,6 +10,7 @@
 #include "boot/console.h"
 #include "boot/main.h"
 #include "drivers/pci.h"
+#include "lib/bootargs.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
@@ -123,6 +124,34 @@ static void cmd_bench(char *args)
 		kprintf("bench: %s\n", strerror(err));
 }
 
+/* "stress region [seed] [ops] [budget]" */
+static void cmd_stress(char *args)
+{
+	unsigned long long v[3] = { 1, 20000, 3 };
+	char *tok = args;
+	if (strncmp(tok, "region", 6) != 0) {
+		kprintf("usage: stress region [seed] [ops] [page budget]\n");
+		return;
+	}
+	tok += 6;
+	for (int i = 0; i < 3 && *tok; i++) {
+		char *end;
+		while (*tok == ' ')
+			tok++;
+		end = strchr(tok, ' ');
+		if (end)
+			*end = '\0';
+		if (*tok && parse_u64(tok, &v[i])) {
+			kprintf("stress: bad number '%s'\n", tok);
+			return;
+		}
+		tok = end ? end + 1 : tok + strlen(tok);
+	}
+	int err = regstress_start((uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2]);
+	if (err)
+		kprintf("stress: %s\n", strerror(err));
+}
+
 static void cmd_poweroff(char *args)
 {
 	(void)args;
@@ -147,6 +176,8 @@ static const struct command commands[] = {
 	{ "log", cmd_log, "log [0-3]: show or set the log level" },
 	{ "uptime", cmd_uptime, "time since reset" },
 	{ "bench", cmd_bench, "bench region: region read/fault/sync figures" },
+	{ "stress", cmd_stress,
+	  "stress region [seed] [ops] [budget]: random region ops vs a model" },
 	{ "reboot", cmd_reboot, "reset the machine" },
 	{ "poweroff", cmd_poweroff, "shut down" },
 };

@@ -15,7 +15,9 @@
 #define DHCP_MAX_RTO   (8 * NSEC_PER_SEC)
 #define DHCP_MIN_RENEW (60 * NSEC_PER_SEC) /* RFC 2131 4.4.5: retransmit no faster */
 #define DHCP_DEF_LEASE 3600u
-#define DHCP_MSG_LEN   300 /* BOOTP minimum; some servers insist */
+/* On the fallback address, look for a server again this often (it may come back). */
+#define DHCP_STATIC_RETRY (30 * NSEC_PER_SEC)
+#define DHCP_MSG_LEN	  300 /* BOOTP minimum; some servers insist */
 
 enum dhcp_state { D_OFF, D_SELECTING, D_REQUESTING, D_BOUND, D_RENEWING, D_REBINDING, D_STATIC };
 static const char *const state_name[] = { "off",      "selecting", "requesting", "bound",
@@ -30,6 +32,7 @@ static struct {
 	uint64_t bound_at;	  /* clock_ns() of the last ACK */
 	struct timer timer;	  /* retransmission, T1, T2 or expiry, by state */
 	bool bound_once;
+	bool fell_back; /* the fallback was announced: later rounds stay quiet */
 } d;
 
 struct dhcp_opts {
@@ -102,15 +105,22 @@ static void discover(void)
 	transmit();
 }
 
+/* No server: serve on the fallback address, and keep looking for a server in the background
+ * (DISCOVERs every DHCP_STATIC_RETRY); the address stays up meanwhile. */
 static void fallback(void)
 {
-	const struct net_addr *a = net_fallback_addr();
+	const struct net_addr *a = net_fallback_addr(), *now = net_addr();
 	char ip[16], gw[16];
 	d.state = D_STATIC;
 	net_st.dhcp.fallback++;
-	pr_warn("dhcp: no answer after %d tries: using %s/%d gw %s\n", d.tries, net_ntoa(a->ip, ip),
-		32 - __builtin_ctz(a->mask), net_ntoa(a->gw, gw));
-	ipv4_set_addr(a->ip, a->mask, a->gw);
+	if (!d.fell_back)
+		pr_warn("dhcp: no answer after %d tries: using %s/%d gw %s, still looking\n",
+			d.tries, net_ntoa(a->ip, ip), 32 - __builtin_ctz(a->mask),
+			net_ntoa(a->gw, gw));
+	d.fell_back = true;
+	if (now->ip != a->ip || now->mask != a->mask || now->gw != a->gw)
+		ipv4_set_addr(a->ip, a->mask, a->gw);
+	timer_arm(&d.timer, DHCP_STATIC_RETRY);
 }
 
 static uint64_t lease_deadline(uint32_t secs)
@@ -166,6 +176,9 @@ static void on_timer(struct timer *t)
 		net_st.dhcp.expired++;
 		pr_warn("dhcp: lease expired\n");
 		ipv4_set_addr(0, 0, 0);
+		discover();
+		break;
+	case D_STATIC: /* a server may have come back: ask, keeping the fallback address */
 		discover();
 		break;
 	default:
@@ -226,6 +239,7 @@ static void bind_lease(uint32_t yiaddr, const struct dhcp_opts *o)
 	else
 		pr_info("dhcp: lease renewed, %u s\n", d.lease);
 	d.bound_once = true;
+	d.fell_back = false;
 	d.state = D_BOUND;
 	ipv4_set_addr(yiaddr, mask, o->router);
 	timer_arm(&d.timer, (uint64_t)d.t1 * NSEC_PER_SEC);

@@ -87,8 +87,9 @@ static void advance(uint64_t ns)
 	timers_expire(host_clock_ns);
 }
 
-/* Run DISCOVER -> OFFER -> REQUEST -> ACK; returns true if each step looked right. */
-static bool lease(uint32_t secs)
+/* Run DISCOVER -> OFFER -> REQUEST -> ACK; returns true if each step looked right. src is the
+ * DISCOVER's expected IP source: 0, or the fallback address while one is in use. */
+static bool lease_from(uint32_t secs, uint32_t src)
 {
 	bool good;
 	uint32_t xid;
@@ -96,7 +97,7 @@ static bool lease(uint32_t secs)
 	if (F.ntx != 1 || msg_type(0) != 1)
 		return false;
 	xid = xid_of(0);
-	good = memcmp(txf(0), bcast_mac, 6) == 0 && rd32(txf(0) + 26) == 0 &&
+	good = memcmp(txf(0), bcast_mac, 6) == 0 && rd32(txf(0) + 26) == src &&
 	       rd32(txf(0) + 30) == 0xffffffffu && rd16(txf(0) + 34) == 68 && txf(0)[BOOTP] == 1 &&
 	       memcmp(txf(0) + BOOTP + 28, fake_mac, 6) == 0 && udp_cksum_ok(txf(0) + 14) &&
 	       ip_cksum_ok(txf(0) + 14);
@@ -111,6 +112,11 @@ static bool lease(uint32_t secs)
 	fake_clear(&F);
 	fake_inject(&F, fr, mk_reply(5, xid, secs, 0));
 	return good;
+}
+
+static bool lease(uint32_t secs)
+{
+	return lease_from(secs, 0);
 }
 
 static void test_dhcp_lease_and_renewal(void)
@@ -205,6 +211,14 @@ static void test_dhcp_fallback(void)
 	   "fallback to 10.0.2.15 after %d DISCOVERs", discovers);
 	ok(net_stats()->dhcp.fallback == 1 && net_stats()->dhcp.retries == 3, "counted");
 	ok(strstr(host_console, "echo: serving UDP port 7 on 10.0.2.15") != NULL, "echo up");
+	/* the server comes back: the next background DISCOVER gets a lease */
+	advance(29 * NSEC_PER_SEC);
+	ok(F.ntx == 0, "no DISCOVER before the retry period");
+	advance(2 * NSEC_PER_SEC);
+	ok(net_addr()->ip == GUEST, "the fallback address stays up while looking");
+	ok(lease_from(600, GUEST), "lease after the fallback");
+	ok(net_stats()->dhcp.ack_rx == 1 && strstr(host_console, "dhcp: lease") != NULL,
+	   "bound after the server came back");
 	finish("dhcp fallback");
 	/* a static address given before ip=dhcp is the fallback */
 	net_reset();

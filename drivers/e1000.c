@@ -35,8 +35,9 @@ _Static_assert((RXN & (RXN - 1)) == 0, "RX ring is a power of two");
 _Static_assert((TXN & (TXN - 1)) == 0, "TX ring is a power of two");
 _Static_assert(TXN > 2 * E1000_TX_RS_INTERVAL, "TX ring too small for the RS interval");
 /* RCTL.BSIZE says 2048, but with LPE clear no stored frame exceeds E1000_MAX_FRAME, which
- * must fit behind the headroom every RX mbuf keeps for the reply's headers. */
-_Static_assert(MBUF_SIZE - MBUF_HEADROOM >= E1000_MAX_FRAME, "RX buffer too small");
+ * must fit behind the headroom every RX mbuf keeps for the reply's headers (and NET_IP_ALIGN:
+ * the 82540's receive buffers need no alignment, so the IP header can be word aligned). */
+_Static_assert(MBUF_SIZE - MBUF_HEADROOM - NET_IP_ALIGN >= E1000_MAX_FRAME, "RX buffer too small");
 
 struct e1000_softc {
 	/* packet path first */
@@ -147,6 +148,7 @@ static int e1000_poll(struct netdev *nd, int budget)
 			continue;
 		}
 		/* The slot is whole again before the frame goes up: the stack may flush. */
+		mbuf_reserve(fresh, NET_IP_ALIGN);
 		sc->rx_mbuf[slot] = fresh;
 		d->addr = mbuf_data_phys(fresh);
 		d->status = 0;
@@ -393,10 +395,11 @@ static int alloc_rings(struct e1000_softc *sc)
 	sc->tx_ring = (struct e1000_tx_desc *)(uintptr_t)sc->tx_ring_pa;
 	for (int i = 0; i < RXN; i++) {
 		struct mbuf *m = mbuf_alloc();
-		if (!m || mbuf_tailroom(m) < E1000_MAX_FRAME) {
+		if (!m || mbuf_tailroom(m) < NET_IP_ALIGN + E1000_MAX_FRAME) {
 			mbuf_free(m);
 			goto fail_mbufs;
 		}
+		mbuf_reserve(m, NET_IP_ALIGN);
 		sc->rx_mbuf[i] = m;
 		sc->rx_ring[i] = (struct e1000_rx_desc){ .addr = mbuf_data_phys(m) };
 	}

@@ -17,6 +17,10 @@
 #define MBUF_SIZE     2048
 #define MBUF_HEADROOM 64
 #define MBUF_COUNT    1024
+/* Receive buffers start this far behind the headroom, so the IPv4 header after the 14-byte
+ * Ethernet header lands 4-byte aligned (as Linux's NET_IP_ALIGN): the stack's word loads of
+ * addresses and checksums are then aligned. Frames built here get the same placement. */
+#define NET_IP_ALIGN 2
 
 /* e1000 rings (descriptors; ring bytes must be a multiple of 128 = 8 descriptors). */
 #define CONFIG_E1000_RX_RING 256

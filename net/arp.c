@@ -22,8 +22,9 @@ enum arp_state { ARP_FREE, ARP_PENDING, ARP_RESOLVED };
 
 struct arp_entry {
 	uint32_t ip;
-	uint8_t mac[ETH_ALEN];
+	uint8_t mac[ETH_ALEN] __attribute__((aligned(2)));
 	uint8_t state;
+	bool stale;	/* resolved longer than ARP_TTL_NS ago (set by the tick): ask again */
 	bool requested; /* last_req is valid */
 	uint64_t stamp; /* resolved: when learnt; pending: when created */
 	uint64_t last_req;
@@ -34,12 +35,10 @@ static struct arp_entry cache[ARP_CACHE_SIZE];
 static uint32_t queued; /* frames in all queues */
 static struct timer tick;
 
-/* The entry last found is tried first: traffic goes mostly to one next hop (the gateway). */
-static struct arp_entry *lookup(uint32_t ip)
+static int last; /* the entry last found */
+
+static struct arp_entry *lookup_scan(uint32_t ip)
 {
-	static int last;
-	if (cache[last].state != ARP_FREE && cache[last].ip == ip)
-		return &cache[last];
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
 		if (cache[i].state != ARP_FREE && cache[i].ip == ip) {
 			last = i;
@@ -47,6 +46,15 @@ static struct arp_entry *lookup(uint32_t ip)
 		}
 	}
 	return NULL;
+}
+
+/* The entry last found is tried first (inline): traffic goes mostly to one next hop. */
+static inline struct arp_entry *lookup(uint32_t ip)
+{
+	struct arp_entry *e = &cache[last];
+	if (e->state != ARP_FREE && e->ip == ip)
+		return e;
+	return lookup_scan(ip);
 }
 
 static void drop_queue(struct arp_entry *e, uint64_t *counter)
@@ -129,6 +137,7 @@ static void resolved(struct arp_entry *e, const uint8_t *mac)
 	struct mbuf *m;
 	memcpy(e->mac, mac, ETH_ALEN);
 	e->state = ARP_RESOLVED;
+	e->stale = false;
 	e->stamp = clock_ns();
 	while ((m = mbufq_pop(&e->q))) {
 		queued--;
@@ -197,17 +206,15 @@ drop:
 void arp_output(struct mbuf *m, uint32_t next_hop)
 {
 	struct arp_entry *e = lookup(next_hop);
-	if (e && e->state == ARP_RESOLVED && clock_ns() - e->stamp < ARP_TTL_NS) {
+	/* No clock read per frame: the once-a-second tick marks entries stale. */
+	if (e && e->state == ARP_RESOLVED) {
 		eth_output(m, e->mac, ETH_P_IP);
+		if (e->stale) /* ask again (rate limited), keep sending meanwhile */
+			request(e);
 		return;
 	}
-	if (!e) {
+	if (!e)
 		e = alloc_entry(next_hop, ARP_PENDING);
-	} else if (e->state == ARP_RESOLVED) { /* stale: ask again, keep sending meanwhile */
-		eth_output(m, e->mac, ETH_P_IP);
-		request(e);
-		return;
-	}
 	if (e->q.len >= ARP_QUEUE_ENTRY || queued >= ARP_QUEUE_TOTAL) {
 		net_st.arp.drop_queue_full++;
 		mbuf_free(m);
@@ -228,6 +235,8 @@ static void arp_tick(struct timer *t)
 		if (e->state == ARP_RESOLVED && now - e->stamp >= 2 * ARP_TTL_NS) {
 			e->state = ARP_FREE;
 			net_st.arp.expired++;
+		} else if (e->state == ARP_RESOLVED && now - e->stamp >= ARP_TTL_NS) {
+			e->stale = true;
 		} else if (e->state == ARP_PENDING && now - e->stamp >= ARP_WAIT_NS) {
 			drop_queue(e, &net_st.arp.drop_queue_timeout);
 			e->state = ARP_FREE;

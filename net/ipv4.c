@@ -13,6 +13,9 @@
 #define ADDR_LISTENERS 4
 
 static struct net_addr addr;
+/* The same address, and the subnet broadcast (limited broadcast when there is none), in network
+ * byte order: the receive check and the reply compare and copy header words as they are. */
+static uint32_t addr_be, bcast_be = IP_BROADCAST;
 static uint16_t next_id = 1;
 static struct {
 	void (*fn)(uint32_t ip, void *arg);
@@ -54,6 +57,8 @@ void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw)
 	char a[16], g[16];
 	bool changed = ip != addr.ip || mask != addr.mask || gw != addr.gw;
 	addr = (struct net_addr){ ip, mask, gw };
+	addr_be = htonl(ip);
+	bcast_be = ip && mask != 0xffffffffu ? htonl(ip | ~mask) : IP_BROADCAST;
 	if (!changed || !ip)
 		return;
 	pr_info("net: address %s/%d gw %s\n", net_ntoa(ip, a), prefix_len(mask), net_ntoa(gw, g));
@@ -69,10 +74,10 @@ bool ipv4_is_broadcast(uint32_t dst)
 	       (addr.ip && addr.mask != 0xffffffffu && dst == (addr.ip | ~addr.mask));
 }
 
-/* Before an address is configured (DHCP) every datagram is ours. */
-static bool for_us(uint32_t dst)
+/* Before an address is configured (DHCP) every datagram is ours. dst in network order. */
+static bool for_us(uint32_t dst_be)
 {
-	return !addr.ip || dst == addr.ip || ipv4_is_broadcast(dst);
+	return !addr_be || dst_be == addr_be || dst_be == bcast_be || dst_be == IP_BROADCAST;
 }
 
 /* The header checks, in order; returns the counter to bump, or NULL when the header is fine. */
@@ -97,7 +102,7 @@ static uint64_t *check(const struct mbuf *m, size_t *hlen_out)
 		return &s->drop_cksum;
 	if (ip->ttl == 0)
 		return &s->drop_ttl;
-	if (!for_us(ntohl(ip->dst)))
+	if (!for_us(ip->dst))
 		return &s->drop_addr;
 	*hlen_out = hlen;
 	return NULL;
@@ -168,9 +173,9 @@ static void fill_header(struct ip_hdr *ip, size_t len, uint16_t id, uint16_t fra
 	ip->ttl = IP_TTL_DEFAULT;
 	ip->proto = proto;
 	ip->cksum = 0;
-	ip->src = htonl(addr.ip);
+	ip->src = addr_be;
 	ip->dst = htonl(dst);
-	ip->cksum = htons(cksum_ip20(ip));
+	ip->cksum = cksum_ip20(ip);
 }
 
 /* Send a payload longer than the MTU as fragments of at most 1480 bytes, each in a new mbuf. */
@@ -209,9 +214,36 @@ void ipv4_output(struct mbuf *m, uint32_t dst, uint8_t proto)
 	route(m, dst);
 }
 
+int ipv4_reply(struct mbuf *m)
+{
+	struct ip_hdr *ip = (struct ip_hdr *)(m->head + m->l3_off);
+	size_t len = mbuf_len(m) + IP_HLEN;
+	uint32_t peer;
+	if (!addr_be || m->l3_off < ETH_HLEN || m->l4_off != m->l3_off + IP_HLEN ||
+	    m->data != m->head + m->l4_off || ip->dst != addr_be || len > ETH_MTU)
+		return -EINVAL;
+	peer = ip->src;
+	m->data = (uint8_t *)ip;
+	ip->ver_ihl = 0x45;
+	ip->tos = 0;
+	ip->total_len = htons((uint16_t)len);
+	ip->id = htons(next_id++);
+	ip->frag = 0;
+	ip->ttl = IP_TTL_DEFAULT;
+	ip->cksum = 0;
+	ip->src = addr_be;
+	ip->dst = peer;
+	ip->cksum = cksum_ip20(ip);
+	net_st.ipv4.tx++;
+	route(m, ntohl(peer));
+	return 0;
+}
+
 void ipv4_reset(void)
 {
 	ipv4_reasm_reset();
 	addr = (struct net_addr){ 0 };
+	addr_be = 0;
+	bcast_be = IP_BROADCAST;
 	memset(listeners, 0, sizeof(listeners));
 }

@@ -84,6 +84,13 @@ static inline void mbuf_trim(struct mbuf *m, size_t len)
 	ASSERT(len <= mbuf_len(m));
 	m->tail = m->data + len;
 }
+/* Move the (empty) data area n bytes further in, e.g. NET_IP_ALIGN for a receive buffer. */
+static inline void mbuf_reserve(struct mbuf *m, size_t n)
+{
+	ASSERT(m->data == m->tail && mbuf_tailroom(m) >= n);
+	m->data += n;
+	m->tail += n;
+}
 /* Physical address of the first valid byte (for DMA). */
 static inline uint64_t mbuf_data_phys(const struct mbuf *m)
 {

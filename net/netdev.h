@@ -42,7 +42,7 @@ struct netdev_ops {
 
 struct netdev {
 	char name[8];
-	uint8_t mac[6];
+	uint8_t mac[6] __attribute__((aligned(2))); /* compared and copied as halfwords */
 	uint16_t mtu;
 	bool link_up;
 	const struct netdev_ops *ops;

@@ -57,6 +57,21 @@ static int lookup(uint16_t port)
 	return -1;
 }
 
+/*
+ * The received checksum over pseudo header and datagram. The pseudo header's addresses are
+ * summed as they sit in the IP header; without IP options they run straight into the UDP
+ * header, so one pass covers both.
+ */
+static bool cksum_ok(const struct ip_hdr *ip, const struct udp_hdr *u, size_t ulen)
+{
+	uint32_t sum = IP_PROTO_UDP + (uint32_t)ulen;
+	if ((const uint8_t *)u == (const uint8_t *)ip + IP_HLEN)
+		sum = cksum_add(sum, &ip->src, 8 + ulen);
+	else
+		sum = cksum_add(cksum_add(sum, &ip->src, 8), u, ulen);
+	return cksum_fold(sum) == 0;
+}
+
 void udp_input(struct mbuf *m)
 {
 	struct udp_stats *s = &net_st.udp;
@@ -76,16 +91,14 @@ void udp_input(struct mbuf *m)
 		goto drop;
 	}
 	mbuf_trim(m, ulen);
+	if (u->cksum && !cksum_ok(ip, u, ulen)) {
+		s->drop_cksum++;
+		goto drop;
+	}
 	peer.src_ip = ntohl(ip->src);
 	peer.dst_ip = ntohl(ip->dst);
 	peer.src_port = ntohs(u->sport);
 	peer.dst_port = ntohs(u->dport);
-	if (u->cksum && cksum_fold(cksum_add(cksum_pseudo(peer.src_ip, peer.dst_ip, IP_PROTO_UDP,
-							  (uint16_t)ulen),
-					     u, ulen)) != 0) {
-		s->drop_cksum++;
-		goto drop;
-	}
 	b = lookup(peer.dst_port);
 	if (b < 0) {
 		s->drop_noport++;
@@ -137,17 +150,27 @@ void udp_reply(struct mbuf *m, const struct udp_peer *peer)
 void udp_reply_unchanged(struct mbuf *m, const struct udp_peer *peer)
 {
 	struct udp_hdr *u = (struct udp_hdr *)(m->data - UDP_HLEN);
-	if (peer->dst_ip != net_addr()->ip || mbuf_headroom(m) < UDP_HLEN + IP_HLEN + ETH_HLEN ||
-	    !u->cksum || ntohs(u->len) != mbuf_len(m) + UDP_HLEN ||
-	    ntohs(u->dport) != peer->dst_port) {
+	uint16_t port;
+	/* The headers in front of the payload are the received ones, for this peer. */
+	if (m->data != m->head + m->l4_off + UDP_HLEN || !u->cksum ||
+	    u->len != htons((uint16_t)(mbuf_len(m) + UDP_HLEN)) ||
+	    u->sport != htons(peer->src_port) || u->dport != htons(peer->dst_port)) {
 		udp_reply(m, peer);
 		return;
 	}
 	mbuf_push(m, UDP_HLEN);
-	u->sport = htons(peer->dst_port);
-	u->dport = htons(peer->src_port);
-	net_st.udp.tx++;
-	ipv4_output(m, peer->src_ip, IP_PROTO_UDP);
+	port = u->sport;
+	u->sport = u->dport;
+	u->dport = port;
+	if (ipv4_reply(m) == 0) { /* addresses swapped in the received IP header */
+		net_st.udp.tx++;
+		return;
+	}
+	/* not a plain unicast datagram to us (broadcast, IP options): the general path */
+	u->dport = u->sport;
+	u->sport = port;
+	mbuf_pull(m, UDP_HLEN);
+	udp_reply(m, peer);
 }
 
 int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data, size_t len)

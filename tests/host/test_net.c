@@ -111,6 +111,106 @@ static void test_udp_echo(void)
 	finish("udp_echo");
 }
 
+/* A resolved neighbour is asked again once older than the ARP TTL (300 s), without a pause in
+ * the traffic to it, and forgotten after twice that. The once-a-second tick does the ageing. */
+static void test_arp_ageing(void)
+{
+	const uint8_t *a;
+	uint64_t expired;
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	host_clock_ns += 299 * NSEC_PER_SEC;
+	timers_expire(host_clock_ns);
+	ok(echo_once(20, 6000), "299 s after learning: the reply alone");
+	host_clock_ns += 2 * NSEC_PER_SEC;
+	timers_expire(host_clock_ns);
+	fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 6001, 7, "stale", 5));
+	ok(F.ntx == 2 && rd16(txf(0) + 12) == 0x0800 && memcmp(txf(0), host_mac, 6) == 0,
+	   "301 s: the reply still goes out at once (%d frames)", F.ntx);
+	if (F.ntx == 2) {
+		a = txf(1) + 14;
+		ok(rd16(txf(1) + 12) == 0x0806 && rd16(a + 6) == 1 && rd32(a + 24) == HOST &&
+			   memcmp(txf(1), bcast_mac, 6) == 0,
+		   "301 s: and HOST is asked again");
+	}
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 6002, 7, "again", 5));
+	ok(F.ntx == 1 && net_stats()->arp.rate_limited >= 1, "no second request within a second");
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_arp(fr, fake_mac, 2, host_mac, HOST, fake_mac, GUEST));
+	fake_clear(&F);
+	host_clock_ns += 5 * NSEC_PER_SEC;
+	timers_expire(host_clock_ns);
+	ok(echo_once(20, 6003), "answered: fresh again, the reply alone");
+	expired = net_stats()->arp.expired;
+	host_clock_ns += 700 * NSEC_PER_SEC;
+	timers_expire(host_clock_ns);
+	ok(net_stats()->arp.expired == expired + 1, "expired counted");
+	fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 6004, 7, "gone", 4));
+	ok(F.ntx == 1 && rd16(txf(0) + 12) == 0x0806 && net_stats()->arp.queued >= 1,
+	   "after twice the TTL the entry is gone: the reply waits for a request (%d frames)",
+	   F.ntx);
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_arp(fr, fake_mac, 2, host_mac, HOST, fake_mac, GUEST));
+	ok(F.ntx == 1 && rd16(txf(0) + 12) == 0x0800, "the answer releases the waiting reply");
+	finish("arp_ageing");
+}
+
+/* The reply built from a well-formed echo frame: our unicast address to HOST, no options. */
+static bool plain_reply(const char *data, size_t n, uint16_t sport)
+{
+	const uint8_t *ip, *u;
+	if (F.ntx != 1)
+		return false;
+	ip = txf(0) + 14;
+	u = ip + 20;
+	return memcmp(txf(0), host_mac, 6) == 0 && ip[0] == 0x45 && ip_cksum_ok(ip) &&
+	       udp_cksum_ok(ip) && rd32(ip + 12) == GUEST && rd32(ip + 16) == HOST &&
+	       rd16(ip + 2) == 28 + n && rd16(u) == 7 && rd16(u + 2) == sport &&
+	       memcmp(u + 8, data, n) == 0 && txlen(0) == 42 + n;
+}
+
+/* Echoes that cannot turn the received headers around in place take the general path. */
+static void test_reply_paths(void)
+{
+	size_t l;
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	for (int k = 0; k < 2; k++) { /* both buffer alignments (fake_inject alternates) */
+		/* to the subnet broadcast: the reply comes from our own address, checksum redone */
+		fake_inject(&F, fr, mk_udp(fr, HOST, IP4(10, 0, 2, 255), 7001, 7, "bcast", 5));
+		ok(plain_reply("bcast", 5, 7001), "echo of a subnet broadcast, from our address");
+		fake_clear(&F);
+		fake_inject(&F, fr, mk_udp(fr, HOST, 0xffffffffu, 7002, 7, "all", 3));
+		ok(plain_reply("all", 3, 7002), "echo of a limited broadcast");
+		fake_clear(&F);
+		/* with 4 bytes of IP options (IHL 6): the reply has none */
+		l = mk_udp(fr, HOST, GUEST, 7003, 7, "options", 7);
+		memmove(fr + 14 + 24, fr + 14 + 20, l - 34);
+		memset(fr + 14 + 20, 1, 4); /* NOP options */
+		fr[14] = 0x46;
+		wr16(fr + 14 + 2, (uint16_t)(rd16(fr + 14 + 2) + 4));
+		fix_ip_cksum(fr + 14);
+		fix_udp_cksum(fr + 14);
+		fake_inject(&F, fr, l + 4);
+		ok(plain_reply("options", 7, 7003), "echo of a datagram with IP options");
+		fake_clear(&F);
+		/* in place: addresses swapped, a fresh IP header (TTL, id) and the checksum kept */
+		l = mk_udp(fr, HOST, GUEST, 7004, 7, "inplace", 7);
+		fr[14 + 1] = 0x10; /* TOS */
+		fr[14 + 8] = 3;	   /* TTL */
+		wr16(fr + 14 + 6, 0x4000); /* DF */
+		fix_ip_cksum(fr + 14);
+		uint16_t sum = rd16(fr + 34 + 6);
+		fake_inject(&F, fr, l);
+		ok(plain_reply("inplace", 7, 7004) && rd16(txf(0) + 34 + 6) == sum &&
+			   txf(0)[14 + 8] == 64 && txf(0)[14 + 1] == 0 && rd16(txf(0) + 14 + 6) == 0,
+		   "echo in place: TTL 64, TOS 0, no flags, the UDP checksum reused");
+		fake_clear(&F);
+	}
+	finish("reply_paths");
+}
+
 /* ---- malformed frames ---- */
 
 static size_t good(uint8_t *f)
@@ -321,6 +421,8 @@ int main(void)
 	test_arp();
 	test_ping();
 	test_udp_echo();
+	test_arp_ageing();
+	test_reply_paths();
 	test_malformed();
 	TEST_DONE();
 }

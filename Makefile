@@ -33,7 +33,7 @@ KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 TSRC := $(sort $(wildcard tests/guest/*.c))
 TOBJ := $(patsubst %,$(B)/t/%.o,$(KSRC) $(TSRC))
 
-PHONY_EXTRA := format format-check lint image flash bench-linux
+PHONY_EXTRA := format format-check lint image flash bench-linux profile
 .PHONY: $(PHONY_EXTRA) all run test test-host test-guest test-integration bench lint format clean deps-run deps-test
 all: $(B)/kernel.bin
 
@@ -114,6 +114,13 @@ bench: deps-test $(B)/kernel.bin
 	@$(PYTHON) tests/bench.py
 bench-linux: deps-test $(B)/kernel.bin
 	@$(PYTHON) tests/bench.py --linux
+$(B)/udpload: tests/tools/udpload.c
+	@mkdir -p $(B)
+	@echo "  CC      $@"
+	@gcc -O2 -std=gnu11 -Wall -Wextra -o $@ $<
+# Guest instructions per echoed datagram by function, from QEMU's TCG exec log.
+profile: deps-test $(B)/kernel.bin $(B)/udpload
+	@$(PYTHON) tests/tools/insnprof.py
 
 # Static checks: clang-format, cppcheck, clang-tidy, and the layering rule of STYLE.md.
 SRC_ALL := $(sort $(wildcard boot/*.[ch] drivers/*.[ch] net/*.[ch] mm/*.[ch] app/*.[ch] lib/*.[ch]))

@@ -43,11 +43,17 @@ static int set_loglevel(const char *v)
 	return 0;
 }
 
-/* Counters for the stats JSON: instret is exact under QEMU -icount (make bench uses it). */
-static void cpu_sample(struct net_cpu_stats *out)
+/* Figures for the stats JSON: instret is exact under QEMU -icount (make bench uses it). */
+static void sys_sample(struct net_sys_stats *out)
 {
+	const struct page_stats *ps = page_stats();
+	uint64_t image = (uintptr_t)_end - (uintptr_t)_start;
 	out->instret = csr_read(CSR_INSTRET);
 	out->busy_instret = loop_busy_instret();
+	out->main_loop_us = boot_times.loop_ns / 1000;
+	out->nic_rx_on_us = netdev_first() ? netdev_first()->rx_on_ns / 1000 : 0;
+	out->ram_bytes = image + ps->total * PAGE_SIZE;
+	out->ram_used_bytes = image + (ps->total - ps->free) * PAGE_SIZE;
 }
 
 static const struct bootarg boot_args[] = {
@@ -179,7 +185,7 @@ void kmain(uint64_t hartid, uint64_t dtb)
 		pr_warn("boot: no NIC found: networking is off "
 			"(the block store and regions work)\n");
 	ramblk_init();
-	net_cpu_sample = cpu_sample;
+	net_sys_sample = sys_sample;
 	net_init(netdev_first());
 	app_init();
 	if (CONFIG_TESTS)

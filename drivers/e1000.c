@@ -442,6 +442,7 @@ static void start_rx(struct e1000_softc *sc)
 	wr(sc, E1000_RCTL,
 	   E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_BSIZE_2048 | E1000_RCTL_SECRC);
 	e1000_rctl_written_ns = clock_ns();
+	sc->nd.rx_on_ns = e1000_rctl_written_ns;
 }
 
 static void attach_irq(struct e1000_softc *sc)
@@ -504,10 +505,12 @@ int e1000_probe(struct pci_dev *pd)
 	attach_irq(sc);
 	nunits++;
 	pr_info("%s: e1000 %04x at %02x:%02x.%x, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, "
-		"rings %d/%d\n",
+		"rings %d/%d, receive on at %lu.%03lu ms\n",
 		sc->nd.name, pd->device, pd->bus, pd->dev, pd->fn, sc->nd.mac[0], sc->nd.mac[1],
 		sc->nd.mac[2], sc->nd.mac[3], sc->nd.mac[4], sc->nd.mac[5],
-		sc->nd.link_up ? "up" : "down", RXN, TXN);
+		sc->nd.link_up ? "up" : "down", RXN, TXN,
+		(unsigned long)(sc->nd.rx_on_ns / 1000000),
+		(unsigned long)(sc->nd.rx_on_ns / 1000 % 1000));
 	return netdev_register(&sc->nd);
 }
 

@@ -140,13 +140,18 @@ struct net_stats {
 
 const struct net_stats *net_stats(void);
 
-/* Processor counters for the stats JSON ("cpu"), so a benchmark can divide instructions by
- * datagrams. net/ cannot read CSRs; the kernel sets the hook at boot (NULL: all zero). */
-struct net_cpu_stats {
+/* System figures for the stats JSON ("sys"), so a benchmark can divide instructions by
+ * datagrams and read boot times and memory use. net/ cannot read CSRs or the allocators; the
+ * kernel sets the hook at boot (NULL: all zero). */
+struct net_sys_stats {
 	uint64_t instret;
-	uint64_t busy_instret; /* instret minus what passed while asleep in wfi (see boot/loop.c) */
+	uint64_t busy_instret;	 /* instret minus what passed while asleep in wfi (boot/loop.c) */
+	uint64_t main_loop_us;	 /* machine reset to the main loop, guest clock */
+	uint64_t nic_rx_on_us;	 /* machine reset to the NIC's receive enable (e1000: RCTL) */
+	uint64_t ram_bytes;	 /* RAM the kernel manages: its image plus the page allocator's */
+	uint64_t ram_used_bytes; /* the image (text, data, bss with the mbuf pool) + pages in use */
 };
-extern void (*net_cpu_sample)(struct net_cpu_stats *out);
+extern void (*net_sys_sample)(struct net_sys_stats *out);
 /* Print every counter of every layer (and the NIC's and the mbuf pool's) on the console. */
 void net_stats_print(void);
 /* Print the address, the DHCP lease and the ARP cache. */

@@ -45,6 +45,7 @@ struct netdev {
 	uint8_t mac[6] __attribute__((aligned(2))); /* compared and copied as halfwords */
 	uint16_t mtu;
 	bool link_up;
+	uint64_t rx_on_ns; /* clock_ns() when the driver enabled reception (boot figure) */
 	const struct netdev_ops *ops;
 	void *priv;
 	/* Receive upcall set by net/ (eth_input); the driver calls it for each frame. Consumes m. */

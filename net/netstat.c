@@ -107,12 +107,13 @@ static const struct field dhcp_f[] = {
 	F(dhcp_stats, fallback),    F(dhcp_stats, drop_bad),
 };
 
-static const struct field cpu_f[] = {
-	F(net_cpu_stats, instret),
-	F(net_cpu_stats, busy_instret),
+static const struct field sys_f[] = {
+	F(net_sys_stats, instret),	F(net_sys_stats, busy_instret),
+	F(net_sys_stats, main_loop_us), F(net_sys_stats, nic_rx_on_us),
+	F(net_sys_stats, ram_bytes),	F(net_sys_stats, ram_used_bytes),
 };
 
-void (*net_cpu_sample)(struct net_cpu_stats *out);
+void (*net_sys_sample)(struct net_sys_stats *out);
 
 /* Every counter listed once: a new field without a line here fails the build. */
 _Static_assert(N(netdev_f) * 8 == sizeof(struct netdev_stats), "netdev_f");
@@ -122,7 +123,7 @@ _Static_assert(N(ipv4_f) * 8 == sizeof(struct ipv4_stats), "ipv4_f");
 _Static_assert(N(icmp_f) * 8 == sizeof(struct icmp_stats), "icmp_f");
 _Static_assert(N(udp_f) * 8 == sizeof(struct udp_stats), "udp_f");
 _Static_assert(N(dhcp_f) * 8 == sizeof(struct dhcp_stats), "dhcp_f");
-_Static_assert(N(cpu_f) * 8 == sizeof(struct net_cpu_stats), "cpu_f");
+_Static_assert(N(sys_f) * 8 == sizeof(struct net_sys_stats), "sys_f");
 
 struct layer {
 	const char *name;
@@ -134,7 +135,7 @@ struct layer {
 static size_t layers(struct layer *l)
 {
 	static const struct netdev_stats none;
-	static struct net_cpu_stats cpu;
+	static struct net_sys_stats sys;
 	const struct netdev *nd = net_dev();
 	size_t i = 0;
 	l[i++] = (struct layer){ "netdev", netdev_f, N(netdev_f), nd ? &nd->stats : &none };
@@ -145,9 +146,9 @@ static size_t layers(struct layer *l)
 	l[i++] = (struct layer){ "icmp", icmp_f, N(icmp_f), &net_st.icmp };
 	l[i++] = (struct layer){ "udp", udp_f, N(udp_f), &net_st.udp };
 	l[i++] = (struct layer){ "dhcp", dhcp_f, N(dhcp_f), &net_st.dhcp };
-	if (net_cpu_sample)
-		net_cpu_sample(&cpu);
-	l[i++] = (struct layer){ "cpu", cpu_f, N(cpu_f), &cpu };
+	if (net_sys_sample)
+		net_sys_sample(&sys);
+	l[i++] = (struct layer){ "sys", sys_f, N(sys_f), &sys };
 	return i;
 }
 #define LAYERS 9

@@ -13,6 +13,8 @@ What is measured (each figure: median of --runs runs, with min and max):
                        shuts down at once (build/srst.bin: SBI SRST ecall), i.e. what QEMU and the
                        firmware cost before our kernel runs.
   main_loop_ms         "boot: main loop reached N ms after reset" from the guest log.
+  nic_receive_on_ms    when the e1000's RCTL was written (guest clock, from its attach line):
+                       QEMU's 1 s receive hold-off starts here.
   echo_pps S/W         echo throughput (datagrams/s) at S bytes with W in flight (build/udpload, a
                        C client that checks every reply), and the same client against a host
                        loopback echo server (udpload --server) to show the client is not the limit.
@@ -26,7 +28,16 @@ What is measured (each figure: median of --runs runs, with min and max):
                        busy_instret in the stats JSON. The cost of the stats request itself is
                        measured (two back-to-back requests) and subtracted. Includes everything
                        the guest executes: driver, stack, main loop, interrupt handling.
-  footprint            riscv64-unknown-elf-size of build/kernel.elf; mbuf pool low water.
+                       Checked twice: the shell's `bench instret` runs a loop of 2,000,000
+                       instructions between two instret reads (must count 2,000,000 to
+                       2,000,008), and tests/tools/insnprof.py counts one 64 B / 32 in flight
+                       burst from QEMU's TCG exec log, which involves no guest counter, and by
+                       instret: the two must agree within 2%; its per-function breakdown is
+                       printed. (Across runs the figure moves by a few %: how many datagrams
+                       each poll pass finds depends on when the host's packets arrive.)
+  footprint            riscv64-unknown-elf-size of build/kernel.elf; RAM in use after boot (the
+                       image incl. bss and the mbuf pool, plus allocated pages; stats JSON
+                       "sys"); mbuf pool low water.
   region_*             the shell's `bench region` (app/regbench.c) on the RAM store: a 1 MiB
                        sequential read through a fresh shared mapping against copying the same
                        bytes from the store (ratio), faults per MiB, write-back of a fully dirty
@@ -57,12 +68,15 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 from qemu import Qemu, free_udp_port, udp_stats, user_netdev  # noqa: E402
 from wire import udp_drops  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
+import insnprof  # noqa: E402
 
 B = os.path.join(ROOT, "build")
 UDPLOAD = os.path.join(B, "udpload")
@@ -141,8 +155,9 @@ def boot_ours(bootargs):
             except AssertionError:
                 m = None
         e = re.search(r"^\[ *([0-9.]+)\] echo: serving", q.output(), re.M)
+        r = re.search(r"receive on at ([0-9.]+) ms", q.output())
         return ((None if t is None else t * 1000), (float(m.group(1)) if m else None),
-                (float(e.group(1)) * 1000 if e else None))
+                (float(e.group(1)) * 1000 if e else None), (float(r.group(1)) if r else None))
     finally:
         q.kill()
 
@@ -200,24 +215,30 @@ def instructions(cases, count=20000):
     """Guest instructions per datagram under -icount (one boot, one run per case)."""
     spec, ports = user_netdev(echo=7, stats=STATS)
     q = Qemu(bootargs="ip=10.0.2.15/24,10.0.2.2 stats.port=%d" % STATS, netdev=spec,
-             extra=["-icount", "shift=0"])
+             extra=["-icount", "shift=0"], stdin=True)
     res = {}
     try:
         if first_echo(ports["echo"], q.t0) is None:
             sys.exit("bench: the -icount guest never echoed:\n" + q.output()[-2000:])
+        # The counter itself: a loop of known length between two instret reads.
+        q.send("bench instret\n")
+        try:
+            check = int(q.wait_for(r"bench instret: .* counted (\d+)", timeout=20).group(1))
+        except AssertionError:
+            check = None
         a = udp_stats(ports["stats"])
         b = udp_stats(ports["stats"])
-        cost = b["cpu"]["busy_instret"] - a["cpu"]["busy_instret"]
+        cost = b["sys"]["busy_instret"] - a["sys"]["busy_instret"]
         for size, window in cases:
             before = udp_stats(ports["stats"])
             r = udpload(ports["echo"], size, window, count=count)
             after = udp_stats(ports["stats"])
             n = max(r["received"], 1)
-            res[(size, window)] = (after["cpu"]["busy_instret"] - before["cpu"]["busy_instret"]
+            res[(size, window)] = (after["sys"]["busy_instret"] - before["sys"]["busy_instret"]
                                    - cost) / n
     finally:
         q.kill()
-    return res, cost
+    return res, cost, check
 
 
 def region_figures(icount):
@@ -269,6 +290,44 @@ LINUX_ARGS = ("-M virt -m 256M -smp 1 -nographic -bios default -kernel %s -appen
               "-device e1000,netdev=n0")
 
 
+def linux_instructions(args, runs=3, count=10000):
+    """The Linux guest's own figure under -icount shift=0: its /init prints, after each burst and
+    1 s of silence, instret over the burst times the busy share of /proc/stat's ticks (tick
+    sampling: good to a few percent). One boot, `runs` bursts of 64 B with 32 in flight."""
+    port = free_udp_port()
+    argv = (["qemu-system-riscv64"] + shlex.split(args.replace("{port}", str(port)))
+            + ["-icount", "shift=0"])
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out = []
+    reader = threading.Thread(target=lambda: out.extend(iter(p.stdout.readline, b"")),
+                              daemon=True)
+    reader.start()
+    res = []
+    try:
+        if first_echo(port, time.monotonic(), timeout=180) is None:
+            print("bench: the -icount Linux guest never echoed")
+            return None
+        for _ in range(runs):
+            time.sleep(1.5)  # the first-echo probes make a burst of their own: let it report
+            seen = len(out)
+            r = udpload(port, 64, 32, count=count)
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                lines = [ln.decode(errors="replace") for ln in out[seen:]]
+                m = [re.search(r"burst of (\d+) datagrams.* ([0-9.]+) busy instret/dgram", ln)
+                     for ln in lines]
+                m = [x for x in m if x and int(x.group(1)) >= r["received"]]
+                if m:
+                    res.append(float(m[0].group(2)))
+                    break
+                time.sleep(0.2)
+    finally:
+        p.kill()
+        p.wait()
+    return res or None
+
+
 def fmt(v):
     if v is None:
         return "-"
@@ -296,6 +355,13 @@ def main():
     a.other = LINUX_ARGS % os.path.join(B, "linux", "Image")
     rc |= measure(a, out_name="bench-linux.json")
     theirs = json.load(open(os.path.join(B, "bench-linux.json")))
+    li = linux_instructions(a.other)
+    if li:
+        theirs["figures"]["instr/dgram 64B w=32"] = summary(li, "instr")
+        theirs["figures"]["instr/dgram 64B w=32"]["method"] = (
+            "instret under -icount x busy share of /proc/stat ticks (tests/linux/echo_init.c)")
+        with open(os.path.join(B, "bench-linux.json"), "w") as f:
+            json.dump(theirs, f, indent=1)
     print("\nbench: side by side, same QEMU, same client, same run")
     print("%-44s %12s %12s" % ("figure (median)", "unikernel", "linux 6.1"))
     for name, f in ours["figures"].items():
@@ -322,17 +388,19 @@ def measure(a, out_name="bench.json"):
             p.wait()
         figs["boot_first_echo_ms"] = summary(boots, "ms")
     else:
-        dh, st, ml, es = [], [], [], []
+        dh, st, ml, es, rx = [], [], [], [], []
         for _ in range(a.runs):
-            t, m, _e = boot_ours("")
+            t, m, _e, r = boot_ours("")
             dh.append(t)
             ml.append(m)
-            t, _m, e = boot_ours("ip=10.0.2.15/24,10.0.2.2")
+            rx.append(r)
+            t, _m, e, _r = boot_ours("ip=10.0.2.15/24,10.0.2.2")
             st.append(t)
             es.append(e)
         figs["boot_first_echo_ms (dhcp)"] = summary(dh, "ms")
         figs["boot_first_echo_ms (static ip)"] = summary(st, "ms")
         figs["main_loop_ms"] = summary(ml, "ms")
+        figs["nic_receive_on_ms (RCTL written)"] = summary(rx, "ms")
         figs["echo_serving_ms (static ip, guest clock)"] = summary(es, "ms")
     figs["floor_sbi_ms"] = summary([floor_sbi() for _ in range(a.runs)], "ms")
 
@@ -366,6 +434,7 @@ def measure(a, out_name="bench.json"):
         try:
             if first_echo(ports["echo"], q.t0) is None:
                 sys.exit("bench: the guest never echoed:\n" + q.output()[-2000:])
+            booted = udp_stats(ports["stats"])
             for _ in range(a.runs):
                 runs.append(load_matrix(ports["echo"], cases, a.secs, ports["stats"]))
             final = udp_stats(ports["stats"])
@@ -373,11 +442,16 @@ def measure(a, out_name="bench.json"):
             q.kill()
 
     instr = []
+    prof = None
     if not a.other:
+        checks = []
         for _ in range(a.runs):
-            r, cost = instructions(cases)
+            r, cost, check = instructions(cases)
             instr.append(r)
+            checks.append(check)
         figs["stats request cost (subtracted)"] = summary([cost], "instr")
+        figs["instret check: loop of 2000000 counted as"] = summary(checks, "instr")
+        prof = insnprof.profile(64, 32)
 
     problems = []
     for size, window in cases:
@@ -403,10 +477,24 @@ def measure(a, out_name="bench.json"):
     for p in ("p50", "p90", "p99", "max"):
         figs["rtt_us %s (64B w=1)" % p] = summary([r[(64, 1)]["rtt_us"][p] for r in runs], "us")
         figs["host_loopback_rtt_us %s" % p] = summary([base[(64, 1)]["rtt_us"][p]], "us")
+    if prof:
+        figs["instr/dgram 64B w=32, one burst: TCG exec log"] = summary([prof["per_dgram"]],
+                                                                        "instr")
+        figs["instr/dgram 64B w=32, same burst: instret"] = summary([prof["instret_per_dgram"]],
+                                                                    "instr")
+        if abs(prof["per_dgram"] - prof["instret_per_dgram"]) > 0.02 * prof["per_dgram"]:
+            problems.append("instructions per datagram of one burst: instret says %.0f, the "
+                            "exec log %.0f" % (prof["instret_per_dgram"], prof["per_dgram"]))
+        for c in checks:
+            if c is None or not 2000000 <= c <= 2000008:
+                problems.append("instret check: a loop of 2000000 instructions counted %s" % c)
     if not a.other:
         fp = footprint()
         for k, v in fp.items():
             figs["footprint %s" % k] = summary([v], "bytes")
+        figs["RAM in use after boot (image + pages)"] = summary(
+            [booted["sys"]["ram_used_bytes"]], "bytes")
+        figs["RAM managed"] = summary([booted["sys"]["ram_bytes"]], "bytes")
         figs["mbuf low_water (of %d)" % final["mbuf"]["total"]] = summary(
             [final["mbuf"]["low_water"]], "mbufs")
         figs["mbuf alloc_fail"] = summary([final["mbuf"]["alloc_fail"]], "")
@@ -429,12 +517,17 @@ def measure(a, out_name="bench.json"):
     for name, f in figs.items():
         print("%-44s %12s %12s %12s  %s" % (name, fmt(f["median"]), fmt(f["min"]),
                                             fmt(f["max"]), f["unit"]))
+    if prof:
+        print("where the instructions go (64 B, 32 in flight; TCG exec log, per datagram):")
+        for name, v in prof["functions"][:14]:
+            print("  %7.1f  %s" % (v, name))
     for p in problems:
         print("bench: PROBLEM: " + p)
     out = os.path.join(B, out_name)
     with open(out, "w") as f:
         json.dump({"info": info, "runs": a.runs, "secs_per_run": a.secs, "figures": figs,
-                   "problems": problems}, f, indent=1)
+                   "profile_64B_w32": prof and prof["functions"][:40], "problems": problems},
+                  f, indent=1)
     print("bench: wrote %s" % os.path.relpath(out, ROOT))
     return 1 if problems else 0
 

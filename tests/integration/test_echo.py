@@ -142,6 +142,12 @@ def test_stats_json_shape(guest):
         assert isinstance(st.get(layer), dict), "stats lack %r: %s" % (layer, sorted(st))
     assert st["mbuf"]["alloc_fail"] == 0, st["mbuf"]
     assert st["mbuf"]["low_water"] <= st["mbuf"]["free"] <= st["mbuf"]["total"], st["mbuf"]
+    # system figures: boot milestones in order, RAM in use = image (with the 2 MiB mbuf pool)
+    # plus pages, within what the kernel manages (256 MiB guest)
+    sy = st["sys"]
+    assert 0 < sy["nic_rx_on_us"] < sy["main_loop_us"] < 5000000, sy
+    assert 2 << 20 < sy["ram_used_bytes"] < sy["ram_bytes"] <= 256 << 20, sy
+    assert sy["busy_instret"] <= sy["instret"], sy
 
 
 def test_mbuf_pool_returns_to_idle_after_load(guest):

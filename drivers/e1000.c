@@ -25,15 +25,21 @@
 #define TXN		     CONFIG_E1000_TX_RING
 #define E1000_MAX_UNITS	     4
 #define E1000_TX_RS_INTERVAL 32 /* descriptors between status write-back requests */
-#define E1000_RESET_TIMEOUT  (100 * NSEC_PER_MSEC)
-#define E1000_EERD_TIMEOUT   (10 * NSEC_PER_MSEC)
-#define E1000_IMS_ARMED	     (E1000_ICR_RX_CAUSES | E1000_ICR_LSC)
+/* Refilled receive descriptors handed back per RDT write under load (Linux's e1000 uses 16);
+ * the rest go back when the loop goes idle. */
+#define E1000_RX_DOORBELL_BATCH 32
+/* Replies held back at most while received frames are still waiting (see e1000_flush). */
+#define E1000_TX_BATCH_MAX  64
+#define E1000_RESET_TIMEOUT (100 * NSEC_PER_MSEC)
+#define E1000_EERD_TIMEOUT  (10 * NSEC_PER_MSEC)
+#define E1000_IMS_ARMED	    (E1000_ICR_RX_CAUSES | E1000_ICR_LSC)
 
 _Static_assert(RXN * sizeof(struct e1000_rx_desc) % 128 == 0, "RDLEN must be a multiple of 128");
 _Static_assert(TXN * sizeof(struct e1000_tx_desc) % 128 == 0, "TDLEN must be a multiple of 128");
 _Static_assert((RXN & (RXN - 1)) == 0, "RX ring is a power of two");
 _Static_assert((TXN & (TXN - 1)) == 0, "TX ring is a power of two");
 _Static_assert(TXN > 2 * E1000_TX_RS_INTERVAL, "TX ring too small for the RS interval");
+_Static_assert(RXN >= 4 * E1000_RX_DOORBELL_BATCH, "RX ring too small for the doorbell batch");
 /* RCTL.BSIZE says 2048, but with LPE clear no stored frame exceeds E1000_MAX_FRAME, which
  * must fit behind the headroom every RX mbuf keeps for the reply's headers (and NET_IP_ALIGN:
  * the 82540's receive buffers need no alignment, so the IP header can be word aligned). */
@@ -232,30 +238,48 @@ static int e1000_xmit(struct netdev *nd, struct mbuf *m)
 	return 0;
 }
 
+static void rx_doorbell(struct e1000_softc *sc)
+{
+	/* Refilled descriptors (addr, status = 0) must be visible before the device may use
+	 * them: mmio_write32's fence w,o orders those stores before the RDT write. */
+	wr(sc, E1000_RDT, e1000_rx_tail(sc->rx_cons, RXN));
+	sc->rx_cons_doorbell = sc->rx_cons;
+	sc->nd.stats.rx_doorbells++;
+}
+
+static void tx_doorbell(struct e1000_softc *sc)
+{
+	uint32_t last = sc->tx_prod - 1;
+	struct e1000_tx_desc *d = &sc->tx_ring[e1000_ring_slot(last, TXN)];
+	/* The batch's last descriptor asks for status, so its buffers come back without waiting
+	 * for the next RS_INTERVAL boundary. Still ours: TDT is not past it. */
+	if (!(d->cmd & E1000_TXD_CMD_RS)) {
+		d->cmd |= E1000_TXD_CMD_RS;
+		rs_mark(sc, last);
+	}
+	/* mmio_write32 orders the descriptor stores before the doorbell (fence w,o). */
+	wr(sc, E1000_TDT, e1000_ring_slot(sc->tx_prod, TXN));
+	sc->tx_prod_doorbell = sc->tx_prod;
+	sc->nd.stats.tx_doorbells++;
+}
+
+/*
+ * A batch ends when the receive ring has nothing more: frames that arrived while this pass
+ * ran are polled first (the main loop comes straight back), and the replies of both passes
+ * leave with one TDT write (as Linux's xmit_more). E1000_TX_BATCH_MAX bounds the wait under
+ * a stream that never lets the ring run dry, and e1000_irq_arm flushes before any sleep.
+ */
 static void e1000_flush(struct netdev *nd)
 {
 	struct e1000_softc *sc = nd->priv;
-	if (sc->tx_prod != sc->tx_prod_doorbell) {
-		uint32_t last = sc->tx_prod - 1;
-		struct e1000_tx_desc *d = &sc->tx_ring[e1000_ring_slot(last, TXN)];
-		/* The batch's last descriptor asks for status, so its buffers come back without
-		 * waiting for the next RS_INTERVAL boundary. Still ours: TDT is not past it. */
-		if (!(d->cmd & E1000_TXD_CMD_RS)) {
-			d->cmd |= E1000_TXD_CMD_RS;
-			rs_mark(sc, last);
-		}
-		/* mmio_write32 orders the descriptor stores before the doorbell (fence w,o). */
-		wr(sc, E1000_TDT, e1000_ring_slot(sc->tx_prod, TXN));
-		sc->tx_prod_doorbell = sc->tx_prod;
-		nd->stats.tx_doorbells++;
-	}
-	if (sc->rx_cons != sc->rx_cons_doorbell) {
-		/* Refilled descriptors (addr, status = 0) must be visible before the device may
-		 * use them: mmio_write32's fence w,o orders those stores before the RDT write. */
-		wr(sc, E1000_RDT, e1000_rx_tail(sc->rx_cons, RXN));
-		sc->rx_cons_doorbell = sc->rx_cons;
-		nd->stats.rx_doorbells++;
-	}
+	uint32_t queued = sc->tx_prod - sc->tx_prod_doorbell;
+	if (queued && (queued >= E1000_TX_BATCH_MAX || !e1000_rx_pending(nd)))
+		tx_doorbell(sc);
+	/* Refilled descriptors go back in batches: the device always keeps at least
+	 * RXN - 1 - E1000_RX_DOORBELL_BATCH buffers, and e1000_irq_arm hands back the rest
+	 * before the loop sleeps, so a quiet ring is always full. */
+	if (sc->rx_cons - sc->rx_cons_doorbell >= E1000_RX_DOORBELL_BATCH)
+		rx_doorbell(sc);
 }
 
 /* ---- interrupts ---- */
@@ -272,6 +296,11 @@ static void link_change(struct e1000_softc *sc)
 static void e1000_irq_arm(struct netdev *nd)
 {
 	struct e1000_softc *sc = nd->priv;
+	/* idle: every queued frame out, every buffer back to the device */
+	if (sc->tx_prod != sc->tx_prod_doorbell)
+		tx_doorbell(sc);
+	if (sc->rx_cons != sc->rx_cons_doorbell)
+		rx_doorbell(sc);
 	if (sc->irq_armed || !sc->has_irq)
 		return;
 	/* Causes latched while masked (frames already polled) would fire at once: clear them

@@ -28,9 +28,10 @@ struct netdev_ops {
 	int (*poll)(struct netdev *nd, int budget);
 	/* Queue m for transmit (fill a descriptor, no doorbell). 0, or -ENOSPC (m is freed). */
 	int (*xmit)(struct netdev *nd, struct mbuf *m);
-	/* Doorbells: one TDT write if frames were queued, one RDT write if slots were refilled. */
+	/* Doorbells: one TDT write if frames were queued; an RDT write once enough receive slots
+	 * were refilled (a batch). */
 	void (*flush)(struct netdev *nd);
-	/* Unmask receive interrupts. */
+	/* The loop goes idle: hand back every refilled receive slot, unmask receive interrupts. */
 	void (*irq_arm)(struct netdev *nd);
 	/* From PLIC dispatch: read the cause (ICR), mask receive interrupts, note link changes. */
 	void (*intr)(struct netdev *nd);

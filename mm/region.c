@@ -56,6 +56,16 @@ static struct region *region_find(uint64_t va)
 	return NULL;
 }
 
+/* The region at va, inside a range that range_check admitted (regions cover it, no hole). */
+static struct region *region_at(uint64_t va)
+{
+	struct region *r = region_find(va);
+	if (!r)
+		panic("region: %#lx inside a checked range, but no region maps it",
+		      (unsigned long)va);
+	return r;
+}
+
 static struct region *slot_alloc(void)
 {
 	for (int i = 0; i < REGION_MAX; i++)
@@ -390,7 +400,7 @@ static int range_check(void *addr, size_t length, uint64_t *start, uint64_t *end
 /* Region slots that making start and end region boundaries would take. */
 static int splits_needed(uint64_t start, uint64_t end)
 {
-	struct region *a = region_find(start), *b = region_find(end - 1);
+	struct region *a = region_at(start), *b = region_at(end - 1);
 	return (a->va < start) + (region_end(b) > end);
 }
 
@@ -415,10 +425,10 @@ static int range_isolate(uint64_t start, uint64_t end)
 	struct region *r;
 	if (splits_needed(start, end) > free_slots())
 		return -ENOSPC;
-	r = region_find(start);
+	r = region_at(start);
 	if (r->va < start)
 		region_split(r, start);
-	r = region_find(end - 1);
+	r = region_at(end - 1);
 	if (region_end(r) > end)
 		region_split(r, end);
 	return 0;
@@ -447,7 +457,7 @@ static int sync_range(uint64_t start, uint64_t end)
 {
 	int err = 0;
 	for (uint64_t cur = start; cur < end;) {
-		struct region *r = region_find(cur);
+		struct region *r = region_at(cur);
 		uint64_t stop = region_end(r) < end ? region_end(r) : end;
 		bool wrote = false;
 		for (uint64_t p = page_of(r, cur); (r->flags & MAP_SHARED) && p < page_of(r, stop);
@@ -552,8 +562,8 @@ int region_protect(void *addr, size_t length, unsigned prot)
 	err = range_check(addr, length, &start, &end);
 	if (err)
 		return err;
-	for (uint64_t cur = start; cur < end; cur = region_end(region_find(cur))) {
-		struct region *r = region_find(cur);
+	for (uint64_t cur = start; cur < end; cur = region_end(region_at(cur))) {
+		struct region *r = region_at(cur);
 		if ((prot & PROT_WRITE) && (r->flags & MAP_SHARED) && r->bd->read_only)
 			return -EROFS;
 	}

@@ -75,6 +75,8 @@ static struct arp_entry *alloc_entry(uint32_t ip, uint8_t state)
 		for (int i = 0; i < ARP_CACHE_SIZE; i++)
 			if (cache[i].state == pass && (!victim || cache[i].stamp < victim->stamp))
 				victim = &cache[i];
+	if (!victim) /* every entry is free, pending or resolved */
+		panic("arp: no cache entry to reuse among %d", ARP_CACHE_SIZE);
 	if (victim->state != ARP_FREE) {
 		net_st.arp.evicted++;
 		drop_queue(victim, &net_st.arp.drop_queue_full);

@@ -122,7 +122,8 @@ $(B)/udpload: tests/tools/udpload.c
 profile: deps-test $(B)/kernel.bin $(B)/udpload
 	@$(PYTHON) tests/tools/insnprof.py
 
-# Static checks: clang-format, cppcheck, clang-tidy, and the layering rule of STYLE.md.
+# Static checks: clang-format, cppcheck, clang-tidy, GCC -fanalyzer, and the layering rule of
+# STYLE.md.
 SRC_ALL := $(sort $(wildcard boot/*.[ch] drivers/*.[ch] net/*.[ch] mm/*.[ch] app/*.[ch] lib/*.[ch]))
 format-check:
 	@clang-format --dry-run -Werror $(SRC_ALL) && echo "format: clean"
@@ -145,6 +146,9 @@ lint: format-check
 		rc=$$?; grep -B1 -A3 'warning:\|error:' $(B)/clang-tidy.log; \
 		if [ $$rc -ne 0 ] || grep -q 'warning:\|error:' $(B)/clang-tidy.log; then \
 		echo "lint: clang-tidy findings (full log: $(B)/clang-tidy.log)"; exit 1; fi
+	@echo "gcc -fanalyzer $(words $(filter %.c,$(SRC_ALL))) files"
+	@printf '%s\n' $(filter %.c,$(SRC_ALL)) | xargs -P2 -I{} $(CC) \
+		$(filter-out -MMD -MP,$(CFLAGS)) -fanalyzer -c {} -o /dev/null
 	@echo "lint: clean"
 
 # Board images: boot.scr for U-Boot, and a FAT SD card / disk image holding kernel.bin and

@@ -122,20 +122,27 @@ static int cpu_hart(const struct fdt *f, size_t cpu, uint32_t *hart)
 	return 0;
 }
 
+/* A property of 32-bit cells: 0 with *ncells = 0 when absent, -EINVAL when not whole cells. */
+static int prop_cells(const struct fdt *f, size_t node, const char *name, const uint8_t **v,
+		      uint32_t *ncells)
+{
+	uint32_t len = 0;
+	*v = fdt_get_prop(f, node, name, &len);
+	*ncells = *v ? len / 4 : 0;
+	return *v && len % 4 ? -EINVAL : 0;
+}
+
 /*
  * interrupts-extended lists, per PLIC context in order, the phandle of a hart's local
  * interrupt controller (a child of its cpu node) and that controller's interrupt cells.
  */
 static int parse_plic_ctx(const struct fdt *f, size_t node, struct platform *p)
 {
-	uint32_t len, pos = 0, ncells;
-	const uint8_t *v = fdt_get_prop(f, node, "interrupts-extended", &len);
+	uint32_t pos = 0, ncells;
+	const uint8_t *v;
 
-	if (!v)
-		return 0;
-	if (len % 4)
+	if (prop_cells(f, node, "interrupts-extended", &v, &ncells))
 		return -EINVAL;
-	ncells = len / 4;
 	while (pos < ncells) {
 		uint32_t ac, ic, hart;
 		size_t intc, cpu;
@@ -200,15 +207,12 @@ static int parse_pci_ranges(const struct fdt *f, size_t node, struct cells pc, s
  */
 static int parse_pci_imap(const struct fdt *f, size_t node, struct platform *p)
 {
-	uint32_t len, ncells, pos = 0, last_ph = 0, ac = 0, ic = 0;
-	const uint8_t *v = fdt_get_prop(f, node, "interrupt-map", &len);
+	uint32_t ncells, pos = 0, last_ph = 0, ac = 0, ic = 0;
+	const uint8_t *v;
 	bool known = false; /* ac/ic describe last_ph: entries mostly share one parent */
 
-	if (!v)
-		return 0;
-	if (len % 4)
+	if (prop_cells(f, node, "interrupt-map", &v, &ncells))
 		return -EINVAL;
-	ncells = len / 4;
 	while (pos < ncells) {
 		struct fdt_pci_imap *m = &p->pci_imap[p->npci_imap];
 		uint32_t ph;

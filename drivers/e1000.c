@@ -71,7 +71,6 @@ static int e1000_tx_reclaim(struct netdev *nd);
 
 static struct e1000_softc units[E1000_MAX_UNITS];
 static int nunits;
-uint64_t e1000_rctl_written_ns;
 
 const struct pci_id e1000_ids[] = {
 	{ 0x8086, 0x100e }, /* 82540EM (QEMU "e1000") */
@@ -470,8 +469,7 @@ static void start_rx(struct e1000_softc *sc)
 	 * write (its flush-queue timer). No LPE, so frames stay within E1000_MAX_FRAME. */
 	wr(sc, E1000_RCTL,
 	   E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_BSIZE_2048 | E1000_RCTL_SECRC);
-	e1000_rctl_written_ns = clock_ns();
-	sc->nd.rx_on_ns = e1000_rctl_written_ns;
+	sc->nd.rx_on_ns = clock_ns(); /* QEMU refuses frames for ~1 s (virtual) after this */
 }
 
 static void attach_irq(struct e1000_softc *sc)

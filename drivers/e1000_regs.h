@@ -144,9 +144,6 @@ extern const struct pci_id e1000_ids[];
  * 0, -ENODEV (BAR0 unusable), -ENOMEM (rings or buffers), -EIO (reset or EEPROM timeout). */
 int e1000_probe(struct pci_dev *pd);
 
-/* clock_ns() at the last RCTL write: QEMU refuses frames for ~1 s (virtual) after it. */
-extern uint64_t e1000_rctl_written_ns;
-
 /* Introspection for tests and the shell: the unit-th attached e1000, or NULL. */
 struct netdev *e1000_netdev(int unit);
 /* Read a register of that unit (not for the packet path). 0xffffffff if there is no unit. */

@@ -10,6 +10,8 @@
 #include "boot/console.h"
 #include "boot/csr.h"
 #include "boot/main.h"
+#include "app/store.h"
+#include "drivers/nvme.h"
 #include "drivers/pci.h"
 #include "lib/bootargs.h"
 #include "lib/errno.h"
@@ -94,6 +96,22 @@ static void cmd_regions(char *args)
 	region_dump();
 }
 
+static void cmd_blk(char *args)
+{
+	(void)args;
+	blkdev_dump();
+	nvme_dump();
+}
+
+/* The device a command names (its last word), else the store's. */
+static struct blkdev *named_dev(const char *name)
+{
+	struct blkdev *bd = *name ? blkdev_find(name) : store_blkdev();
+	if (!bd)
+		kprintf("no block device %s (see `blk`)\n", *name ? name : "for the store");
+	return bd;
+}
+
 static void cmd_log(char *args)
 {
 	if (args[0] >= '0' && args[0] <= '3' && !args[1]) {
@@ -136,22 +154,29 @@ static void cmd_bench(char *args)
 		bench_instret();
 		return;
 	}
-	if (strcmp(args, "region") != 0) {
-		kprintf("usage: bench region|instret\n");
+	if (strncmp(args, "region", 6) != 0 || (args[6] && args[6] != ' ')) {
+		kprintf("usage: bench region [device]|instret\n");
 		return;
 	}
-	err = regbench_run();
+	args += 6;
+	while (*args == ' ')
+		args++;
+	struct blkdev *bd = named_dev(args);
+	if (!bd)
+		return;
+	err = regbench_run(bd);
 	if (err)
 		kprintf("bench: %s\n", strerror(err));
 }
 
-/* "stress region [seed] [ops] [budget]" */
+/* "stress region [seed] [ops] [budget] [device]" */
 static void cmd_stress(char *args)
 {
 	unsigned long long v[3] = { 1, 20000, 3 };
 	char *tok = args;
+	struct blkdev *bd;
 	if (strncmp(tok, "region", 6) != 0) {
-		kprintf("usage: stress region [seed] [ops] [page budget]\n");
+		kprintf("usage: stress region [seed] [ops] [page budget] [device]\n");
 		return;
 	}
 	tok += 6;
@@ -168,7 +193,12 @@ static void cmd_stress(char *args)
 		}
 		tok = end ? end + 1 : tok + strlen(tok);
 	}
-	int err = regstress_start((uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2]);
+	while (*tok == ' ')
+		tok++;
+	bd = named_dev(tok);
+	if (!bd)
+		return;
+	int err = regstress_start(bd, (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2]);
 	if (err)
 		kprintf("stress: %s\n", strerror(err));
 }
@@ -194,12 +224,13 @@ static const struct command commands[] = {
 	{ "pci", cmd_pci, "PCI functions and their resources" },
 	{ "mem", cmd_mem, "pages and mbufs" },
 	{ "regions", cmd_regions, "mapped regions and page cache" },
+	{ "blk", cmd_blk, "block devices and NVMe controllers" },
 	{ "log", cmd_log, "log [0-3]: show or set the log level" },
 	{ "uptime", cmd_uptime, "time since reset" },
 	{ "bench", cmd_bench,
-	  "bench region|instret: region figures, or a check of the instruction counter" },
+	  "bench region [dev]|instret: region figures, or a check of the instruction counter" },
 	{ "stress", cmd_stress,
-	  "stress region [seed] [ops] [budget]: random region ops vs a model" },
+	  "stress region [seed] [ops] [budget] [dev]: random region ops vs a model" },
 	{ "reboot", cmd_reboot, "reset the machine" },
 	{ "poweroff", cmd_poweroff, "shut down" },
 };

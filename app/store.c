@@ -12,6 +12,7 @@
 #include "net/net.h"
 
 static uint16_t port = STORE_DEFAULT_PORT;
+static char dev_name[16] = STORE_DEFAULT_DEV;
 static uint8_t *base; /* the mapped region, STORE_BYTES long (fewer for a smaller store) */
 static uint64_t size;
 static struct store_stats stats;
@@ -23,6 +24,20 @@ int store_bootarg_port(const char *value)
 		return -EINVAL;
 	port = (uint16_t)v;
 	return 0;
+}
+
+int store_bootarg_dev(const char *value)
+{
+	size_t n = strlen(value);
+	if (n == 0 || n >= sizeof(dev_name))
+		return -EINVAL;
+	memcpy(dev_name, value, n + 1);
+	return 0;
+}
+
+struct blkdev *store_blkdev(void)
+{
+	return blkdev_find(dev_name);
 }
 
 const struct store_stats *store_stats(void)
@@ -88,7 +103,8 @@ static const char *do_read(struct mbuf *m, const struct udp_peer *peer, const ui
 	mbuf_trim(m, 0);
 	if (mbuf_tailroom(m) < len)
 		return "range";
-	memcpy(mbuf_put(m, len), base + off, len); /* faults the pages in */
+	if (region_copy(mbuf_put(m, len), base + off, len)) /* faults the pages in */
+		return "io";
 	stats.reads++;
 	udp_reply(m, peer);
 	return NULL;
@@ -103,8 +119,8 @@ static const char *do_write(struct mbuf *m, const struct udp_peer *peer, const u
 	len = (uint64_t)(end - p);
 	if (!in_store(off, len))
 		return "range";
-	memcpy(base + off, p, len); /* the first store to each clean page faults: dirty */
-	if (region_sync(base, size))
+	/* The first store to each clean page faults: dirty. The sync returns once it is durable. */
+	if (region_copy(base + off, p, len) || region_sync(base, size))
 		return "io";
 	stats.writes++;
 	reply_text(m, peer, "OK %llu", len);
@@ -114,10 +130,11 @@ static const char *do_write(struct mbuf *m, const struct udp_peer *peer, const u
 static const char *do_count(struct mbuf *m, const struct udp_peer *peer)
 {
 	uint64_t v;
-	memcpy(&v, base, sizeof(v)); /* little-endian: RISC-V and the host tools agree */
+	/* little-endian: RISC-V and the host tools agree */
+	if (region_copy(&v, base, sizeof(v)))
+		return "io";
 	v++;
-	memcpy(base, &v, sizeof(v));
-	if (region_sync(base, PAGE_SIZE))
+	if (region_copy(base, &v, sizeof(v)) || region_sync(base, PAGE_SIZE))
 		return "io";
 	stats.counts++;
 	reply_text(m, peer, "%llu", v);
@@ -145,11 +162,13 @@ static void store_input(struct mbuf *m, const struct udp_peer *peer, void *arg)
 
 int store_init(void)
 {
-	struct blkdev *bd = blkdev_first();
+	struct blkdev *bd = blkdev_find(dev_name);
 	void *addr;
 	int err;
 	if (!bd) {
-		pr_warn("store: no block device; service off\n");
+		pr_err("store: no block device \"%s\" (store.dev=); service off\n", dev_name);
+		for (bd = blkdev_next(NULL); bd; bd = blkdev_next(bd))
+			pr_err("store: (there is %s)\n", bd->name);
 		return -ENODEV;
 	}
 	size = bd->nblocks * bd->block_size;

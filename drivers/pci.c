@@ -8,14 +8,16 @@
 #include "drivers/pci.h"
 #include "boot/boot.h"
 #include "drivers/e1000_regs.h"
+#include "drivers/nvme.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/mmio.h"
 #include "mm/vm.h"
 
-/* The PCI drivers, matched in order by vendor:device. */
+/* The PCI drivers, matched in order by vendor:device, then by class code. */
 static const struct pci_driver pci_drivers[] = {
-	{ "e1000", e1000_ids, e1000_probe },
+	{ .name = "e1000", .ids = e1000_ids, .probe = e1000_probe },
+	{ .name = "nvme", .class_code = NVME_CLASS, .probe = nvme_probe },
 };
 
 #define PCI_MAX_DEPTH 32 /* bridges between a function and the root bus, for INTx routing */
@@ -445,9 +447,12 @@ static const struct pci_driver *match(const struct pci_dev *pd)
 {
 	size_t ndrv = sizeof(pci_drivers) / sizeof(pci_drivers[0]);
 	for (size_t i = 0; i < ndrv; i++)
-		for (const struct pci_id *id = pci_drivers[i].ids; id->vendor; id++)
+		for (const struct pci_id *id = pci_drivers[i].ids; id && id->vendor; id++)
 			if (id->vendor == pd->vendor && id->device == pd->device)
 				return &pci_drivers[i];
+	for (size_t i = 0; i < ndrv; i++)
+		if (pci_drivers[i].class_code && pci_drivers[i].class_code == pd->class_code)
+			return &pci_drivers[i];
 	return NULL;
 }
 

@@ -75,7 +75,8 @@ struct pci_id {
 
 struct pci_driver {
 	const char *name;
-	const struct pci_id *ids;
+	const struct pci_id *ids; /* NULL: match by class_code alone */
+	uint32_t class_code;	  /* base << 16 | sub << 8 | prog-if, e.g. NVMe; 0: ids only */
 	/* Attach to pd (already enabled: memory space + bus master). 0 or a negative error,
 	 * after which pci.c disables the function again. */
 	int (*probe)(struct pci_dev *pd);

@@ -19,7 +19,8 @@ static struct pcache_page *hash[HASH_BUCKETS];
 static struct pcache_page *free_list;
 static struct pcache_page *lru_head, *lru_tail;
 static bool table_ready;
-static pcache_hook_fn hook;
+static struct pcache_hook *hooks;
+static struct pcache_page *sorted[PCACHE_SLOTS]; /* pcache_sync_dev's scratch */
 static struct pcache_stats stats = { .budget = CONFIG_PCACHE_MAX_PAGES };
 
 static void table_init(void)
@@ -61,9 +62,28 @@ static void lru_append(struct pcache_page *pg)
 	lru_tail = pg;
 }
 
-void pcache_set_hook(pcache_hook_fn fn)
+int pcache_hook_register(struct pcache_hook *h)
 {
-	hook = fn;
+	struct pcache_hook **pp = &hooks;
+	if (!h || !h->fn)
+		return -EINVAL;
+	for (; *pp; pp = &(*pp)->next)
+		if (*pp == h)
+			return -EEXIST;
+	h->next = NULL;
+	*pp = h; /* called in registration order */
+	return 0;
+}
+
+static void run_hooks(struct pcache_page *pg, enum pcache_hook_mode mode)
+{
+	for (struct pcache_hook *h = hooks; h; h = h->next)
+		h->fn(pg, mode);
+	if (mode == PCACHE_HOOK_UNMAP && pg->maps)
+		panic("pcache: page %lu of %s still has %u mappings after every hook unmapped it "
+		      "(first hook %s)",
+		      (unsigned long)pg->pgno, pg->bd->name, pg->maps,
+		      hooks ? hooks->name : "none");
 }
 
 struct pcache_page *pcache_lookup(struct blkdev *bd, uint64_t pgno)
@@ -109,8 +129,8 @@ int pcache_writeback(struct pcache_page *pg)
 	if (!pg->dirty)
 		return 0;
 	/* Protect first: a store through a writable mapping after the copy would be lost. */
-	if (pg->maps && hook)
-		hook(pg, PCACHE_HOOK_WRPROTECT);
+	if (pg->maps)
+		run_hooks(pg, PCACHE_HOOK_WRPROTECT);
 	return write_page(pg);
 }
 
@@ -120,11 +140,8 @@ static int evict(struct pcache_page *pg)
 	struct pcache_page **pp;
 	bool was_mapped = pg->maps != 0, was_dirty = pg->dirty;
 	ASSERT(pg->pins == 0);
-	if (pg->maps) {
-		ASSERT(hook);
-		hook(pg, PCACHE_HOOK_UNMAP);
-		ASSERT(pg->maps == 0);
-	}
+	if (pg->maps)
+		run_hooks(pg, PCACHE_HOOK_UNMAP);
 	if (pg->dirty && write_page(pg))
 		return -EIO; /* stays cached (now unmapped); a later pass may retry */
 	for (pp = &hash[bucket(pg->bd, pg->pgno)]; *pp != pg; pp = &(*pp)->hnext)
@@ -285,19 +302,60 @@ int pcache_set_budget(uint32_t pages)
 	return 0;
 }
 
-int pcache_drop_unused(void)
+/* Evict every unmapped, unpinned page of bd (of every device when bd is NULL). */
+static int drop(const struct blkdev *bd)
 {
 	struct pcache_page *pg = lru_head, *next;
 	int err = 0, e;
 	for (; pg; pg = next) {
 		next = pg->next;
-		if (pg->pins || pg->maps)
+		if (pg->pins || pg->maps || (bd && pg->bd != bd))
 			continue;
 		e = evict(pg);
 		if (e && !err)
 			err = e;
 	}
 	return err;
+}
+
+int pcache_drop_unused(void)
+{
+	return drop(NULL);
+}
+
+int pcache_drop_dev(struct blkdev *bd)
+{
+	return drop(bd);
+}
+
+/* Shell sort by page number: at most PCACHE_SLOTS entries, no allocation. */
+static void sort_by_pgno(struct pcache_page **v, size_t n)
+{
+	for (size_t gap = n / 2; gap; gap /= 2)
+		for (size_t i = gap; i < n; i++) {
+			struct pcache_page *x = v[i];
+			size_t j = i;
+			for (; j >= gap && v[j - gap]->pgno > x->pgno; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = x;
+		}
+}
+
+int pcache_sync_dev(struct blkdev *bd)
+{
+	size_t n = 0;
+	int err = 0, e;
+	for (struct pcache_page *pg = lru_head; pg; pg = pg->next)
+		if (pg->bd == bd && pg->dirty)
+			sorted[n++] = pg;
+	sort_by_pgno(sorted, n);
+	for (size_t i = 0; i < n; i++) {
+		e = pcache_writeback(sorted[i]);
+		if (e && !err)
+			err = e;
+	}
+	e = blkdev_flush(bd);
+	return err ? err : e;
 }
 
 const struct pcache_stats *pcache_stats(void)

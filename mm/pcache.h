@@ -42,11 +42,17 @@ struct pcache_stats {
 	uint32_t pages, dirty, budget; /* now; budget 0 = only PCACHE_SLOTS and free memory */
 };
 
-/* The mapping hook: mode PCACHE_HOOK_WRPROTECT makes every PTE of pg read-only;
- * PCACHE_HOOK_UNMAP removes every PTE of pg and calls pcache_map_del once for each. */
+/* A mapping hook: mode PCACHE_HOOK_WRPROTECT makes every PTE of pg the user owns read-only;
+ * PCACHE_HOOK_UNMAP removes them and calls pcache_map_del once for each. After all hooks ran
+ * for an unmap, pg->maps must be 0 (a broken invariant otherwise). */
 enum pcache_hook_mode { PCACHE_HOOK_WRPROTECT, PCACHE_HOOK_UNMAP };
-typedef void (*pcache_hook_fn)(struct pcache_page *pg, enum pcache_hook_mode mode);
-void pcache_set_hook(pcache_hook_fn fn);
+struct pcache_hook {
+	const char *name; /* the user, for the panic that reports a leftover mapping */
+	void (*fn)(struct pcache_page *pg, enum pcache_hook_mode mode);
+	struct pcache_hook *next; /* pcache.c's list */
+};
+/* Register h (once per user, at its init). 0, -EINVAL (no fn) or -EEXIST (already). */
+int pcache_hook_register(struct pcache_hook *h);
 
 /* Flags of pcache_get. NOEVICT: only use a free slot and free memory (read-ahead must not
  * push out pages someone is using). */
@@ -82,5 +88,13 @@ int pcache_set_budget(uint32_t pages);
 /* Write back and evict every page that is neither mapped nor pinned (leak checks, shutdown).
  * 0 or the first write-back error. */
 int pcache_drop_unused(void);
+/* The same for the pages of bd only (other users' pages stay cached). */
+int pcache_drop_dev(struct blkdev *bd);
+/*
+ * Write back every dirty page of bd in ascending block order, then flush bd: on success all of
+ * bd's data written through the cache so far is durable. 0, or the first error (every other
+ * dirty page is still attempted, and the flush still makes the ones written durable).
+ */
+int pcache_sync_dev(struct blkdev *bd);
 const struct pcache_stats *pcache_stats(void);
 void pcache_stats_print(void);

@@ -35,8 +35,12 @@ struct region {
 static struct region regions[REGION_MAX];
 static struct region_stats stats;
 static unsigned next_id = 1;
+static int last_fault_err; /* region_fault's last failure, for region_copy */
 
 static void rmap_hook(struct pcache_page *pg, enum pcache_hook_mode mode);
+/* Registered with the page cache once, by the first region_map. */
+static struct pcache_hook region_hook = { .name = "region", .fn = rmap_hook };
+static bool hook_registered;
 
 static uint64_t region_end(const struct region *r)
 {
@@ -165,7 +169,8 @@ int region_map(struct blkdev *bd, uint64_t offset, uint64_t length, unsigned pro
 	r = slot_alloc();
 	if (!r)
 		return -ENOSPC;
-	pcache_set_hook(rmap_hook);
+	if (!hook_registered)
+		hook_registered = pcache_hook_register(&region_hook) == 0;
 	r->va = va;
 	r->npages = len / PAGE_SIZE;
 	r->bd = bd;
@@ -198,6 +203,7 @@ static void print_region(const struct region *r)
 static int bad_fault(uint64_t va, enum fault_access acc, const struct region *r, int err,
 		     const char *why)
 {
+	last_fault_err = err;
 	stats.faults_bad++;
 	kprintf("region: %s fault at %lx: %s", access_name(acc), (unsigned long)va, why);
 	if (r) {
@@ -343,6 +349,7 @@ int region_fault(uint64_t va, enum fault_access acc)
 	else
 		err = fault_cow(r, page_va, page_of(r, page_va));
 	if (err) {
+		last_fault_err = err;
 		stats.faults_failed++;
 		kprintf("region: %s fault at %lx: cannot load the page (error %d) (",
 			access_name(acc), (unsigned long)va, err);
@@ -452,18 +459,23 @@ static void region_merge(void)
 	}
 }
 
-/* Write back the dirty cache pages behind [start, end) of the shared regions, page order. */
+/*
+ * Write back the dirty cache pages behind [start, end) of the shared regions, page order, then
+ * flush each region's device: the flush also covers pages the cache wrote back earlier on its
+ * own (eviction), which are on the device but not yet durable. blkdev_flush sends nothing when
+ * nothing was written since the last flush, so clean ranges stay free.
+ */
 static int sync_range(uint64_t start, uint64_t end)
 {
-	int err = 0;
+	int err = 0, e;
 	for (uint64_t cur = start; cur < end;) {
 		struct region *r = region_at(cur);
-		uint64_t stop = region_end(r) < end ? region_end(r) : end;
-		bool wrote = false;
-		for (uint64_t p = page_of(r, cur); (r->flags & MAP_SHARED) && p < page_of(r, stop);
-		     p++) {
+		uint64_t stop = region_end(r) < end ? region_end(r) : end, from = cur;
+		cur = stop;
+		if (!(r->flags & MAP_SHARED))
+			continue;
+		for (uint64_t p = page_of(r, from); p < page_of(r, stop); p++) {
 			struct pcache_page *pg = pcache_lookup(r->bd, p);
-			int e;
 			if (!pg || !pg->dirty)
 				continue;
 			e = pcache_writeback(pg);
@@ -471,14 +483,10 @@ static int sync_range(uint64_t start, uint64_t end)
 				err = e;
 			if (!e)
 				stats.pages_synced++;
-			wrote |= !e;
 		}
-		if (wrote) {
-			int e = blkdev_flush(r->bd);
-			if (e && !err)
-				err = e;
-		}
-		cur = stop;
+		e = blkdev_flush(r->bd);
+		if (e && !err)
+			err = e;
 	}
 	return err;
 }
@@ -493,6 +501,14 @@ int region_sync(void *addr, size_t length)
 	if (!err)
 		stats.syncs++;
 	return err;
+}
+
+int region_copy(void *dst, const void *src, size_t n)
+{
+	last_fault_err = 0;
+	if (probe_copy(dst, src, n) == 0)
+		return 0;
+	return last_fault_err ? last_fault_err : -EFAULT;
 }
 
 /* Drop the PTEs of r in [s, e): cache frames lose a mapping, private copies are freed. */

@@ -146,9 +146,32 @@ static int fd_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf
 	return 0;
 }
 
+/* Flushes reaching the device, and the device's write count at the last one: a write is
+ * durable once a flush came after it. */
+static int fail_flushes;
+static uint64_t fd_flushes, fd_writes, fd_writes_at_flush;
+
+static int fd_write_counted(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf)
+{
+	int err = fd_write(bd, lba, n, buf);
+	fd_writes += !err;
+	return err;
+}
+
+static int fd_flush(struct blkdev *bd)
+{
+	(void)bd;
+	if (fail_flushes)
+		return -EIO;
+	fd_flushes++;
+	fd_writes_at_flush = fd_writes;
+	return 0;
+}
+
 static const struct blkdev_ops fd_ops = {
 	.read = fd_read,
-	.write = fd_write,
+	.write = fd_write_counted,
+	.flush = fd_flush,
 };
 
 #define DISK_PAGES 64

@@ -305,6 +305,40 @@ static void test_eviction(void)
 	ok(pcache_drop_unused() == 0 && frames_live == 0, "frames %ld", frames_live);
 }
 
+/*
+ * region_sync returns 0 only when what was written is durable: the flush comes after the last
+ * write, also when the cache had already written a dirty page on its own (eviction) so that
+ * the sync itself finds nothing dirty; a failed flush fails the sync; a clean sync sends none.
+ */
+static void test_durable_sync(void)
+{
+	void *a;
+	uint64_t f0;
+	memset(disk, 0, DISK_BYTES);
+	ok(pcache_set_budget(1) == 0, "budget");
+	ok(region_map(&dev, 0, 4 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, &a) == 0, "map");
+	ok(sim_write(A(a) + 5, 0x55) == 0 && sim_write(A(a) + 4096 + 6, 0x66) == 0, "writes");
+	ok(disk[5] == 0x55 && pcache_stats()->dirty == 1, "page 0 evicted, written, not synced");
+	ok(region_sync(a, 4096) == 0, "sync page 0 (nothing dirty there now)");
+	ok(fd_writes_at_flush == fd_writes,
+	   "the eviction's write was flushed by the sync "
+	   "(%lu writes, %lu before the last flush)",
+	   (unsigned long)fd_writes, (unsigned long)fd_writes_at_flush);
+	f0 = fd_flushes;
+	ok(region_sync(a, 4096) == 0 && fd_flushes == f0, "clean sync: no flush sent");
+	ok(region_sync(a, 4 * 4096) == 0 && disk[4096 + 6] == 0x66 && fd_flushes == f0 + 1 &&
+		   fd_writes_at_flush == fd_writes,
+	   "write then flush");
+	ok(sim_write(A(a) + 7, 0x77) == 0, "dirty again");
+	fail_flushes = 1;
+	ok(region_sync(a, 4096) == -EIO, "a failed flush fails the sync");
+	ok(region_unmap(a, 4 * 4096) == -EIO, "and the unmap, which keeps the region");
+	fail_flushes = 0;
+	ok(region_sync(a, 4096) == 0 && fd_writes_at_flush == fd_writes, "retried: flushed");
+	ok(region_unmap(a, 4 * 4096) == 0 && pcache_set_budget(0) == 0, "unmap");
+	ok(pcache_drop_unused() == 0, "drop");
+}
+
 static void test_errors_partial(void)
 {
 	void *a;
@@ -526,6 +560,7 @@ int main(void)
 	test_lazy_and_dirty();
 	test_shared_private();
 	test_eviction();
+	test_durable_sync();
 	test_errors_partial();
 	model_run(0, 20000);
 	model_run(3, 20000);

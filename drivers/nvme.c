@@ -1,0 +1,709 @@
+/*
+ * NVMe over PCIe (NVM Express Base 2.0, NVM Command Set 1.0; interface in drivers/nvme.h).
+ * One admin and one I/O queue pair, one command in flight at a time, every completion polled
+ * by its phase tag: block ops run in the region fault path, where no interrupt can be waited
+ * for, and nothing else in the kernel wants a disk asynchronously. So no interrupt is used
+ * (the I/O CQ is created with IEN = 0 and INTx is disabled in the command register).
+ * Every command has a time limit; a timeout or a fatal status (CSTS.CFS) resets the
+ * controller, and if that fails too, the disk goes offline and every request fails -EIO.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "drivers/nvme.h"
+#include "drivers/nvme_prp.h"
+#include "drivers/nvme_regs.h"
+#include "drivers/pci.h"
+#include "lib/config.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+#include "lib/mmio.h"
+#include "lib/string.h"
+#include "lib/timer.h"
+#include "mm/blkdev.h"
+#include "mm/page.h"
+
+_Static_assert(CONFIG_NVME_ADMIN_DEPTH * sizeof(struct nvme_sqe) <= PAGE_SIZE &&
+		       CONFIG_NVME_IO_DEPTH * sizeof(struct nvme_sqe) <= PAGE_SIZE,
+	       "each queue fits one page (CAP.CQR: queues are physically contiguous)");
+_Static_assert(NVME_PRP_PAGE == PAGE_SIZE, "NVMe memory page size (CC.MPS = 0) is our page");
+_Static_assert(CONFIG_NVME_ADMIN_DEPTH >= 2 && CONFIG_NVME_IO_DEPTH >= 2, "a queue holds 2+");
+
+/*
+ * Barriers (RVWMO) beyond what lib/mmio.h's accessors carry. mmio_write32 starts with
+ * "fence w,o", which already orders the SQE, the PRP list and a write's data (RAM stores)
+ * before the SQ tail doorbell that tells the device to fetch them.
+ */
+/* The phase-tag load comes before our loads of the rest of the CQE and of the data a read
+ * brought in: the device wrote those before the CQE (PCIe posted writes stay in order), but
+ * the hart may perform later loads early. */
+static inline void cqe_read_barrier(void)
+{
+	__asm__ volatile("fence r,r" ::: "memory");
+}
+/* Our loads of the CQE complete before the CQ head doorbell hands the slot back to the device,
+ * which may then overwrite it with the next completion. */
+static inline void cq_release_barrier(void)
+{
+	__asm__ volatile("fence r,o" ::: "memory");
+}
+
+struct nvme_queue {
+	void *ring; /* one zeroed frame; physical == virtual */
+	uint16_t depth;
+	uint16_t idx;	/* SQ: next tail slot; CQ: next head slot */
+	uint16_t phase; /* CQ: the phase tag a new entry carries */
+	uint32_t db;	/* doorbell byte offset in BAR0 */
+};
+
+struct nvme_ctrl {
+	struct blkdev bd;
+	struct pci_dev *pd;
+	uintptr_t regs;
+	uint64_t cap;
+	uint32_t dstrd; /* doorbell stride, bytes */
+	uint64_t ready_timeout_ns;
+	struct nvme_queue asq, acq, sq, cq;
+	uint64_t *prp_list; /* one frame: the list of the command in flight */
+	uint16_t next_cid;
+	bool offline;
+	int unit;
+	char name[8];
+	struct nvme_info info;
+	struct nvme_stats stats;
+};
+
+struct nvme_faults nvme_faults;
+static struct nvme_ctrl units[NVME_MAX_UNITS];
+static int nunits;
+
+static uint32_t rd32(const struct nvme_ctrl *c, uint32_t reg)
+{
+	return mmio_read32(c->regs + reg);
+}
+
+static void wr32(const struct nvme_ctrl *c, uint32_t reg, uint32_t v)
+{
+	mmio_write32(c->regs + reg, v);
+}
+
+/* 64-bit registers as two 32-bit accesses, low half first (Base 3.1.2 allows it). */
+static uint64_t rd64(const struct nvme_ctrl *c, uint32_t reg)
+{
+	uint64_t lo = rd32(c, reg);
+	return lo | (uint64_t)rd32(c, reg + 4) << 32;
+}
+
+static void wr64(const struct nvme_ctrl *c, uint32_t reg, uint64_t v)
+{
+	wr32(c, reg, (uint32_t)v);
+	wr32(c, reg + 4, (uint32_t)(v >> 32));
+}
+
+static uint32_t csts(const struct nvme_ctrl *c)
+{
+	return rd32(c, NVME_CSTS) | (nvme_faults.fake_cfs ? NVME_CSTS_CFS : 0);
+}
+
+static bool csts_fatal(uint32_t v)
+{
+	/* All ones: the function stopped answering (surprise removal, a dead link). */
+	return v == NVME_CSTS_ALL_ONES || (v & NVME_CSTS_CFS);
+}
+
+static uint64_t cmd_timeout_ns(void)
+{
+	return nvme_faults.timeout_ns ? nvme_faults.timeout_ns
+				      : (uint64_t)CONFIG_NVME_TIMEOUT_MS * NSEC_PER_MSEC;
+}
+
+static const char *opcode_name(bool admin, uint8_t op)
+{
+	if (!admin)
+		return op == NVME_CMD_READ ? "Read" : op == NVME_CMD_WRITE ? "Write" : "Flush";
+	switch (op) {
+	case NVME_ADMIN_IDENTIFY:
+		return "Identify";
+	case NVME_ADMIN_CREATE_CQ:
+		return "Create I/O CQ";
+	case NVME_ADMIN_CREATE_SQ:
+		return "Create I/O SQ";
+	case NVME_ADMIN_SET_FEAT:
+		return "Set Features";
+	default:
+		return "admin command";
+	}
+}
+
+/* ---- one command: submit, poll the phase tag, check the status ---- */
+
+static int status_to_err(uint16_t status)
+{
+	if (NVME_STATUS_SCT(status) == NVME_SCT_GENERIC) {
+		switch (NVME_STATUS_SC(status)) {
+		case NVME_SC_LBA_RANGE:
+		case NVME_SC_CAP_EXCEEDED:
+			return -ERANGE;
+		case NVME_SC_INVALID_OP:
+		case NVME_SC_INVALID_FLD:
+		case NVME_SC_INVALID_NS:
+			return -EINVAL;
+		default:
+			break;
+		}
+	}
+	return -EIO;
+}
+
+static void ring_sq(struct nvme_ctrl *c, struct nvme_queue *sq, const struct nvme_sqe *cmd)
+{
+	struct nvme_sqe *slot = (struct nvme_sqe *)sq->ring + sq->idx;
+	*slot = *cmd;
+	sq->idx = (uint16_t)((sq->idx + 1) % sq->depth);
+	if (nvme_faults.drop_doorbells) {
+		nvme_faults.drop_doorbells--; /* the device never hears of it: a timeout */
+		return;
+	}
+	wr32(c, sq->db, sq->idx); /* fence w,o inside: the SQE is in RAM before the doorbell */
+}
+
+/* Wait for the next completion on cq. 0 with *out filled, -ETIMEDOUT, or -EIO (fatal). */
+static int poll_cq(struct nvme_ctrl *c, struct nvme_queue *cq, struct nvme_cqe *out)
+{
+	volatile struct nvme_cqe *e = (volatile struct nvme_cqe *)cq->ring + cq->idx;
+	uint64_t deadline = clock_ns() + cmd_timeout_ns();
+	for (uint32_t spin = 0;; spin++) {
+		if ((e->status & NVME_STATUS_PHASE) == cq->phase)
+			break;
+		if ((spin & 63) != 63)
+			continue;
+		if (csts_fatal(csts(c)))
+			return -EIO;
+		if (clock_ns() > deadline)
+			return -ETIMEDOUT;
+	}
+	cqe_read_barrier();
+	out->result = e->result;
+	out->sq_head = e->sq_head;
+	out->sq_id = e->sq_id;
+	out->cid = e->cid;
+	out->status = e->status;
+	if (++cq->idx == cq->depth) {
+		cq->idx = 0;
+		cq->phase ^= 1;
+	}
+	cq_release_barrier();
+	wr32(c, cq->db, cq->idx);
+	return 0;
+}
+
+static int ctrl_reset(struct nvme_ctrl *c);
+
+/* A timeout or a fatal status: say what happened, then try to get the controller back. */
+static void recover(struct nvme_ctrl *c, bool admin, const struct nvme_sqe *cmd, int why)
+{
+	int err;
+	if (why == -ETIMEDOUT) {
+		c->stats.timeouts++;
+		pr_err("%s: %s (cid %u) timed out after %lu ms: resetting the controller\n",
+		       c->name, opcode_name(admin, cmd->opcode), cmd->cid,
+		       (unsigned long)(cmd_timeout_ns() / NSEC_PER_MSEC));
+	} else {
+		c->stats.fatal++;
+		pr_err("%s: controller fatal status (CSTS %08x) during %s: resetting the "
+		       "controller\n",
+		       c->name, rd32(c, NVME_CSTS), opcode_name(admin, cmd->opcode));
+	}
+	err = ctrl_reset(c);
+	if (err) {
+		c->offline = true;
+		pr_err("%s: reset failed (%s): %s is offline, every request fails with an I/O "
+		       "error\n",
+		       c->name, strerror(err), c->bd.name);
+	}
+}
+
+/*
+ * Run cmd on (sq, cq) and wait. 0 (with *result, if asked), the status mapped to an error,
+ * -ETIMEDOUT, or -EIO (fatal status, or the controller is offline). No recovery while the
+ * controller is being brought up (the caller reports that failure itself).
+ */
+static int run_cmd(struct nvme_ctrl *c, bool admin, struct nvme_sqe *cmd, uint32_t *result,
+		   bool recovering)
+{
+	struct nvme_queue *sq = admin ? &c->asq : &c->sq, *cq = admin ? &c->acq : &c->cq;
+	struct nvme_cqe cqe;
+	int err;
+	if (c->offline && !recovering)
+		return -EIO;
+	cmd->cid = c->next_cid++;
+	if (admin)
+		c->stats.admin_cmds++;
+	else
+		c->stats.io_cmds++;
+	ring_sq(c, sq, cmd);
+	for (;;) {
+		err = poll_cq(c, cq, &cqe);
+		if (err) {
+			if (!recovering)
+				recover(c, admin, cmd, err);
+			return err == -ETIMEDOUT ? err : -EIO;
+		}
+		if (cqe.cid == cmd->cid)
+			break;
+		c->stats.stray++; /* one we gave up on before a reset could not be: skip it */
+	}
+	if (result)
+		*result = cqe.result;
+	if ((cqe.status >> 1) == 0)
+		return 0;
+	c->stats.errors++;
+	c->stats.last_status = (uint16_t)(cqe.status >> 1);
+	err = status_to_err(cqe.status);
+	pr_warn("%s: %s failed: status type %u code %#x%s (%s)\n", c->name,
+		opcode_name(admin, cmd->opcode), NVME_STATUS_SCT(cqe.status),
+		NVME_STATUS_SC(cqe.status), (cqe.status & NVME_STATUS_DNR) ? ", do not retry" : "",
+		strerror(err));
+	return err;
+}
+
+/* ---- controller bring-up (Base sec. 3.5.1) ---- */
+
+static int wait_ready(struct nvme_ctrl *c, bool want)
+{
+	uint64_t deadline = clock_ns() + c->ready_timeout_ns;
+	for (;;) {
+		uint32_t v = csts(c);
+		if (csts_fatal(v) && want)
+			return -EIO; /* a fatal controller never becomes ready */
+		if (v != NVME_CSTS_ALL_ONES && ((v & NVME_CSTS_RDY) != 0) == want)
+			return 0;
+		if (clock_ns() > deadline)
+			return -ETIMEDOUT;
+	}
+}
+
+static void queue_reset(struct nvme_queue *q, uint32_t db)
+{
+	memset(q->ring, 0, PAGE_SIZE);
+	q->idx = 0;
+	q->phase = 1; /* the ring is zeroed, so the first entry the device posts carries 1 */
+	q->db = db;
+}
+
+static uint32_t sq_db(const struct nvme_ctrl *c, uint32_t qid)
+{
+	return NVME_DB + 2 * qid * c->dstrd;
+}
+
+static uint32_t cq_db(const struct nvme_ctrl *c, uint32_t qid)
+{
+	return NVME_DB + (2 * qid + 1) * c->dstrd;
+}
+
+/* Disable (CC.EN = 0 resets every queue), program the admin queue, enable. */
+static int ctrl_enable(struct nvme_ctrl *c)
+{
+	uint32_t cc = rd32(c, NVME_CC);
+	int err;
+	if (cc & NVME_CC_EN)
+		wr32(c, NVME_CC, cc & ~NVME_CC_EN);
+	err = wait_ready(c, false);
+	if (err)
+		return err;
+	queue_reset(&c->asq, sq_db(c, 0));
+	queue_reset(&c->acq, cq_db(c, 0));
+	queue_reset(&c->sq, sq_db(c, 1));
+	queue_reset(&c->cq, cq_db(c, 1));
+	wr32(c, NVME_AQA,
+	     (uint32_t)(c->acq.depth - 1) << NVME_AQA_ACQS_SHIFT | (uint32_t)(c->asq.depth - 1));
+	wr64(c, NVME_ASQ, (uint64_t)(uintptr_t)c->asq.ring);
+	wr64(c, NVME_ACQ, (uint64_t)(uintptr_t)c->acq.ring);
+	wr32(c, NVME_CC,
+	     NVME_CC_CSS_NVM | 0u << NVME_CC_MPS_SHIFT | NVME_CC_AMS_RR |
+		     NVME_SQE_SHIFT << NVME_CC_IOSQES_SHIFT |
+		     NVME_CQE_SHIFT << NVME_CC_IOCQES_SHIFT | NVME_CC_EN);
+	return wait_ready(c, true);
+}
+
+static int admin(struct nvme_ctrl *c, uint8_t opcode, uint32_t nsid, uint64_t prp1, uint32_t cdw10,
+		 uint32_t cdw11, uint32_t *result, bool recovering)
+{
+	struct nvme_sqe cmd = {
+		.opcode = opcode, .nsid = nsid, .prp1 = prp1, .cdw10 = cdw10, .cdw11 = cdw11
+	};
+	return run_cmd(c, true, &cmd, result, recovering);
+}
+
+/* One I/O SQ/CQ pair, id 1 (Base 5.4, 5.5): the CQ first, since the SQ names it. */
+static int create_io_queues(struct nvme_ctrl *c, bool recovering)
+{
+	uint32_t granted;
+	uint64_t cq = (uint64_t)(uintptr_t)c->cq.ring, sq = (uint64_t)(uintptr_t)c->sq.ring;
+	/* Number of Queues (Base 5.27.1.5): one of each, 0's based; the spec asks for it before
+	 * the first Create. A controller that refuses still gives us at least one. */
+	(void)admin(c, NVME_ADMIN_SET_FEAT, 0, 0, NVME_FEAT_NUM_QUEUES, 0, &granted, recovering);
+	int err = admin(c, NVME_ADMIN_CREATE_CQ, 0, cq,
+			(uint32_t)(c->cq.depth - 1) << NVME_QSIZE_SHIFT | 1, NVME_CQ_PC, NULL,
+			recovering);
+	if (!err)
+		err = admin(c, NVME_ADMIN_CREATE_SQ, 0, sq,
+			    (uint32_t)(c->sq.depth - 1) << NVME_QSIZE_SHIFT | 1,
+			    1u << NVME_SQ_CQID_SHIFT | NVME_SQ_PC, NULL, recovering);
+	return err;
+}
+
+static int ctrl_reset(struct nvme_ctrl *c)
+{
+	int err;
+	c->stats.resets++;
+	err = ctrl_enable(c);
+	if (!err)
+		err = create_io_queues(c, true);
+	if (!err) {
+		c->offline = false;
+		pr_info("%s: controller reset, queues re-created\n", c->name);
+	}
+	return err;
+}
+
+/* ---- Identify (Base 5.17) ---- */
+
+/* Fixed-width ASCII field, space padded, to a C string. */
+static void id_string(char *dst, const char *src, size_t n)
+{
+	memcpy(dst, src, n);
+	dst[n] = 0;
+	while (n && (dst[n - 1] == ' ' || dst[n - 1] == 0))
+		dst[--n] = 0;
+}
+
+static int identify_ctrl(struct nvme_ctrl *c, void *buf)
+{
+	const struct nvme_id_ctrl *id = buf;
+	uint64_t mdts_bytes;
+	int err = admin(c, NVME_ADMIN_IDENTIFY, 0, (uint64_t)(uintptr_t)buf, NVME_CNS_CTRL, 0, NULL,
+			true);
+	if (err)
+		return err;
+	id_string(c->info.model, id->mn, sizeof(id->mn));
+	id_string(c->info.serial, id->sn, sizeof(id->sn));
+	id_string(c->info.firmware, id->fr, sizeof(id->fr));
+	c->info.nnamespaces = id->nn;
+	c->info.vwc = (id->vwc & NVME_VWC_PRESENT) != 0;
+	c->info.awun = (uint32_t)id->awun + 1;
+	c->info.awupf = (uint32_t)id->awupf + 1;
+	/* MDTS is in units of CAP.MPSMIN (4 KiB here), 0 = no limit; one PRP list page is ours. */
+	mdts_bytes = id->mdts ? (uint64_t)NVME_PRP_PAGE << id->mdts : UINT64_MAX;
+	c->info.max_transfer = (uint32_t)(mdts_bytes < nvme_prp_max_len(NVME_PRP_LIST_MAX)
+						  ? mdts_bytes
+						  : nvme_prp_max_len(NVME_PRP_LIST_MAX));
+	return 0;
+}
+
+/* The first active namespace (CNS 2, NVMe 1.1+), or 1 from a controller without the list. */
+static uint32_t first_nsid(struct nvme_ctrl *c, void *buf)
+{
+	const uint32_t *list = buf;
+	memset(buf, 0, PAGE_SIZE);
+	if (admin(c, NVME_ADMIN_IDENTIFY, 0, (uint64_t)(uintptr_t)buf, NVME_CNS_NS_LIST, 0, NULL,
+		  true))
+		return c->info.nnamespaces ? 1 : 0;
+	return list[0];
+}
+
+static int identify_ns(struct nvme_ctrl *c, void *buf)
+{
+	const struct nvme_id_ns *ns = buf;
+	const struct nvme_lbaf *f;
+	unsigned fmt;
+	int err;
+	c->info.nsid = first_nsid(c, buf);
+	if (c->info.nsid == 0) {
+		pr_err("%s: no active namespace\n", c->name);
+		return -ENODEV;
+	}
+	err = admin(c, NVME_ADMIN_IDENTIFY, c->info.nsid, (uint64_t)(uintptr_t)buf, NVME_CNS_NS, 0,
+		    NULL, true);
+	if (err)
+		return err;
+	fmt = (ns->flbas & NVME_FLBAS_FMT_LO_MASK) |
+	      (ns->nlbaf >= 16 ? NVME_FLBAS_FMT_HI(ns->flbas) << 4 : 0);
+	f = &ns->lbaf[fmt];
+	if (ns->nsze == 0 || f->lbads < 9 || f->lbads > PAGE_SHIFT || f->ms != 0) {
+		pr_err("%s: namespace %u unusable: %lu blocks of 2^%u bytes with %u metadata bytes "
+		       "(need 512 B to 4 KiB blocks, no metadata)\n",
+		       c->name, c->info.nsid, (unsigned long)ns->nsze, f->lbads, f->ms);
+		return -ENODEV;
+	}
+	c->info.block_size = 1u << f->lbads;
+	c->info.nblocks = ns->nsze;
+	if (ns->nsfeat & NVME_NSFEAT_NSABP) {
+		c->info.ns_atomic = true;
+		c->info.awun = (uint32_t)ns->nawun + 1;
+		c->info.awupf = (uint32_t)ns->nawupf + 1;
+	}
+	return 0;
+}
+
+/* ---- block ops (mm/blkdev.h: in range, aligned, at most max_blocks) ---- */
+
+static int io(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t n, const void *buf)
+{
+	struct nvme_sqe cmd = { .opcode = opcode, .nsid = c->info.nsid };
+	if (opcode != NVME_CMD_FLUSH) {
+		uint64_t bytes = (uint64_t)n * c->info.block_size;
+		int k;
+		if (n == 0 || n - 1 > NVME_RW_NLB_MASK || bytes > c->info.max_transfer)
+			return -EINVAL;
+		k = nvme_prp_build((uint64_t)(uintptr_t)buf, (uint32_t)bytes, c->prp_list,
+				   (uint64_t)(uintptr_t)c->prp_list, NVME_PRP_LIST_MAX, &cmd.prp1,
+				   &cmd.prp2);
+		if (k < 0)
+			return k;
+		cmd.cdw10 = (uint32_t)lba;
+		cmd.cdw11 = (uint32_t)(lba >> 32);
+		cmd.cdw12 = n - 1;
+	}
+	if (opcode == NVME_CMD_READ)
+		c->stats.reads++;
+	else if (opcode == NVME_CMD_WRITE)
+		c->stats.writes++;
+	else
+		c->stats.flushes++;
+	return run_cmd(c, false, &cmd, NULL, false);
+}
+
+static int nvme_read(struct blkdev *bd, uint64_t lba, uint32_t n, void *buf)
+{
+	return io(bd->priv, NVME_CMD_READ, lba, n, buf);
+}
+
+static int nvme_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf)
+{
+	return io(bd->priv, NVME_CMD_WRITE, lba, n, buf);
+}
+
+/* Without a volatile write cache a completed write is durable already (Base 5.15: Flush then
+ * has no effect), so no command is spent on it. */
+static int nvme_flush(struct blkdev *bd)
+{
+	struct nvme_ctrl *c = bd->priv;
+	return c->info.vwc ? io(c, NVME_CMD_FLUSH, 0, 0, NULL) : 0;
+}
+
+static const struct blkdev_ops nvme_blk_ops = {
+	.read = nvme_read,
+	.write = nvme_write,
+	.flush = nvme_flush,
+};
+
+/* ---- probe ---- */
+
+/* CAP: the NVM command set, our 4 KiB page, queues of our depth. */
+static int check_cap(struct nvme_ctrl *c)
+{
+	uint64_t cap = c->cap, mqes = (cap & NVME_CAP_MQES_MASK) + 1;
+	unsigned mpsmin = (unsigned)(cap >> NVME_CAP_MPSMIN_SHIFT & NVME_CAP_MPS_MASK);
+	if (cap == UINT64_MAX || !(cap & NVME_CAP_CSS_NVM) || mpsmin != 0 || mqes < 2) {
+		pr_err("%s: unusable controller: CAP %016lx (need the NVM command set, 4 KiB "
+		       "pages, 2+ queue entries)\n",
+		       c->name, (unsigned long)cap);
+		return -ENODEV;
+	}
+	c->asq.depth = c->acq.depth =
+		(uint16_t)(mqes < CONFIG_NVME_ADMIN_DEPTH ? mqes : CONFIG_NVME_ADMIN_DEPTH);
+	c->sq.depth = c->cq.depth =
+		(uint16_t)(mqes < CONFIG_NVME_IO_DEPTH ? mqes : CONFIG_NVME_IO_DEPTH);
+	c->dstrd = 4u << (cap >> NVME_CAP_DSTRD_SHIFT & NVME_CAP_DSTRD_MASK);
+	c->ready_timeout_ns = ((cap >> NVME_CAP_TO_SHIFT & NVME_CAP_TO_MASK) + 1) *
+			      NVME_CAP_TO_UNIT_NS; /* TO = 0 would mean "no time": allow 500 ms */
+	c->info.timeout_ms = (uint32_t)(c->ready_timeout_ns / NSEC_PER_MSEC);
+	return 0;
+}
+
+static void free_frames(struct nvme_ctrl *c)
+{
+	void *f[] = { c->asq.ring, c->acq.ring, c->sq.ring, c->cq.ring, c->prp_list };
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i])
+			page_free((uint64_t)(uintptr_t)f[i]);
+}
+
+static int alloc_frames(struct nvme_ctrl *c)
+{
+	c->asq.ring = (void *)(uintptr_t)page_alloc();
+	c->acq.ring = (void *)(uintptr_t)page_alloc();
+	c->sq.ring = (void *)(uintptr_t)page_alloc();
+	c->cq.ring = (void *)(uintptr_t)page_alloc();
+	c->prp_list = (uint64_t *)(uintptr_t)page_alloc();
+	if (c->asq.ring && c->acq.ring && c->sq.ring && c->cq.ring && c->prp_list)
+		return 0;
+	free_frames(c);
+	return -ENOMEM;
+}
+
+/* The guarantee a crash during a sync leaves, in the boot log where an operator looks. */
+static void log_ready(const struct nvme_ctrl *c)
+{
+	const struct nvme_info *in = &c->info;
+	uint32_t unit = in->awupf * in->block_size;
+	pr_info("%s: %s, serial %s, firmware %s, NVMe %u.%u, namespace ids 1-%u; max transfer %u "
+		"KiB, volatile write cache %s, CAP.TO %u ms, polled\n",
+		c->name, in->model, in->serial, in->firmware, in->version >> 16,
+		(in->version >> 8) & 0xff, in->nnamespaces, in->max_transfer >> 10,
+		in->vwc ? "yes (syncs send Flush)" : "no", in->timeout_ms);
+	pr_info("%s: namespace %u: %lu blocks of %u bytes; power-fail atomic write unit %u "
+		"bytes (%s): a crash during a sync leaves each %u-byte unit old or new%s\n",
+		c->bd.name, in->nsid, (unsigned long)in->nblocks, in->block_size, unit,
+		in->ns_atomic ? "NAWUPF" : "AWUPF", unit,
+		unit >= PAGE_SIZE ? ", so each page" : ", a page may be part old, part new");
+}
+
+static int attach(struct nvme_ctrl *c)
+{
+	void *idbuf = (void *)(uintptr_t)page_alloc();
+	int err;
+	if (!idbuf)
+		return -ENOMEM;
+	err = ctrl_enable(c);
+	if (err)
+		pr_err("%s: controller did not become ready within %u ms (CSTS %08x): %s\n",
+		       c->name, c->info.timeout_ms, rd32(c, NVME_CSTS), strerror(err));
+	if (!err)
+		err = identify_ctrl(c, idbuf);
+	if (!err)
+		err = identify_ns(c, idbuf);
+	page_free((uint64_t)(uintptr_t)idbuf);
+	if (!err)
+		err = create_io_queues(c, true);
+	return err;
+}
+
+static void setup_blkdev(struct nvme_ctrl *c)
+{
+	struct blkdev *bd = &c->bd;
+	ksnprintf(bd->name, sizeof(bd->name), "%sn%u", c->name, c->info.nsid);
+	bd->block_size = c->info.block_size;
+	bd->nblocks = c->info.nblocks;
+	bd->max_blocks = c->info.max_transfer / c->info.block_size;
+	if (bd->max_blocks > NVME_RW_NLB_MASK + 1)
+		bd->max_blocks = NVME_RW_NLB_MASK + 1;
+	bd->dma_align = 4; /* PRP entries are dword aligned (Base 4.1.1) */
+	bd->atomic_blocks = c->info.awupf;
+	bd->ops = &nvme_blk_ops;
+	bd->priv = c;
+}
+
+int nvme_probe(struct pci_dev *pd)
+{
+	struct nvme_ctrl *c;
+	int err;
+	if (nunits == NVME_MAX_UNITS) {
+		pr_warn("nvme: %d controllers attached already, %02x:%02x.%x left alone\n",
+			NVME_MAX_UNITS, pd->bus, pd->dev, pd->fn);
+		return -ENOSPC;
+	}
+	c = &units[nunits];
+	memset(c, 0, sizeof(*c));
+	c->pd = pd;
+	c->unit = nunits;
+	ksnprintf(c->name, sizeof(c->name), "nvme%d", nunits);
+	if (pd->bar[0].size < NVME_BAR0_MIN || pci_map_bar(pd, 0, &c->regs))
+		return -ENODEV;
+	/* Polled only: no pin interrupt may assert on a line nobody would acknowledge. */
+	pci_cfg_write16(pd, PCI_COMMAND,
+			pci_cfg_read16(pd, PCI_COMMAND) | PCI_COMMAND_INTX_DISABLE);
+	c->cap = rd64(c, NVME_CAP);
+	c->info.version = rd32(c, NVME_VS);
+	err = check_cap(c);
+	if (err)
+		return err;
+	err = alloc_frames(c);
+	if (err)
+		return err;
+	err = attach(c);
+	if (!err) {
+		setup_blkdev(c);
+		err = blkdev_register(&c->bd);
+	}
+	if (err) {
+		wr32(c, NVME_CC, rd32(c, NVME_CC) & ~NVME_CC_EN); /* stop all DMA into our frames */
+		(void)wait_ready(c, false);
+		free_frames(c);
+		return err;
+	}
+	nunits++;
+	log_ready(c);
+	return 0;
+}
+
+/* ---- introspection, tests ---- */
+
+static struct nvme_ctrl *unit_of(int unit)
+{
+	return unit >= 0 && unit < nunits ? &units[unit] : NULL;
+}
+
+const struct nvme_info *nvme_info(int unit)
+{
+	struct nvme_ctrl *c = unit_of(unit);
+	return c ? &c->info : NULL;
+}
+
+const struct nvme_stats *nvme_stats(int unit)
+{
+	struct nvme_ctrl *c = unit_of(unit);
+	return c ? &c->stats : NULL;
+}
+
+struct blkdev *nvme_blkdev(int unit)
+{
+	struct nvme_ctrl *c = unit_of(unit);
+	return c ? &c->bd : NULL;
+}
+
+bool nvme_is_offline(int unit)
+{
+	struct nvme_ctrl *c = unit_of(unit);
+	return c && c->offline;
+}
+
+int nvme_reset(int unit)
+{
+	struct nvme_ctrl *c = unit_of(unit);
+	int err;
+	if (!c)
+		return -ENODEV;
+	err = ctrl_reset(c);
+	if (err)
+		c->offline = true;
+	return err;
+}
+
+int nvme_raw_io(int unit, uint8_t opcode, uint64_t lba, uint32_t nblocks, void *buf)
+{
+	struct nvme_ctrl *c = unit_of(unit);
+	if (!c)
+		return -ENODEV;
+	return io(c, opcode, lba, nblocks, buf);
+}
+
+void nvme_dump(void)
+{
+	if (nunits == 0)
+		kprintf("nvme: no controllers\n");
+	for (int i = 0; i < nunits; i++) {
+		const struct nvme_ctrl *c = &units[i];
+		const struct nvme_stats *s = &c->stats;
+		kprintf("%s: %s (%s)%s, CSTS %08x; commands admin %lu, I/O %lu (read %lu, write "
+			"%lu, flush %lu); errors %lu (last status %#x), timeouts %lu, fatal %lu, "
+			"resets %lu, stray %lu\n",
+			c->name, c->info.model, c->bd.name, c->offline ? " OFFLINE" : "",
+			rd32(c, NVME_CSTS), (unsigned long)s->admin_cmds, (unsigned long)s->io_cmds,
+			(unsigned long)s->reads, (unsigned long)s->writes,
+			(unsigned long)s->flushes, (unsigned long)s->errors, s->last_status,
+			(unsigned long)s->timeouts, (unsigned long)s->fatal,
+			(unsigned long)s->resets, (unsigned long)s->stray);
+	}
+}

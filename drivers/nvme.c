@@ -258,9 +258,9 @@ static int run_cmd(struct nvme_ctrl *c, bool admin, struct nvme_sqe *cmd, uint32
 	if ((cqe.status >> 1) == 0)
 		return 0;
 	c->stats.errors++;
-	c->stats.last_status = (uint16_t)(cqe.status >> 1);
+	c->stats.last_status = cqe.status;
 	err = status_to_err(cqe.status);
-	pr_warn("%s: %s failed: status type %u code %#x%s (%s)\n", c->name,
+	pr_warn("%s: %s failed: status type %u code 0x%02x%s (%s)\n", c->name,
 		opcode_name(admin, cmd->opcode), NVME_STATUS_SCT(cqe.status),
 		NVME_STATUS_SC(cqe.status), (cqe.status & NVME_STATUS_DNR) ? ", do not retry" : "",
 		strerror(err));
@@ -697,12 +697,13 @@ void nvme_dump(void)
 		const struct nvme_ctrl *c = &units[i];
 		const struct nvme_stats *s = &c->stats;
 		kprintf("%s: %s (%s)%s, CSTS %08x; commands admin %lu, I/O %lu (read %lu, write "
-			"%lu, flush %lu); errors %lu (last status %#x), timeouts %lu, fatal %lu, "
+			"%lu, flush %lu); errors %lu (last SCT %u SC 0x%02x), timeouts %lu, fatal %lu, "
 			"resets %lu, stray %lu\n",
 			c->name, c->info.model, c->bd.name, c->offline ? " OFFLINE" : "",
 			rd32(c, NVME_CSTS), (unsigned long)s->admin_cmds, (unsigned long)s->io_cmds,
 			(unsigned long)s->reads, (unsigned long)s->writes,
-			(unsigned long)s->flushes, (unsigned long)s->errors, s->last_status,
+			(unsigned long)s->flushes, (unsigned long)s->errors, NVME_STATUS_SCT(s->last_status),
+			NVME_STATUS_SC(s->last_status),
 			(unsigned long)s->timeouts, (unsigned long)s->fatal,
 			(unsigned long)s->resets, (unsigned long)s->stray);
 	}

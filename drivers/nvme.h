@@ -43,7 +43,7 @@ struct nvme_stats {
 	uint64_t fatal;	      /* CSTS.CFS seen */
 	uint64_t resets;      /* controller resets after a timeout or a fatal status */
 	uint64_t stray;	      /* completions for a command we were not waiting for */
-	uint16_t last_status; /* status field of the last failed completion */
+	uint16_t last_status; /* CQE status halfword of the last failure (NVME_STATUS_SC/SCT) */
 };
 
 const struct nvme_info *nvme_info(int unit);

@@ -65,7 +65,7 @@ static struct region *region_at(uint64_t va)
 {
 	struct region *r = region_find(va);
 	if (!r)
-		panic("region: %#lx inside a checked range, but no region maps it",
+		panic("region: %lx inside a checked range, but no region maps it",
 		      (unsigned long)va);
 	return r;
 }

@@ -67,7 +67,8 @@ static uint64_t page_sync_ns(uint8_t *addr)
 	for (int i = 0; i < SYNC_SAMPLES; i++) {
 		volatile uint8_t *p = addr + (size_t)(i % 16) * PAGE_SIZE;
 		uint64_t t0;
-		*p = *p; /* dirty it (same value) */
+		uint8_t b = *p;
+		*p = b; /* dirty it (same value) */
 		t0 = clock_ns();
 		if (region_sync((void *)(uintptr_t)p, PAGE_SIZE))
 			return 0;

@@ -697,13 +697,13 @@ void nvme_dump(void)
 		const struct nvme_ctrl *c = &units[i];
 		const struct nvme_stats *s = &c->stats;
 		kprintf("%s: %s (%s)%s, CSTS %08x; commands admin %lu, I/O %lu (read %lu, write "
-			"%lu, flush %lu); errors %lu (last SCT %u SC 0x%02x), timeouts %lu, fatal %lu, "
-			"resets %lu, stray %lu\n",
+			"%lu, flush %lu); errors %lu (last SCT %u SC 0x%02x), timeouts %lu, "
+			"fatal %lu, resets %lu, stray %lu\n",
 			c->name, c->info.model, c->bd.name, c->offline ? " OFFLINE" : "",
 			rd32(c, NVME_CSTS), (unsigned long)s->admin_cmds, (unsigned long)s->io_cmds,
 			(unsigned long)s->reads, (unsigned long)s->writes,
-			(unsigned long)s->flushes, (unsigned long)s->errors, NVME_STATUS_SCT(s->last_status),
-			NVME_STATUS_SC(s->last_status),
+			(unsigned long)s->flushes, (unsigned long)s->errors,
+			NVME_STATUS_SCT(s->last_status), NVME_STATUS_SC(s->last_status),
 			(unsigned long)s->timeouts, (unsigned long)s->fatal,
 			(unsigned long)s->resets, (unsigned long)s->stray);
 	}

@@ -171,7 +171,7 @@ static void ring_sq(struct nvme_ctrl *c, struct nvme_queue *sq, const struct nvm
 static int poll_cq(struct nvme_ctrl *c, struct nvme_queue *cq, struct nvme_cqe *out)
 {
 	volatile struct nvme_cqe *e = (volatile struct nvme_cqe *)cq->ring + cq->idx;
-	uint64_t deadline = clock_ns() + cmd_timeout_ns();
+	uint64_t t0 = clock_ns(), deadline = t0 + cmd_timeout_ns();
 	for (uint32_t spin = 0;; spin++) {
 		if ((e->status & NVME_STATUS_PHASE) == cq->phase)
 			break;
@@ -182,6 +182,7 @@ static int poll_cq(struct nvme_ctrl *c, struct nvme_queue *cq, struct nvme_cqe *
 		if (clock_ns() > deadline)
 			return -ETIMEDOUT;
 	}
+	c->bd.stats.wait_ns += clock_ns() - t0;
 	cqe_read_barrier();
 	out->result = e->result;
 	out->sq_head = e->sq_head;

@@ -36,6 +36,7 @@ struct blkdev_stats {
 	uint64_t blocks_read, blocks_written;
 	uint64_t flushes_skipped; /* blkdev_flush with nothing written since the last one */
 	uint64_t errors;
+	uint64_t wait_ns; /* time the driver spent polling for the device (0 for RAM) */
 };
 
 /* Called only through the wrappers, with 1 <= n <= max_blocks, lba + n within the device,

@@ -64,9 +64,11 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import socket
 import statistics
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -241,25 +243,67 @@ def instructions(cases, count=20000):
     return res, cost, check
 
 
-def region_figures(icount):
-    """Run `bench region` three times on one boot; lists of the parsed key/value lines."""
+def region_figures(icount, disk=False):
+    """Run `bench region` three times on one boot (on an 8 MiB NVMe disk with disk=True, its
+    raw image in a temporary file, cache=writeback); lists of the parsed key/value lines."""
     extra = ["-icount", "shift=0"] if icount else []
+    dev, tmp = "", None
+    if disk:
+        tmp = tempfile.mkdtemp(prefix="bench-disk-")
+        image = os.path.join(tmp, "disk.img")
+        with open(image, "wb") as f:
+            f.write(os.urandom(8 << 20))
+        extra += ["-drive", "file=%s,if=none,format=raw,id=d0,cache=writeback" % image,
+                  "-device", "nvme,drive=d0,serial=bench"]
+        dev = " nvme0n1"
     q = Qemu(stdin=True, nic=None, extra=extra)
     rows = []
     try:
         q.wait_for(r"main loop reached", timeout=30)
         for _ in range(3):
             n = len(re.findall(r"regbench:", q.output()))
-            q.send("bench region\r")
-            deadline = time.monotonic() + 20
-            while len(re.findall(r"regbench:", q.output())) <= n and time.monotonic() < deadline:
+            q.send("bench region%s\r" % dev)
+            deadline = time.monotonic() + 60
+            while len(re.findall(r"regbench:", q.output())) < n + 2 and \
+                    time.monotonic() < deadline:
                 time.sleep(0.05)
-        for line in re.findall(r"regbench: (.*)", q.output()):
-            kv = line.split()
+        # two lines per run: the figures, then the same without the device wait
+        lines = re.findall(r"regbench: (.*)", q.output())
+        for first, second in zip(lines[0::2], lines[1::2]):
+            kv = (first + " " + second).split()
             rows.append({kv[i]: int(kv[i + 1]) for i in range(0, len(kv) - 1, 2)})
     finally:
         q.kill()
+        if tmp:
+            shutil.rmtree(tmp)
     return rows
+
+
+def region_section(figs):
+    """The region figures on the RAM store and on NVMe, each on the guest clock and by
+    instruction count (-icount shift=0)."""
+    for store, disk in (("RAM", False), ("NVMe", True)):
+        for mode, icount in (("guest clock", False), ("icount", True)):
+            rows = region_figures(icount, disk)
+            tag = "%s, %s" % (store, mode) if disk else mode  # RAM keys as before
+            figs["region read ratio mapped/direct (%s)" % tag] = summary(
+                [r["ratio_x100"] / 100 for r in rows], "x")
+            if disk:
+                figs["region read ratio, polling excluded (%s)" % tag] = summary(
+                    [r["ratio_cpu_x100"] / 100 for r in rows], "x")
+            figs["region faults per MiB (%s)" % tag] = summary(
+                [r["faults_per_mib"] for r in rows], "")
+            figs["region sync MiB/s fully dirty (%s)" % tag] = summary(
+                [r["sync_mib_s"] for r in rows], "MiB/s")
+            figs["region mapped read MiB/s (%s)" % tag] = summary(
+                [r["map_mib_s"] for r in rows], "MiB/s")
+            figs["region 4 KiB sync latency (%s)" % tag] = summary(
+                [r["page_sync_ns"] / 1000 for r in rows], "us")
+            if disk:
+                figs["region 4 KiB sync, polling excluded (%s)" % tag] = summary(
+                    [r["page_sync_cpu_ns"] / 1000 for r in rows], "us")
+                figs["region 1 MiB sync, polling excluded (%s)" % tag] = summary(
+                    [r["sync_cpu_ns"] / 1000 for r in rows], "us")
 
 
 def footprint():
@@ -343,7 +387,17 @@ def main():
     ap.add_argument("--linux", action="store_true",
                     help="also build (tests/linux/build.sh) and measure a Linux 6.1 guest doing "
                          "the same echo, in the same run, and print both side by side")
+    ap.add_argument("--regions", action="store_true",
+                    help="only the region figures (RAM store and NVMe)")
     a = ap.parse_args()
+    if a.regions:
+        build()
+        figs = {}
+        region_section(figs)
+        for name, f in figs.items():
+            print("%-52s %12s %12s %12s  %s" % (name, fmt(f["median"]), fmt(f["min"]),
+                                                fmt(f["max"]), f["unit"]))
+        return 0
     if a.quick:
         a.runs, a.secs = 1, 1.0
     build()
@@ -500,16 +554,7 @@ def measure(a, out_name="bench.json"):
         figs["mbuf alloc_fail"] = summary([final["mbuf"]["alloc_fail"]], "")
 
     if not a.other:
-        for mode, icount in (("guest clock", False), ("icount", True)):
-            rows = region_figures(icount)
-            figs["region read ratio mapped/direct (%s)" % mode] = summary(
-                [r["ratio_x100"] / 100 for r in rows], "x")
-            figs["region faults per MiB (%s)" % mode] = summary(
-                [r["faults_per_mib"] for r in rows], "")
-            figs["region sync MiB/s fully dirty (%s)" % mode] = summary(
-                [r["sync_mib_s"] for r in rows], "MiB/s")
-            figs["region mapped read MiB/s (%s)" % mode] = summary(
-                [r["map_mib_s"] for r in rows], "MiB/s")
+        region_section(figs)
 
     print("bench: %s; host CPU %s (%d cores); kernel %s" % (info["qemu"], info["host_cpu"],
                                                           info["host_cores"], info["kernel"]))

@@ -17,6 +17,7 @@ SMP      ?= 1
 NIC      ?= e1000
 BOOTARGS ?=
 BIOS     ?= default
+DISK     ?=
 
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -97,7 +98,7 @@ deps-test:
 
 run: deps-run $(B)/kernel.bin
 	@sh tests/qemu-run.sh $(B)/kernel.bin MEM=$(MEM) PORT=$(PORT) SMP=$(SMP) NIC=$(NIC) \
-		BIOS=$(BIOS) BOOTARGS="$(BOOTARGS)"
+		BIOS=$(BIOS) BOOTARGS="$(BOOTARGS)" DISK="$(DISK)"
 
 test-host: $(HOST_TESTS)
 	@sh tests/run-host.sh $(HOST_TESTS)

@@ -475,6 +475,28 @@ static int io(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t n, con
 	return run_cmd(c, false, &cmd, NULL, false);
 }
 
+/* Whole pages from a scatter list (mm/blkdev.h write_pages): one Write, PRPs from the frames. */
+static int nvme_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames,
+			    uint32_t npages)
+{
+	struct nvme_ctrl *c = bd->priv;
+	struct nvme_sqe cmd = { .opcode = NVME_CMD_WRITE, .nsid = c->info.nsid };
+	uint32_t n = npages * (uint32_t)(PAGE_SIZE / c->info.block_size);
+	int k;
+	if (npages == 0 || n - 1 > NVME_RW_NLB_MASK ||
+	    (uint64_t)npages * PAGE_SIZE > c->info.max_transfer)
+		return -EINVAL;
+	k = nvme_prp_build_pages(frames, npages, c->prp_list, (uint64_t)(uintptr_t)c->prp_list,
+				 NVME_PRP_LIST_MAX, &cmd.prp1, &cmd.prp2);
+	if (k < 0)
+		return k;
+	cmd.cdw10 = (uint32_t)lba;
+	cmd.cdw11 = (uint32_t)(lba >> 32);
+	cmd.cdw12 = n - 1;
+	c->stats.writes++;
+	return run_cmd(c, false, &cmd, NULL, false);
+}
+
 static int nvme_read(struct blkdev *bd, uint64_t lba, uint32_t n, void *buf)
 {
 	return io(bd->priv, NVME_CMD_READ, lba, n, buf);
@@ -497,6 +519,7 @@ static const struct blkdev_ops nvme_blk_ops = {
 	.read = nvme_read,
 	.write = nvme_write,
 	.flush = nvme_flush,
+	.write_pages = nvme_write_pages,
 };
 
 /* ---- probe ---- */

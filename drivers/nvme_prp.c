@@ -44,3 +44,23 @@ int nvme_prp_build(uint64_t pa, uint32_t len, uint64_t *list, uint64_t list_pa, 
 	*prp2 = list_pa;
 	return (int)(npages - 1);
 }
+
+int nvme_prp_build_pages(const uint64_t *frames, uint32_t n, uint64_t *list, uint64_t list_pa,
+			 uint32_t list_cap, uint64_t *prp1, uint64_t *prp2)
+{
+	if (n == 0 || (list_pa & PAGE_MASK64) || list_cap > NVME_PRP_LIST_MAX)
+		return -EINVAL;
+	for (uint32_t i = 0; i < n; i++)
+		if (frames[i] & PAGE_MASK64)
+			return -EINVAL;
+	if (n > 2 && n - 1 > list_cap)
+		return -E2BIG;
+	*prp1 = frames[0];
+	*prp2 = n == 2 ? frames[1] : 0;
+	if (n <= 2)
+		return 0;
+	for (uint32_t i = 1; i < n; i++)
+		list[i - 1] = frames[i];
+	*prp2 = list_pa;
+	return (int)(n - 1);
+}

@@ -20,5 +20,13 @@
  */
 int nvme_prp_build(uint64_t pa, uint32_t len, uint64_t *list, uint64_t list_pa, uint32_t list_cap,
 		   uint64_t *prp1, uint64_t *prp2);
+/*
+ * The same for n whole pages scattered in memory, page i at frames[i] (page-aligned): PRP1 is
+ * frames[0], PRP2 frames[1] for two pages, else list_pa with frames[1..n-1] copied to list[].
+ * Returns the number of list entries written, or -EINVAL (n 0, a frame or list_pa not
+ * page-aligned) or -E2BIG (n - 1 > list_cap, the cap at most NVME_PRP_LIST_MAX).
+ */
+int nvme_prp_build_pages(const uint64_t *frames, uint32_t n, uint64_t *list, uint64_t list_pa,
+			 uint32_t list_cap, uint64_t *prp1, uint64_t *prp2);
 /* Largest len nvme_prp_build accepts for any dword-aligned pa with list_cap entries. */
 uint32_t nvme_prp_max_len(uint32_t list_cap);

@@ -133,6 +133,60 @@ int blkdev_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf)
 	return err;
 }
 
+/* Pages per write_pages call: what max_blocks allows (0 when not even one page fits). */
+static uint32_t pages_per_call(const struct blkdev *bd, uint32_t bpp)
+{
+	return bd->max_blocks ? bd->max_blocks / bpp : UINT32_MAX;
+}
+
+static int check_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages,
+		       uint32_t bpp)
+{
+	if (!frames || npages == 0 || lba % bpp)
+		return -EINVAL;
+	for (uint32_t i = 0; i < npages; i++) {
+		if (frames[i] & (PAGE_SIZE - 1))
+			return -EINVAL;
+		if (frames[i] + PAGE_SIZE > CONFIG_REGION_BASE &&
+		    frames[i] < CONFIG_REGION_BASE + CONFIG_REGION_SIZE)
+			return -EFAULT;
+	}
+	if (lba >= bd->nblocks || (uint64_t)npages * bpp > bd->nblocks - lba)
+		return -ERANGE;
+	return 0;
+}
+
+int blkdev_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages)
+{
+	uint32_t bpp = (uint32_t)(PAGE_SIZE / bd->block_size), per = pages_per_call(bd, bpp);
+	int err = bd->read_only ? -EROFS : check_pages(bd, lba, frames, npages, bpp);
+	if (err) {
+		bd->stats.errors++;
+		return err;
+	}
+	if (!bd->ops->write_pages || per == 0) {
+		for (uint32_t i = 0; i < npages && !err; i++)
+			err = blkdev_write(bd, lba + (uint64_t)i * bpp, bpp,
+					   (const void *)(uintptr_t)frames[i]);
+		return err;
+	}
+	while (npages) {
+		uint32_t k = npages < per ? npages : per;
+		bd->stats.writes++;
+		bd->unflushed = true;
+		err = bd->ops->write_pages(bd, lba, frames, k);
+		if (err) {
+			bd->stats.errors++;
+			return err;
+		}
+		bd->stats.blocks_written += (uint64_t)k * bpp;
+		lba += (uint64_t)k * bpp;
+		frames += k;
+		npages -= k;
+	}
+	return 0;
+}
+
 int blkdev_flush(struct blkdev *bd)
 {
 	int err;

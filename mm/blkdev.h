@@ -45,6 +45,11 @@ struct blkdev_ops {
 	int (*read)(struct blkdev *bd, uint64_t lba, uint32_t n, void *buf);
 	int (*write)(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf);
 	int (*flush)(struct blkdev *bd); /* NULL: no volatile cache, completed writes are durable */
+	/* Optional: npages whole pages at lba (PAGE_SIZE / block_size blocks each) in one
+	 * transfer of at most max_blocks, page i taken from frames[i] (page-aligned, directly
+	 * mapped, anywhere in memory: a scatter list). NULL: the wrapper writes page by page. */
+	int (*write_pages)(struct blkdev *bd, uint64_t lba, const uint64_t *frames,
+			   uint32_t npages);
 };
 
 struct blkdev {
@@ -76,6 +81,14 @@ struct blkdev *blkdev_next(const struct blkdev *bd);
  */
 int blkdev_read(struct blkdev *bd, uint64_t lba, uint32_t n, void *buf);
 int blkdev_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf);
+/*
+ * Write npages whole pages at lba, page i from the frame at frames[i] (page-aligned, directly
+ * mapped): the page cache's write-back of a run of consecutive dirty pages, in as few transfers
+ * as the device allows (ascending, as blkdev_write). Errors as blkdev_write (-EINVAL also for
+ * an unaligned frame or lba not page-aligned on the device); on an error, an unknown prefix of
+ * the pages may have been written.
+ */
+int blkdev_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages);
 /* Make every completed write durable (see above). No command is sent when nothing was written
  * since the last successful flush. 0 or the driver's error (the next flush tries again). */
 int blkdev_flush(struct blkdev *bd);

@@ -134,6 +134,52 @@ int pcache_writeback(struct pcache_page *pg)
 	return write_page(pg);
 }
 
+/* A page holding fewer blocks than a page (the device's partial last page)? */
+static bool page_is_partial(const struct pcache_page *pg)
+{
+	uint64_t lba;
+	uint32_t n;
+	page_blocks(pg, &lba, &n);
+	return (uint64_t)n * pg->bd->block_size < PAGE_SIZE;
+}
+
+int pcache_writeback_run(struct pcache_page *const *pgs, uint32_t n)
+{
+	uint64_t frames[PCACHE_RUN_MAX], lba;
+	uint32_t blocks;
+	int err;
+	ASSERT(n >= 1 && n <= PCACHE_RUN_MAX);
+	for (uint32_t i = 0; i < n; i++)
+		ASSERT(pgs[i]->bd == pgs[0]->bd && pgs[i]->pgno == pgs[0]->pgno + i &&
+		       pgs[i]->dirty);
+	if (n == 1 || page_is_partial(pgs[n - 1])) {
+		int first = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			err = pcache_writeback(pgs[i]);
+			if (err && !first)
+				first = err;
+		}
+		return first;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (pgs[i]->maps)
+			run_hooks(pgs[i], PCACHE_HOOK_WRPROTECT); /* before the copy, as above */
+		frames[i] = pgs[i]->frame;
+	}
+	page_blocks(pgs[0], &lba, &blocks);
+	err = blkdev_write_pages(pgs[0]->bd, lba, frames, n);
+	if (err) {
+		stats.write_errors++;
+		return err;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		pgs[i]->dirty = false;
+		stats.dirty--;
+	}
+	stats.pages_written += n;
+	return 0;
+}
+
 /* Take pg (unpinned) out of the cache, writing it back first if dirty. */
 static int evict(struct pcache_page *pg)
 {
@@ -349,10 +395,15 @@ int pcache_sync_dev(struct blkdev *bd)
 		if (pg->bd == bd && pg->dirty)
 			sorted[n++] = pg;
 	sort_by_pgno(sorted, n);
-	for (size_t i = 0; i < n; i++) {
-		e = pcache_writeback(sorted[i]);
+	for (size_t i = 0; i < n;) {
+		uint32_t k = 1;
+		while (i + k < n && k < PCACHE_RUN_MAX &&
+		       sorted[i + k]->pgno == sorted[i]->pgno + k)
+			k++;
+		e = pcache_writeback_run(&sorted[i], k);
 		if (e && !err)
 			err = e;
+		i += k;
 	}
 	e = blkdev_flush(bd);
 	return err ? err : e;

@@ -77,6 +77,15 @@ void pcache_mark_dirty(struct pcache_page *pg);
  * the next write faults and marks it dirty again).
  */
 int pcache_writeback(struct pcache_page *pg);
+/* Longest run pcache_writeback_run takes. */
+#define PCACHE_RUN_MAX 64
+/*
+ * pcache_writeback for n <= PCACHE_RUN_MAX dirty pages of one device with consecutive page
+ * numbers (pgs[i]->pgno == pgs[0]->pgno + i), in as few device transfers as it allows
+ * (blkdev_write_pages). 0 or the write error; on an error every page of the run stays dirty
+ * (and write-protected), since any of them may be the one that did not reach the device.
+ */
+int pcache_writeback_run(struct pcache_page *const *pgs, uint32_t n);
 /*
  * A frame for someone else (copy-on-write copies), evicting cache pages if memory is short.
  * 0 if nothing could be freed. The frame is freed with page_free.

@@ -459,6 +459,29 @@ static void region_merge(void)
 	}
 }
 
+/* Write back the dirty pages of bd in [first, end), runs of consecutive ones together. */
+static int sync_pages(struct blkdev *bd, uint64_t first, uint64_t end)
+{
+	struct pcache_page *run[PCACHE_RUN_MAX];
+	uint32_t n = 0;
+	int err = 0, e;
+	for (uint64_t p = first; p <= end; p++) {
+		struct pcache_page *pg = p < end ? pcache_lookup(bd, p) : NULL;
+		bool dirty = pg && pg->dirty;
+		if (n && (!dirty || n == PCACHE_RUN_MAX)) {
+			e = pcache_writeback_run(run, n);
+			if (e && !err)
+				err = e;
+			if (!e)
+				stats.pages_synced += n;
+			n = 0;
+		}
+		if (dirty)
+			run[n++] = pg;
+	}
+	return err;
+}
+
 /*
  * Write back the dirty cache pages behind [start, end) of the shared regions, page order, then
  * flush each region's device: the flush also covers pages the cache wrote back earlier on its
@@ -474,16 +497,9 @@ static int sync_range(uint64_t start, uint64_t end)
 		cur = stop;
 		if (!(r->flags & MAP_SHARED))
 			continue;
-		for (uint64_t p = page_of(r, from); p < page_of(r, stop); p++) {
-			struct pcache_page *pg = pcache_lookup(r->bd, p);
-			if (!pg || !pg->dirty)
-				continue;
-			e = pcache_writeback(pg);
-			if (e && !err)
-				err = e;
-			if (!e)
-				stats.pages_synced++;
-		}
+		e = sync_pages(r->bd, page_of(r, from), page_of(r, stop));
+		if (e && !err)
+			err = e;
 		e = blkdev_flush(r->bd);
 		if (e && !err)
 			err = e;

@@ -116,9 +116,9 @@ GTEST(nvme_prp_boundaries)
 	static const struct {
 		uint32_t off, blocks;
 	} cases[] = {
-		{ 0, 1 },	  { 3584, 1 },	  { 3584, 2 },	 { 4, 8 },    { 0, 16 },
-		{ 512, 16 },	  { 4092, 17 },	  { 0, 24 },	 { 8, 200 },  { 0, 1024 },
-		{ 4, 1024 },	  { 4092, 1024 }, { 2048, 1023 },
+		{ 0, 1 },    { 3584, 1 },    { 3584, 2 },    { 4, 8 },	 { 0, 16 },
+		{ 512, 16 }, { 4092, 17 },   { 0, 24 },	     { 8, 200 }, { 0, 1024 },
+		{ 4, 1024 }, { 4092, 1024 }, { 2048, 1023 },
 	};
 	struct blkdev *bd = disk();
 	const size_t npg = 1024 * 512 / PAGE_SIZE + 2;
@@ -247,6 +247,16 @@ GTEST(nvme_region_sync_durable)
 		   memcmp(buf + 10, "durable", 7) == 0,
 	   "on the disk");
 	ok(region_sync(a, 8 * PAGE_SIZE) == 0 && st->flushes == flushes + 1, "clean: no Flush");
+	for (int i = 0; i < 8; i++)
+		ok(region_copy(a + i * PAGE_SIZE + 100, &i, 1) == 0, "dirty page %d", i);
+	writes = st->writes;
+	ok(region_sync(a, 8 * PAGE_SIZE) == 0 && st->writes == writes + 1 &&
+		   st->flushes == flushes + 2,
+	   "8 consecutive dirty pages: one Write from a PRP list (%lu), one Flush",
+	   (unsigned long)(st->writes - writes));
+	ok(nvme_raw_io(0, NVME_CMD_READ, SCRATCH + 7 * 8, 8, buf) == 0 && buf[100] == 7 &&
+		   memcmp(buf + 200, a + 7 * PAGE_SIZE + 200, 512) == 0,
+	   "scattered frames landed in order");
 	ok(region_unmap(a, 8 * PAGE_SIZE) == 0 && pcache_drop_dev(bd) == 0, "unmap");
 	page_free((uintptr_t)buf);
 }

@@ -168,10 +168,26 @@ static int fd_flush(struct blkdev *bd)
 	return 0;
 }
 
+/* Scatter-list page writes: one device write for the whole run, as NVMe does. */
+static uint64_t fd_page_runs;
+static int fd_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t n)
+{
+	uint64_t bpp = PAGE_SIZE / bd->block_size;
+	if (fail_writes)
+		return -EIO;
+	for (uint32_t i = 0; i < n; i++)
+		memcpy(disk + (lba + i * bpp) * bd->block_size, (const void *)(uintptr_t)frames[i],
+		       PAGE_SIZE);
+	fd_writes++;
+	fd_page_runs++;
+	return 0;
+}
+
 static const struct blkdev_ops fd_ops = {
 	.read = fd_read,
 	.write = fd_write_counted,
 	.flush = fd_flush,
+	.write_pages = fd_write_pages,
 };
 
 #define DISK_PAGES 64

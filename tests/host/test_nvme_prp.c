@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include "drivers/nvme_prp.h"
 #include "lib/errno.h"
 #include "tests/host/test.h"
@@ -133,10 +134,49 @@ static void test_random(void)
 	ok(bad == 0, "%d random cases wrong", bad);
 }
 
+/* Scatter lists of whole pages: the model reads PRP1, then PRP2 as the second page or the
+ * list, and must see exactly the frames, in order. */
+static void test_pages(void)
+{
+	static uint64_t frames[NVME_PRP_LIST_MAX + 8];
+	int bad = 0;
+	uint64_t p1, p2;
+	srand(77);
+	for (int t = 0; t < 20000; t++) {
+		uint32_t n = 1 + (uint32_t)(rand() % (NVME_PRP_LIST_MAX + 4));
+		uint32_t cap = (uint32_t)(rand() % (NVME_PRP_LIST_MAX + 1));
+		int k;
+		bool right;
+		for (uint32_t i = 0; i < n; i++)
+			frames[i] = ((uint64_t)(rand() & 0xfffff) + 1) * PG;
+		k = nvme_prp_build_pages(frames, n, list, LIST_PA, cap, &p1, &p2);
+		if (n > 2 && n - 1 > cap) {
+			bad += k != -E2BIG;
+			continue;
+		}
+		right = k == (n > 2 ? (int)n - 1 : 0) && p1 == frames[0];
+		if (n == 1)
+			right = right && p2 == 0;
+		else if (n == 2)
+			right = right && p2 == frames[1];
+		else
+			right = right && p2 == LIST_PA &&
+				memcmp(list, frames + 1, (n - 1) * 8) == 0;
+		if (!right && bad++ < 5)
+			printf("  pages case n %u cap %u: k %d\n", n, cap, k);
+	}
+	ok(bad == 0, "%d page-list cases wrong", bad);
+	frames[0] = PG;
+	frames[1] = 3 * PG + 8;
+	ok(nvme_prp_build_pages(frames, 2, list, LIST_PA, 8, &p1, &p2) == -EINVAL, "unaligned");
+	ok(nvme_prp_build_pages(frames, 0, list, LIST_PA, 8, &p1, &p2) == -EINVAL, "empty");
+}
+
 int main(void)
 {
 	test_edges();
 	test_limits();
 	test_random();
+	test_pages();
 	TEST_DONE();
 }

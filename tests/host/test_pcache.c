@@ -96,7 +96,7 @@ struct op {
 };
 static struct op oplog[64];
 static int nops, fail_op_at = -1; /* the op with this index fails (-1: none) */
-static uint8_t rec_disk[64 * 4096];
+static uint8_t rec_disk[64 * 4096] __attribute__((aligned(4096)));
 
 static int rec(char kind, uint64_t lba, uint32_t n)
 {
@@ -120,9 +120,19 @@ static int rec_flush(struct blkdev *bd)
 	(void)bd;
 	return rec('f', 0, 0);
 }
+static int rec_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		memcpy(rec_disk + (lba + i * 8) * bd->block_size,
+		       (const void *)(uintptr_t)frames[i], PAGE_SIZE);
+	return rec('v', lba, n);
+}
 static const struct blkdev_ops rec_ops = { .read = rec_read,
 					   .write = rec_write,
 					   .flush = rec_flush };
+static const struct blkdev_ops recv_ops = {
+	.read = rec_read, .write = rec_write, .flush = rec_flush, .write_pages = rec_write_pages
+};
 static struct blkdev recdev = { .name = "rec0",
 				.block_size = 512,
 				.nblocks = sizeof(rec_disk) / 512,
@@ -169,6 +179,48 @@ static void test_blkdev_contract(void)
 	fail_op_at = -1;
 	ok(blkdev_flush(bd) == 0, "flush");
 	ok(blkdev_atomic_bytes(bd) == 512, "atomic unit defaults to one block");
+}
+
+/* Runs of consecutive dirty pages: scatter writes split at max_blocks, ascending, then flush;
+ * a device without write_pages (or too small a max_blocks) gets page-sized writes. */
+static void test_writeback_runs(void)
+{
+	static struct blkdev vdev = { .name = "recv0",
+				      .block_size = 512,
+				      .nblocks = sizeof(rec_disk) / 512,
+				      .max_blocks = 16, /* two pages per scatter write */
+				      .ops = &recv_ops };
+	static const uint64_t pages[] = { 7, 3, 4, 5 };
+	struct pcache_page *pg;
+	ok(blkdev_register(&vdev) == 0, "register");
+	for (int i = 0; i < 4; i++) {
+		ok(pcache_get(&vdev, pages[i], 0, &pg) == 0, "get");
+		memset((void *)(uintptr_t)pg->frame, 0x60 + (int)pages[i], PAGE_SIZE);
+		pcache_mark_dirty(pg);
+		pcache_put(pg);
+	}
+	nops = 0;
+	ok(pcache_sync_dev(&vdev) == 0 && nops == 4 && op_is(0, 'v', 24, 2) &&
+		   op_is(1, 'v', 40, 1) && op_is(2, 'w', 56, 8) && op_is(3, 'f', 0, 0),
+	   "pages 3-5 in two scatter writes, page 7 alone, flush (%d ops)", nops);
+	ok(rec_disk[3 * PAGE_SIZE] == 0x63 && rec_disk[5 * PAGE_SIZE + 4095] == 0x65 &&
+		   rec_disk[7 * PAGE_SIZE] == 0x67,
+	   "on the device");
+	ok(pcache_stats()->dirty == 0 && pcache_drop_dev(&vdev) == 0, "clean, dropped");
+	ok(blkdev_write_pages(&vdev, 1, (const uint64_t[]){ 0x1000 }, 1) == -EINVAL,
+	   "lba not page-aligned");
+	ok(blkdev_write_pages(&vdev, 0, (const uint64_t[]){ 0x1001 }, 1) == -EINVAL,
+	   "frame not page-aligned");
+	ok(blkdev_write_pages(&vdev, vdev.nblocks - 8, (const uint64_t[]){ 0x1000, 0x2000 }, 2) ==
+		   -ERANGE,
+	   "past the end");
+	/* recdev: no write_pages op: one page at a time, each split at its max_blocks 3 */
+	nops = 0;
+	ok(blkdev_write_pages(&recdev, 0, (const uint64_t[]){ (uint64_t)(uintptr_t)rec_disk }, 1) ==
+			   0 &&
+		   nops == 3 && op_is(0, 'w', 0, 3),
+	   "fallback: page writes");
+	ok(blkdev_flush(&recdev) == 0, "flush");
 }
 
 /* A second mapping user: every hook sees every event; the pages' maps must be 0 after all of
@@ -428,6 +480,7 @@ int main(void)
 	test_memory_pressure();
 	test_partial_page();
 	test_blkdev_contract();
+	test_writeback_runs();
 	test_second_user(); /* last: leaves a panicked cache behind */
 	free(store);
 	free(arena);

@@ -339,6 +339,33 @@ static void test_durable_sync(void)
 	ok(pcache_drop_unused() == 0, "drop");
 }
 
+/* Consecutive dirty pages go out as one scatter-list write; a failed run stays dirty. */
+static void test_sync_runs(void)
+{
+	static const int dirty[] = { 0, 1, 2, 3, 4, 5, 8, 10, 11 };
+	const struct pcache_stats *ps = pcache_stats();
+	uint64_t runs, writes;
+	void *a;
+	memset(disk, 0, DISK_BYTES);
+	ok(region_map(&dev, 0, 16 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, &a) == 0, "map");
+	for (size_t i = 0; i < sizeof(dirty) / sizeof(dirty[0]); i++)
+		ok(sim_write(A(a) + dirty[i] * 4096 + 9, (uint8_t)(0x40 + dirty[i])) == 0, "w");
+	runs = fd_page_runs;
+	writes = fd_writes;
+	fail_writes = 1;
+	ok(region_sync(a, 16 * 4096) == -EIO && ps->dirty == 9, "failed: all still dirty");
+	fail_writes = 0;
+	ok(fd_page_runs == runs && fd_writes == writes, "nothing counted as written");
+	ok(region_sync(a, 16 * 4096) == 0 && ps->dirty == 0, "sync");
+	ok(fd_page_runs == runs + 2 && fd_writes == writes + 3,
+	   "runs 0-5 and 10-11 as scatter writes, page 8 alone: %lu runs, %lu writes",
+	   (unsigned long)(fd_page_runs - runs), (unsigned long)(fd_writes - writes));
+	for (size_t i = 0; i < sizeof(dirty) / sizeof(dirty[0]); i++)
+		ok(disk[dirty[i] * 4096 + 9] == 0x40 + dirty[i], "page %d on disk", dirty[i]);
+	ok(sim_write(A(a) + 2 * 4096, 1) == 0, "write after sync faults again (write-protected)");
+	ok(region_unmap(a, 16 * 4096) == 0 && pcache_drop_unused() == 0, "unmap");
+}
+
 static void test_errors_partial(void)
 {
 	void *a;
@@ -561,6 +588,7 @@ int main(void)
 	test_shared_private();
 	test_eviction();
 	test_durable_sync();
+	test_sync_runs();
 	test_errors_partial();
 	model_run(0, 20000);
 	model_run(3, 20000);

@@ -62,7 +62,9 @@ def test_host_pattern_modified_synced_exactly(tmp_path):
         writes = log.count("pci_nvme_write ")
         flushes = log.count("pci_nvme_flush_ns")
         assert flushes == 4, log
-        assert writes == 1 + 1 + 2 + 1, log  # C, W page 0, W pages 2 and 3, W page 15
+        # C, W page 0, W pages 2-3 (one Write: consecutive dirty pages go together), W page 15
+        assert writes == 4, log
+        assert "nlb 16 count 8192 lba 0x10" in log, log  # pages 2-3: blocks 16-31
         assert log.rstrip().endswith("pci_nvme_flush_ns nsid 0x1"), log
         poweroff(q)
     expect = bytearray(data)

@@ -475,12 +475,13 @@ static int io(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t n, con
 	return run_cmd(c, false, &cmd, NULL, false);
 }
 
-/* Whole pages from a scatter list (mm/blkdev.h write_pages): one Write, PRPs from the frames. */
-static int nvme_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames,
-			    uint32_t npages)
+/* Whole pages to or from a scatter list (mm/blkdev.h read_pages/write_pages): one command,
+ * its PRPs the frames themselves. */
+static int io_pages(struct blkdev *bd, uint8_t opcode, uint64_t lba, const uint64_t *frames,
+		    uint32_t npages)
 {
 	struct nvme_ctrl *c = bd->priv;
-	struct nvme_sqe cmd = { .opcode = NVME_CMD_WRITE, .nsid = c->info.nsid };
+	struct nvme_sqe cmd = { .opcode = opcode, .nsid = c->info.nsid };
 	uint32_t n = npages * (uint32_t)(PAGE_SIZE / c->info.block_size);
 	int k;
 	if (npages == 0 || n - 1 > NVME_RW_NLB_MASK ||
@@ -493,8 +494,22 @@ static int nvme_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *fra
 	cmd.cdw10 = (uint32_t)lba;
 	cmd.cdw11 = (uint32_t)(lba >> 32);
 	cmd.cdw12 = n - 1;
-	c->stats.writes++;
+	if (opcode == NVME_CMD_WRITE)
+		c->stats.writes++;
+	else
+		c->stats.reads++;
 	return run_cmd(c, false, &cmd, NULL, false);
+}
+
+static int nvme_read_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages)
+{
+	return io_pages(bd, NVME_CMD_READ, lba, frames, npages);
+}
+
+static int nvme_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames,
+			    uint32_t npages)
+{
+	return io_pages(bd, NVME_CMD_WRITE, lba, frames, npages);
 }
 
 static int nvme_read(struct blkdev *bd, uint64_t lba, uint32_t n, void *buf)
@@ -519,6 +534,7 @@ static const struct blkdev_ops nvme_blk_ops = {
 	.read = nvme_read,
 	.write = nvme_write,
 	.flush = nvme_flush,
+	.read_pages = nvme_read_pages,
 	.write_pages = nvme_write_pages,
 };
 

@@ -133,7 +133,7 @@ int blkdev_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf)
 	return err;
 }
 
-/* Pages per write_pages call: what max_blocks allows (0 when not even one page fits). */
+/* Pages per read_pages/write_pages call: what max_blocks allows (0 when not even one page fits). */
 static uint32_t pages_per_call(const struct blkdev *bd, uint32_t bpp)
 {
 	return bd->max_blocks ? bd->max_blocks / bpp : UINT32_MAX;
@@ -156,35 +156,56 @@ static int check_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, 
 	return 0;
 }
 
-int blkdev_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages)
+/* Page-list transfers, both directions: through the op in pieces of at most max_blocks, or
+ * page by page through blkdev_read/write when the driver has no op (or not even a page fits). */
+static int xfer_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages,
+		      bool write)
 {
 	uint32_t bpp = (uint32_t)(PAGE_SIZE / bd->block_size), per = pages_per_call(bd, bpp);
-	int err = bd->read_only ? -EROFS : check_pages(bd, lba, frames, npages, bpp);
+	int (*op)(struct blkdev *, uint64_t, const uint64_t *, uint32_t) =
+		write ? bd->ops->write_pages : bd->ops->read_pages;
+	int err = write && bd->read_only ? -EROFS : check_pages(bd, lba, frames, npages, bpp);
 	if (err) {
 		bd->stats.errors++;
 		return err;
 	}
-	if (!bd->ops->write_pages || per == 0) {
-		for (uint32_t i = 0; i < npages && !err; i++)
-			err = blkdev_write(bd, lba + (uint64_t)i * bpp, bpp,
-					   (const void *)(uintptr_t)frames[i]);
-		return err;
+	for (uint32_t i = 0; (!op || per == 0) && i < npages && !err; i++) {
+		void *page = (void *)(uintptr_t)frames[i];
+		uint64_t at = lba + (uint64_t)i * bpp;
+		err = write ? blkdev_write(bd, at, bpp, page) : blkdev_read(bd, at, bpp, page);
 	}
-	while (npages) {
+	while (op && per && npages && !err) {
 		uint32_t k = npages < per ? npages : per;
-		bd->stats.writes++;
-		bd->unflushed = true;
-		err = bd->ops->write_pages(bd, lba, frames, k);
+		if (write) {
+			bd->stats.writes++;
+			bd->unflushed = true; /* before the op, as blkdev_write */
+		} else {
+			bd->stats.reads++;
+		}
+		err = op(bd, lba, frames, k);
 		if (err) {
 			bd->stats.errors++;
-			return err;
+			break;
 		}
-		bd->stats.blocks_written += (uint64_t)k * bpp;
+		if (write)
+			bd->stats.blocks_written += (uint64_t)k * bpp;
+		else
+			bd->stats.blocks_read += (uint64_t)k * bpp;
 		lba += (uint64_t)k * bpp;
 		frames += k;
 		npages -= k;
 	}
-	return 0;
+	return err;
+}
+
+int blkdev_read_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages)
+{
+	return xfer_pages(bd, lba, frames, npages, false);
+}
+
+int blkdev_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages)
+{
+	return xfer_pages(bd, lba, frames, npages, true);
 }
 
 int blkdev_flush(struct blkdev *bd)

@@ -46,8 +46,10 @@ struct blkdev_ops {
 	int (*write)(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf);
 	int (*flush)(struct blkdev *bd); /* NULL: no volatile cache, completed writes are durable */
 	/* Optional: npages whole pages at lba (PAGE_SIZE / block_size blocks each) in one
-	 * transfer of at most max_blocks, page i taken from frames[i] (page-aligned, directly
-	 * mapped, anywhere in memory: a scatter list). NULL: the wrapper writes page by page. */
+	 * transfer of at most max_blocks, page i in the frame at frames[i] (page-aligned,
+	 * directly mapped, anywhere in memory: a scatter list). NULL: the wrappers transfer
+	 * page by page. */
+	int (*read_pages)(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages);
 	int (*write_pages)(struct blkdev *bd, uint64_t lba, const uint64_t *frames,
 			   uint32_t npages);
 };
@@ -82,12 +84,13 @@ struct blkdev *blkdev_next(const struct blkdev *bd);
 int blkdev_read(struct blkdev *bd, uint64_t lba, uint32_t n, void *buf);
 int blkdev_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf);
 /*
- * Write npages whole pages at lba, page i from the frame at frames[i] (page-aligned, directly
- * mapped): the page cache's write-back of a run of consecutive dirty pages, in as few transfers
- * as the device allows (ascending, as blkdev_write). Errors as blkdev_write (-EINVAL also for
- * an unaligned frame or lba not page-aligned on the device); on an error, an unknown prefix of
- * the pages may have been written.
+ * Read/write npages whole pages at lba, page i in the frame at frames[i] (page-aligned, directly
+ * mapped): the page cache's read-ahead and its write-back of a run of consecutive dirty pages,
+ * in as few transfers as the device allows (ascending, as blkdev_read/write). Errors as those
+ * (-EINVAL also for an unaligned frame or an lba that does not start a page); on an error, an
+ * unknown prefix of the pages may have been transferred.
  */
+int blkdev_read_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages);
 int blkdev_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages);
 /* Make every completed write durable (see above). No command is sent when nothing was written
  * since the last successful flush. 0 or the driver's error (the next flush tries again). */

@@ -287,6 +287,72 @@ static int new_page(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pca
 	return 0;
 }
 
+/* Insert a freshly read page (slot pg, data in frame) into the hash and the LRU, pinned. */
+static void insert(struct pcache_page *pg, struct blkdev *bd, uint64_t pgno, uint64_t frame)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->bd = bd;
+	pg->pgno = pgno;
+	pg->frame = frame;
+	pg->pins = 1;
+	pg->hnext = hash[bucket(bd, pgno)];
+	hash[bucket(bd, pgno)] = pg;
+	lru_append(pg);
+	stats.pages++;
+	stats.pages_read++;
+}
+
+/* Pages of bd that exist at least partly on the device. */
+static uint64_t dev_pages(const struct blkdev *bd)
+{
+	uint64_t bpp = PAGE_SIZE / bd->block_size;
+	return bd->nblocks / bpp + (bd->nblocks % bpp != 0);
+}
+
+int pcache_get_ahead(struct blkdev *bd, uint64_t pgno, uint32_t n, struct pcache_page **out)
+{
+	uint64_t frames[PCACHE_RUN_MAX], lba;
+	uint32_t k = 0, blocks;
+	int err;
+	if (!table_ready)
+		table_init();
+	if (n > PCACHE_RUN_MAX)
+		n = PCACHE_RUN_MAX;
+	for (; k < n; k++) {
+		uint64_t p = pgno + k;
+		if (p >= dev_pages(bd) || pcache_lookup(bd, p) || !free_list ||
+		    (stats.budget && stats.pages + k >= stats.budget))
+			break;
+		page_blocks_of(bd, p, &lba, &blocks);
+		if ((uint64_t)blocks * bd->block_size < PAGE_SIZE)
+			break; /* a partial last page is zeroed past the end: a fault loads it */
+		frames[k] = page_alloc_raw(); /* the read overwrites all of it */
+		if (!frames[k])
+			break;
+		out[k] = free_list; /* the slot, taken now so the count of free ones is right */
+		free_list = free_list->next;
+	}
+	if (k == 0)
+		return 0;
+	page_blocks_of(bd, pgno, &lba, &blocks);
+	err = blkdev_read_pages(bd, lba, frames, k);
+	for (uint32_t i = 0; i < k; i++) {
+		if (err) {
+			page_free(frames[i]);
+			out[i]->next = free_list;
+			free_list = out[i];
+		} else {
+			insert(out[i], bd, pgno + i, frames[i]);
+		}
+	}
+	if (err) {
+		stats.read_errors++;
+		return err;
+	}
+	stats.lookups += k;
+	return (int)k;
+}
+
 int pcache_get(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pcache_page **out)
 {
 	struct pcache_page *pg;

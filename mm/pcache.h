@@ -68,6 +68,14 @@ int pcache_get(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pcache_p
 void pcache_put(struct pcache_page *pg);
 /* Cached page, or NULL; loads nothing, pins nothing. */
 struct pcache_page *pcache_lookup(struct blkdev *bd, uint64_t pgno);
+/*
+ * Read-ahead: load pages pgno, pgno + 1, ... (at most n, at most PCACHE_RUN_MAX) in one
+ * transfer (blkdev_read_pages) and pin them into out[]. Stops before the first page that is
+ * cached already, lies past the device's end or is only partly on it, or would need an
+ * eviction (PCACHE_NOEVICT semantics: read-ahead never pushes out pages in use). Returns how
+ * many pages were loaded (0 if none could be), or the read error (then none).
+ */
+int pcache_get_ahead(struct blkdev *bd, uint64_t pgno, uint32_t n, struct pcache_page **out);
 void pcache_map_add(struct pcache_page *pg);
 void pcache_map_del(struct pcache_page *pg);
 void pcache_mark_dirty(struct pcache_page *pg);

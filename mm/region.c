@@ -20,6 +20,7 @@
 #define WINDOW_END (CONFIG_REGION_BASE + CONFIG_REGION_SIZE)
 #define PAGE_MASK  (PAGE_SIZE - 1)
 
+_Static_assert(CONFIG_REGION_READAHEAD <= PCACHE_RUN_MAX, "read-ahead is one pcache run");
 _Static_assert((CONFIG_REGION_BASE & PAGE_MASK) == 0 && (CONFIG_REGION_SIZE & PAGE_MASK) == 0,
 	       "region window must be whole pages");
 
@@ -223,27 +224,49 @@ static int map_cache_page(uint64_t va, struct pcache_page *pg, unsigned vmprot)
 	return err;
 }
 
-/* Sequential (this fault is where the last one's pages ended, or the region's first page):
- * map up to CONFIG_REGION_READAHEAD following pages too, only with free cache room. */
+/* Map n pinned cache pages read-only from va on, and unpin them. */
+static void map_ahead(struct region *r, uint64_t va, uint64_t pgno, struct pcache_page **pgs,
+		      uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		if (map_cache_page(va + k * PAGE_SIZE, pgs[k], VM_R) == 0) {
+			stats.readahead++;
+			r->seq_next = pgno + k + 1;
+		}
+		pcache_put(pgs[k]);
+	}
+}
+
+/*
+ * Sequential (this fault is where the last one's pages ended, or the region's first page):
+ * map up to CONFIG_REGION_READAHEAD following pages too, only with free cache room. Pages the
+ * cache holds already are mapped as they are; each stretch of uncached ones is loaded with one
+ * transfer (pcache_get_ahead).
+ */
 static void readahead(struct region *r, uint64_t va, uint64_t pgno)
 {
 	uint64_t last = r->pgno + r->npages;
 	bool seq = pgno == r->seq_next || pgno == r->pgno;
 	r->seq_next = pgno + 1;
-	if (!seq)
-		return;
-	for (uint64_t i = 1; i <= CONFIG_REGION_READAHEAD && pgno + i < last; i++) {
-		struct pcache_page *pg;
-		uint64_t v = va + i * PAGE_SIZE;
-		if (vm_lookup(v, NULL))
+	for (uint64_t i = 1; seq && i <= CONFIG_REGION_READAHEAD && pgno + i < last;) {
+		struct pcache_page *pgs[CONFIG_REGION_READAHEAD];
+		uint32_t want = 0;
+		int got;
+		if (vm_lookup(va + i * PAGE_SIZE, NULL))
 			break; /* already resident: the reader will not fault here */
-		if (pcache_get(r->bd, pgno + i, PCACHE_NOEVICT, &pg))
-			break;
-		if (map_cache_page(v, pg, VM_R) == 0) {
-			stats.readahead++;
-			r->seq_next = pgno + i + 1;
+		if (pcache_lookup(r->bd, pgno + i)) {
+			got = pcache_get(r->bd, pgno + i, PCACHE_NOEVICT, &pgs[0]) ? 0 : 1;
+		} else {
+			while (i + want <= CONFIG_REGION_READAHEAD && pgno + i + want < last &&
+			       !vm_lookup(va + (i + want) * PAGE_SIZE, NULL) &&
+			       !pcache_lookup(r->bd, pgno + i + want))
+				want++;
+			got = pcache_get_ahead(r->bd, pgno + i, want, pgs);
 		}
-		pcache_put(pg);
+		if (got <= 0)
+			break;
+		map_ahead(r, va + i * PAGE_SIZE, pgno + i, pgs, (uint32_t)got);
+		i += (uint64_t)got;
 	}
 }
 

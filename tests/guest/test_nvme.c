@@ -260,3 +260,25 @@ GTEST(nvme_region_sync_durable)
 	ok(region_unmap(a, 8 * PAGE_SIZE) == 0 && pcache_drop_dev(bd) == 0, "unmap");
 	page_free((uintptr_t)buf);
 }
+
+/* A sequential fault on NVMe: the page, then its read-ahead stretch in one Read. */
+GTEST(nvme_readahead_one_read)
+{
+	struct blkdev *bd = disk();
+	const struct nvme_stats *st = nvme_stats(0);
+	uint64_t reads;
+	uint8_t v = 0;
+	void *a;
+	if (!bd)
+		return;
+	ok(pcache_drop_dev(bd) == 0, "nothing cached");
+	ok(region_map(bd, 0, 16 * PAGE_SIZE, PROT_READ, MAP_SHARED, &a) == 0, "map");
+	reads = st->reads;
+	ok(region_copy(&v, a, 1) == 0 && v == 0, "page 0 (block 0's tag)");
+	ok(st->reads == reads + 2, "page 0, then pages 1-8 in one Read: %lu Reads",
+	   (unsigned long)(st->reads - reads));
+	ok(region_copy(&v, (uint8_t *)a + 8 * PAGE_SIZE, 1) == 0 && v == 64 &&
+		   st->reads == reads + 2,
+	   "page 8 was read ahead (block 64's tag)");
+	ok(region_unmap(a, 16 * PAGE_SIZE) == 0 && pcache_drop_dev(bd) == 0, "unmap");
+}

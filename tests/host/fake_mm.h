@@ -183,8 +183,23 @@ static int fd_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frame
 	return 0;
 }
 
+static uint64_t fd_read_runs;
+static int fail_read_runs; /* only the scatter reads fail */
+static int fd_read_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t n)
+{
+	uint64_t bpp = PAGE_SIZE / bd->block_size;
+	if (fail_reads || fail_read_runs)
+		return -EIO;
+	for (uint32_t i = 0; i < n; i++)
+		memcpy((void *)(uintptr_t)frames[i], disk + (lba + i * bpp) * bd->block_size,
+		       PAGE_SIZE);
+	fd_read_runs++;
+	return 0;
+}
+
 static const struct blkdev_ops fd_ops = {
 	.read = fd_read,
+	.read_pages = fd_read_pages,
 	.write = fd_write_counted,
 	.flush = fd_flush,
 	.write_pages = fd_write_pages,

@@ -130,9 +130,18 @@ static int rec_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *fram
 static const struct blkdev_ops rec_ops = { .read = rec_read,
 					   .write = rec_write,
 					   .flush = rec_flush };
-static const struct blkdev_ops recv_ops = {
-	.read = rec_read, .write = rec_write, .flush = rec_flush, .write_pages = rec_write_pages
-};
+static int rec_read_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		memcpy((void *)(uintptr_t)frames[i], rec_disk + (lba + i * 8) * bd->block_size,
+		       PAGE_SIZE);
+	return rec('R', lba, n);
+}
+static const struct blkdev_ops recv_ops = { .read = rec_read,
+					    .write = rec_write,
+					    .flush = rec_flush,
+					    .read_pages = rec_read_pages,
+					    .write_pages = rec_write_pages };
 static struct blkdev recdev = { .name = "rec0",
 				.block_size = 512,
 				.nblocks = sizeof(rec_disk) / 512,
@@ -221,6 +230,44 @@ static void test_writeback_runs(void)
 		   nops == 3 && op_is(0, 'w', 0, 3),
 	   "fallback: page writes");
 	ok(blkdev_flush(&recdev) == 0, "flush");
+}
+
+/* pcache_get_ahead: one scatter read for the stretch, stopping where the contract says. */
+static void test_get_ahead(void)
+{
+	static struct blkdev short_dev = { .name = "short0",
+					   .block_size = 512,
+					   .nblocks = 8 * 6 + 3, /* 6 pages and a partial one */
+					   .max_blocks = 1024,
+					   .ops = &recv_ops };
+	struct pcache_page *pgs[PCACHE_RUN_MAX], *pg;
+	uint64_t free0 = page_stats()->free;
+	ok(blkdev_register(&short_dev) == 0, "register");
+	for (int i = 0; i < 7; i++)
+		rec_disk[i * PAGE_SIZE] = (uint8_t)(0x90 + i);
+	ok(pcache_get(&short_dev, 3, 0, &pg) == 0, "page 3 cached");
+	pcache_put(pg);
+	nops = 0;
+	ok(pcache_get_ahead(&short_dev, 1, 8, pgs) == 2 && nops == 1 && op_is(0, 'R', 8, 2),
+	   "pages 1-2 in one read, stopped at the cached page 3");
+	ok(pgs[0]->pgno == 1 && pgs[1]->pins == 1 &&
+		   ((uint8_t *)(uintptr_t)pgs[1]->frame)[0] == 0x92,
+	   "pinned, right data");
+	pcache_put(pgs[0]);
+	pcache_put(pgs[1]);
+	ok(pcache_get_ahead(&short_dev, 4, 8, pgs) == 2, "4-5: stops before the partial page 6");
+	pcache_put(pgs[0]);
+	pcache_put(pgs[1]);
+	ok(pcache_get_ahead(&short_dev, 6, 8, pgs) == 0 &&
+		   pcache_get_ahead(&short_dev, 7, 8, pgs) == 0,
+	   "partial page and past the end: none");
+	ok(pcache_drop_dev(&short_dev) == 0 && pcache_set_budget(2) == 0, "budget 2");
+	ok(pcache_get(&short_dev, 0, 0, &pg) == 0, "one page in");
+	ok(pcache_get_ahead(&short_dev, 1, 8, pgs) == 1, "room for one more only");
+	pcache_put(pgs[0]);
+	pcache_put(pg);
+	ok(pcache_set_budget(0) == 0 && pcache_drop_dev(&short_dev) == 0, "drop");
+	ok(page_stats()->free == free0, "no frame leaked");
 }
 
 /* A second mapping user: every hook sees every event; the pages' maps must be 0 after all of
@@ -481,6 +528,7 @@ int main(void)
 	test_partial_page();
 	test_blkdev_contract();
 	test_writeback_runs();
+	test_get_ahead();
 	test_second_user(); /* last: leaves a panicked cache behind */
 	free(store);
 	free(arena);

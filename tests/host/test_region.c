@@ -366,6 +366,45 @@ static void test_sync_runs(void)
 	ok(region_unmap(a, 16 * 4096) == 0 && pcache_drop_unused() == 0, "unmap");
 }
 
+/* Read-ahead loads each stretch of uncached pages with one scatter read; cached pages in the
+ * way are mapped as they are and split the stretch. */
+static void test_readahead_runs(void)
+{
+	const struct region_stats *rs = region_stats();
+	uint64_t runs, ra;
+	long frames0;
+	void *a, *b;
+	for (int i = 0; i < 16; i++)
+		disk[i * 4096] = (uint8_t)(0x80 + i);
+	ok(region_map(&dev, 0, 16 * 4096, PROT_READ, MAP_SHARED, &a) == 0, "map");
+	ok(region_map(&dev, 5 * 4096, 4096, PROT_READ, MAP_SHARED, &b) == 0, "map page 5 alone");
+	ok(sim_read(A(b)) == 0x85, "page 5 cached through b");
+	runs = fd_read_runs;
+	ra = rs->readahead;
+	ok(sim_read(A(a)) == 0x80, "page 0");
+	ok(rs->readahead == ra + 8 && fd_read_runs == runs + 2,
+	   "pages 1-4 and 6-8 in two reads, page 5 from the cache: %lu pages, %lu reads",
+	   (unsigned long)(rs->readahead - ra), (unsigned long)(fd_read_runs - runs));
+	ok(sim_read(A(a) + 9 * 4096) == 0x89 && fd_read_runs == runs + 3 &&
+		   rs->readahead == ra + 8 + 6,
+	   "page 9, then 10-15 (the region's end) in one read");
+	for (int i = 0; i < 16; i++)
+		ok(sim_read(A(a) + i * 4096) == 0x80 + i, "page %d", i);
+	ok(region_unmap(a, 16 * 4096) == 0 && region_unmap(b, 4096) == 0, "unmap");
+	ok(pcache_drop_unused() == 0, "drop");
+	/* a failing read-ahead loads nothing and leaks nothing; the fault itself still works */
+	frames0 = frames_live;
+	ok(region_map(&dev, 0, 16 * 4096, PROT_READ, MAP_SHARED, &a) == 0, "map again");
+	ra = rs->readahead;
+	fail_read_runs = 1;
+	ok(sim_read(A(a)) == 0x80 && rs->readahead == ra && frames_live == frames0 + 1,
+	   "read-ahead failed: only page 0 loaded (%ld frames)", frames_live - frames0);
+	fail_read_runs = 0;
+	ok(sim_read(A(a) + 4096) == 0x81, "page 1 faults in");
+	ok(region_unmap(a, 16 * 4096) == 0 && pcache_drop_unused() == 0 && frames_live == frames0,
+	   "unmap, nothing leaked");
+}
+
 static void test_errors_partial(void)
 {
 	void *a;
@@ -589,6 +628,7 @@ int main(void)
 	test_eviction();
 	test_durable_sync();
 	test_sync_runs();
+	test_readahead_runs();
 	test_errors_partial();
 	model_run(0, 20000);
 	model_run(3, 20000);

@@ -7,9 +7,9 @@
 #include "app/regbench.h"
 #include "app/shell.h"
 #include "boot/boot.h"
-#include "boot/console.h"
 #include "boot/csr.h"
-#include "boot/main.h"
+#include "drivers/core/console.h"
+#include "drivers/core/irq.h"
 #include "app/store.h"
 #include "drivers/nvme.h"
 #include "drivers/pci.h"
@@ -18,6 +18,7 @@
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "lib/timer.h"
+#include "lib/util.h"
 #include "mm/page.h"
 #include "mm/region.h"
 #include "net/net.h"
@@ -81,6 +82,12 @@ static void cmd_pci(char *args)
 {
 	(void)args;
 	pci_dump();
+}
+
+static void cmd_irq(char *args)
+{
+	(void)args;
+	irq_dump();
 }
 
 static void cmd_mem(char *args)
@@ -222,6 +229,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "all counters (NIC, stack, mbufs, regions)" },
 	{ "net", cmd_net, "address, lease, ARP cache" },
 	{ "pci", cmd_pci, "PCI functions and their resources" },
+	{ "irq", cmd_irq, "interrupt controllers and requests, with counts" },
 	{ "mem", cmd_mem, "pages and mbufs" },
 	{ "regions", cmd_regions, "mapped regions and page cache" },
 	{ "blk", cmd_blk, "block devices and NVMe controllers" },
@@ -238,7 +246,7 @@ static const struct command commands[] = {
 static void cmd_help(char *args)
 {
 	(void)args;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		kprintf("  %-9s %s\n", commands[i].name, commands[i].help);
 }
 
@@ -257,7 +265,7 @@ void shell_exec(char *cmd)
 	} else {
 		args = cmd + strlen(cmd);
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(cmd, commands[i].name) == 0) {
 			commands[i].run(args);
 			return;
@@ -273,7 +281,6 @@ static void prompt(void)
 
 void shell_init(void)
 {
-	console_input_init();
 	line_len = 0;
 }
 

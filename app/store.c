@@ -8,6 +8,7 @@
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "lib/util.h"
 #include "mm/region.h"
 #include "net/net.h"
 
@@ -39,6 +40,12 @@ struct blkdev *store_blkdev(void)
 {
 	return blkdev_find(dev_name);
 }
+
+static const struct bootarg store_args[] = {
+	{ "store.port", store_bootarg_port, "UDP port of the store service (default 7000)" },
+	{ "store.dev", store_bootarg_dev, "block device of the store (default ramblk0)" },
+};
+const struct bootarg_table store_bootargs = { store_args, ARRAY_SIZE(store_args) };
 
 const struct store_stats *store_stats(void)
 {

@@ -34,6 +34,9 @@ int store_bootarg_dev(const char *value);
 /* The device store.dev names (the store's, and the default of `bench`/`stress region`), or
  * NULL if there is none. */
 struct blkdev *store_blkdev(void);
+/* store.port= and store.dev= for the composition root's list (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table store_bootargs;
 /* Map the store and bind the port (app_init calls it once, after ramblk_init and net_init).
  * 0, -ENODEV (no device of that name), or the region_map / udp_bind error (logged). */
 int store_init(void);

@@ -14,12 +14,14 @@
 #include "drivers/nvme_prp.h"
 #include "drivers/nvme_regs.h"
 #include "drivers/pci.h"
+#include "lib/barrier.h"
 #include "lib/config.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/mmio.h"
 #include "lib/string.h"
 #include "lib/timer.h"
+#include "lib/util.h"
 #include "mm/blkdev.h"
 #include "mm/page.h"
 
@@ -30,23 +32,15 @@ _Static_assert(NVME_PRP_PAGE == PAGE_SIZE, "NVMe memory page size (CC.MPS = 0) i
 _Static_assert(CONFIG_NVME_ADMIN_DEPTH >= 2 && CONFIG_NVME_IO_DEPTH >= 2, "a queue holds 2+");
 
 /*
- * Barriers (RVWMO) beyond what lib/mmio.h's accessors carry. mmio_write32 starts with
- * "fence w,o", which already orders the SQE, the PRP list and a write's data (RAM stores)
- * before the SQ tail doorbell that tells the device to fetch them.
+ * Ordering (RVWMO; named barriers from lib/barrier.h). mmio_write32 starts with "fence w,o",
+ * which already orders the SQE, the PRP list and a write's data (RAM stores) before the SQ
+ * tail doorbell that tells the device to fetch them. The completion side needs two more:
+ *   dma_rmb()      after the phase-tag load, before our loads of the rest of the CQE and of
+ *                  the data a read brought in: the device wrote those before the CQE (PCIe
+ *                  posted writes stay in order), but the hart may perform later loads early;
+ *   mmio_release() after our loads of the CQE, before the CQ head doorbell that hands the slot
+ *                  back to the device, which may then overwrite it.
  */
-/* The phase-tag load comes before our loads of the rest of the CQE and of the data a read
- * brought in: the device wrote those before the CQE (PCIe posted writes stay in order), but
- * the hart may perform later loads early. */
-static inline void cqe_read_barrier(void)
-{
-	__asm__ volatile("fence r,r" ::: "memory");
-}
-/* Our loads of the CQE complete before the CQ head doorbell hands the slot back to the device,
- * which may then overwrite it with the next completion. */
-static inline void cq_release_barrier(void)
-{
-	__asm__ volatile("fence r,o" ::: "memory");
-}
 
 struct nvme_queue {
 	void *ring; /* one zeroed frame; physical == virtual */
@@ -183,7 +177,7 @@ static int poll_cq(struct nvme_ctrl *c, struct nvme_queue *cq, struct nvme_cqe *
 			return -ETIMEDOUT;
 	}
 	c->bd.stats.wait_ns += clock_ns() - t0;
-	cqe_read_barrier();
+	dma_rmb(); /* phase tag, then the entry and the data */
 	out->result = e->result;
 	out->sq_head = e->sq_head;
 	out->sq_id = e->sq_id;
@@ -193,7 +187,7 @@ static int poll_cq(struct nvme_ctrl *c, struct nvme_queue *cq, struct nvme_cqe *
 		cq->idx = 0;
 		cq->phase ^= 1;
 	}
-	cq_release_barrier();
+	mmio_release(); /* entry read, then the head doorbell */
 	wr32(c, cq->db, cq->idx);
 	return 0;
 }
@@ -565,7 +559,7 @@ static int check_cap(struct nvme_ctrl *c)
 static void free_frames(struct nvme_ctrl *c)
 {
 	void *f[] = { c->asq.ring, c->acq.ring, c->sq.ring, c->cq.ring, c->prp_list };
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
 		if (f[i])
 			page_free((uint64_t)(uintptr_t)f[i]);
 }
@@ -635,10 +629,11 @@ static void setup_blkdev(struct nvme_ctrl *c)
 	bd->priv = c;
 }
 
-int nvme_probe(struct pci_dev *pd)
+static int nvme_probe(struct pci_dev *pd, const struct pci_id *id)
 {
 	struct nvme_ctrl *c;
 	int err;
+	(void)id; /* a class match: every NVMe controller speaks the same registers */
 	if (nunits == NVME_MAX_UNITS) {
 		pr_warn("nvme: %d controllers attached already, %02x:%02x.%x left alone\n",
 			NVME_MAX_UNITS, pd->bus, pd->dev, pd->fn);
@@ -677,6 +672,12 @@ int nvme_probe(struct pci_dev *pd)
 	log_ready(c);
 	return 0;
 }
+
+const struct pci_driver nvme_pci_driver = {
+	.name = "nvme",
+	.class_code = NVME_CLASS,
+	.probe = nvme_probe,
+};
 
 /* ---- introspection, tests ---- */
 

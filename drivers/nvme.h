@@ -7,19 +7,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct pci_dev;
+#include "drivers/pci.h"
+
 struct blkdev;
 
 #define NVME_CLASS     0x010802u /* mass storage, non-volatile memory, NVM Express */
 #define NVME_MAX_UNITS 2
 
 /*
- * Attach to a function pci.c matched and enabled: reset and enable the controller within
- * CAP.TO, Identify controller and namespace, create the I/O queues, register the blkdev.
- * 0, -ENODEV (BAR0 unusable, no NVM command set, no 4 KiB page size, no usable namespace),
- * -ENOMEM, -ETIMEDOUT (CSTS.RDY did not follow CC.EN), -EIO (fatal status, command errors).
+ * The PCI driver entry (matched by class NVME_CLASS). Its probe resets and enables the
+ * controller within CAP.TO, Identifies controller and namespace, creates the I/O queues and
+ * registers the blkdev: 0, -ENODEV (BAR0 unusable, no NVM command set, no 4 KiB page size, no
+ * usable namespace), -ENOMEM, -ETIMEDOUT (CSTS.RDY did not follow CC.EN), -EIO (fatal status,
+ * command errors), -ENOSPC (NVME_MAX_UNITS attached already).
  */
-int nvme_probe(struct pci_dev *pd);
+extern const struct pci_driver nvme_pci_driver;
 
 /* What Identify said, for the boot log, the shell and the tests. */
 struct nvme_info {

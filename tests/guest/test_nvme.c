@@ -9,6 +9,7 @@
 #include "drivers/nvme_regs.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "lib/util.h"
 #include "mm/blkdev.h"
 #include "mm/page.h"
 #include "mm/pcache.h"
@@ -125,7 +126,7 @@ GTEST(nvme_prp_boundaries)
 	uint8_t *a = frames(npg), *b = frames(npg);
 	if (!bd || !a || !b)
 		return;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		uint32_t n = cases[i].blocks, off = cases[i].off;
 		uint64_t lba = SCRATCH + 1 + i * 7;
 		uint64_t cmds = nvme_stats(0)->io_cmds;

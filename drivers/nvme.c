@@ -1,5 +1,6 @@
 /*
- * NVMe over PCIe (NVM Express Base 2.0, NVM Command Set 1.0; interface in drivers/nvme.h).
+ * NVMe over PCIe (NVM Express Base 2.0, NVM Command Set 1.0; interface in drivers/nvme.h):
+ * commands, block ops, probe. Bring-up, reset and Identify are in drivers/nvme_ctrl.c.
  * One admin and one I/O queue pair, one command in flight at a time, every completion polled
  * by its phase tag: block ops run in the region fault path, where no interrupt can be waited
  * for, and nothing else in the kernel wants a disk asynchronously. So no interrupt is used
@@ -10,9 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "drivers/nvme.h"
 #include "drivers/nvme_prp.h"
-#include "drivers/nvme_regs.h"
+#include "drivers/nvme_priv.h"
 #include "drivers/pci.h"
 #include "lib/barrier.h"
 #include "lib/config.h"
@@ -42,68 +42,9 @@ _Static_assert(CONFIG_NVME_ADMIN_DEPTH >= 2 && CONFIG_NVME_IO_DEPTH >= 2, "a que
  *                  back to the device, which may then overwrite it.
  */
 
-struct nvme_queue {
-	void *ring; /* one zeroed frame; physical == virtual */
-	uint16_t depth;
-	uint16_t idx;	/* SQ: next tail slot; CQ: next head slot */
-	uint16_t phase; /* CQ: the phase tag a new entry carries */
-	uint32_t db;	/* doorbell byte offset in BAR0 */
-};
-
-struct nvme_ctrl {
-	struct blkdev bd;
-	struct pci_dev *pd;
-	uintptr_t regs;
-	uint64_t cap;
-	uint32_t dstrd; /* doorbell stride, bytes */
-	uint64_t ready_timeout_ns;
-	struct nvme_queue asq, acq, sq, cq;
-	uint64_t *prp_list; /* one frame: the list of the command in flight */
-	uint16_t next_cid;
-	bool offline;
-	int unit;
-	char name[8];
-	struct nvme_info info;
-	struct nvme_stats stats;
-};
-
 struct nvme_faults nvme_faults;
 static struct nvme_ctrl units[NVME_MAX_UNITS];
 static int nunits;
-
-static uint32_t rd32(const struct nvme_ctrl *c, uint32_t reg)
-{
-	return mmio_read32(c->regs + reg);
-}
-
-static void wr32(const struct nvme_ctrl *c, uint32_t reg, uint32_t v)
-{
-	mmio_write32(c->regs + reg, v);
-}
-
-/* 64-bit registers as two 32-bit accesses, low half first (Base 3.1.2 allows it). */
-static uint64_t rd64(const struct nvme_ctrl *c, uint32_t reg)
-{
-	uint64_t lo = rd32(c, reg);
-	return lo | (uint64_t)rd32(c, reg + 4) << 32;
-}
-
-static void wr64(const struct nvme_ctrl *c, uint32_t reg, uint64_t v)
-{
-	wr32(c, reg, (uint32_t)v);
-	wr32(c, reg + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t csts(const struct nvme_ctrl *c)
-{
-	return rd32(c, NVME_CSTS) | (nvme_faults.fake_cfs ? NVME_CSTS_CFS : 0);
-}
-
-static bool csts_fatal(uint32_t v)
-{
-	/* All ones: the function stopped answering (surprise removal, a dead link). */
-	return v == NVME_CSTS_ALL_ONES || (v & NVME_CSTS_CFS);
-}
 
 static uint64_t cmd_timeout_ns(void)
 {
@@ -158,7 +99,7 @@ static void ring_sq(struct nvme_ctrl *c, struct nvme_queue *sq, const struct nvm
 		nvme_faults.drop_doorbells--; /* the device never hears of it: a timeout */
 		return;
 	}
-	wr32(c, sq->db, sq->idx); /* fence w,o inside: the SQE is in RAM before the doorbell */
+	nvme_wr32(c, sq->db, sq->idx); /* fence w,o inside: the SQE is in RAM before the doorbell */
 }
 
 /* Wait for the next completion on cq. 0 with *out filled, -ETIMEDOUT, or -EIO (fatal). */
@@ -171,7 +112,7 @@ static int poll_cq(struct nvme_ctrl *c, struct nvme_queue *cq, struct nvme_cqe *
 			break;
 		if ((spin & 63) != 63)
 			continue;
-		if (csts_fatal(csts(c)))
+		if (nvme_csts_fatal(nvme_csts(c)))
 			return -EIO;
 		if (clock_ns() > deadline)
 			return -ETIMEDOUT;
@@ -188,11 +129,9 @@ static int poll_cq(struct nvme_ctrl *c, struct nvme_queue *cq, struct nvme_cqe *
 		cq->phase ^= 1;
 	}
 	mmio_release(); /* entry read, then the head doorbell */
-	wr32(c, cq->db, cq->idx);
+	nvme_wr32(c, cq->db, cq->idx);
 	return 0;
 }
-
-static int ctrl_reset(struct nvme_ctrl *c);
 
 /* A timeout or a fatal status: say what happened, then try to get the controller back. */
 static void recover(struct nvme_ctrl *c, bool admin, const struct nvme_sqe *cmd, int why)
@@ -207,9 +146,9 @@ static void recover(struct nvme_ctrl *c, bool admin, const struct nvme_sqe *cmd,
 		c->stats.fatal++;
 		pr_err("%s: controller fatal status (CSTS %08x) during %s: resetting the "
 		       "controller\n",
-		       c->name, rd32(c, NVME_CSTS), opcode_name(admin, cmd->opcode));
+		       c->name, nvme_rd32(c, NVME_CSTS), opcode_name(admin, cmd->opcode));
 	}
-	err = ctrl_reset(c);
+	err = nvme_ctrl_reset(c);
 	if (err) {
 		c->offline = true;
 		pr_err("%s: reset failed (%s): %s is offline, every request fails with an I/O "
@@ -223,8 +162,8 @@ static void recover(struct nvme_ctrl *c, bool admin, const struct nvme_sqe *cmd,
  * -ETIMEDOUT, or -EIO (fatal status, or the controller is offline). No recovery while the
  * controller is being brought up (the caller reports that failure itself).
  */
-static int run_cmd(struct nvme_ctrl *c, bool admin, struct nvme_sqe *cmd, uint32_t *result,
-		   bool recovering)
+int nvme_run_cmd(struct nvme_ctrl *c, bool admin, struct nvme_sqe *cmd, uint32_t *result,
+		 bool recovering)
 {
 	struct nvme_queue *sq = admin ? &c->asq : &c->sq, *cq = admin ? &c->acq : &c->cq;
 	struct nvme_cqe cqe;
@@ -262,185 +201,6 @@ static int run_cmd(struct nvme_ctrl *c, bool admin, struct nvme_sqe *cmd, uint32
 	return err;
 }
 
-/* ---- controller bring-up (Base sec. 3.5.1) ---- */
-
-static int wait_ready(struct nvme_ctrl *c, bool want)
-{
-	uint64_t deadline = clock_ns() + c->ready_timeout_ns;
-	for (;;) {
-		uint32_t v = csts(c);
-		if (csts_fatal(v) && want)
-			return -EIO; /* a fatal controller never becomes ready */
-		if (v != NVME_CSTS_ALL_ONES && ((v & NVME_CSTS_RDY) != 0) == want)
-			return 0;
-		if (clock_ns() > deadline)
-			return -ETIMEDOUT;
-	}
-}
-
-static void queue_reset(struct nvme_queue *q, uint32_t db)
-{
-	memset(q->ring, 0, PAGE_SIZE);
-	q->idx = 0;
-	q->phase = 1; /* the ring is zeroed, so the first entry the device posts carries 1 */
-	q->db = db;
-}
-
-static uint32_t sq_db(const struct nvme_ctrl *c, uint32_t qid)
-{
-	return NVME_DB + 2 * qid * c->dstrd;
-}
-
-static uint32_t cq_db(const struct nvme_ctrl *c, uint32_t qid)
-{
-	return NVME_DB + (2 * qid + 1) * c->dstrd;
-}
-
-/* Disable (CC.EN = 0 resets every queue), program the admin queue, enable. */
-static int ctrl_enable(struct nvme_ctrl *c)
-{
-	uint32_t cc = rd32(c, NVME_CC);
-	int err;
-	if (cc & NVME_CC_EN)
-		wr32(c, NVME_CC, cc & ~NVME_CC_EN);
-	err = wait_ready(c, false);
-	if (err)
-		return err;
-	queue_reset(&c->asq, sq_db(c, 0));
-	queue_reset(&c->acq, cq_db(c, 0));
-	queue_reset(&c->sq, sq_db(c, 1));
-	queue_reset(&c->cq, cq_db(c, 1));
-	wr32(c, NVME_AQA,
-	     (uint32_t)(c->acq.depth - 1) << NVME_AQA_ACQS_SHIFT | (uint32_t)(c->asq.depth - 1));
-	wr64(c, NVME_ASQ, (uint64_t)(uintptr_t)c->asq.ring);
-	wr64(c, NVME_ACQ, (uint64_t)(uintptr_t)c->acq.ring);
-	wr32(c, NVME_CC,
-	     NVME_CC_CSS_NVM | 0u << NVME_CC_MPS_SHIFT | NVME_CC_AMS_RR |
-		     NVME_SQE_SHIFT << NVME_CC_IOSQES_SHIFT |
-		     NVME_CQE_SHIFT << NVME_CC_IOCQES_SHIFT | NVME_CC_EN);
-	return wait_ready(c, true);
-}
-
-static int admin(struct nvme_ctrl *c, uint8_t opcode, uint32_t nsid, uint64_t prp1, uint32_t cdw10,
-		 uint32_t cdw11, uint32_t *result, bool recovering)
-{
-	struct nvme_sqe cmd = {
-		.opcode = opcode, .nsid = nsid, .prp1 = prp1, .cdw10 = cdw10, .cdw11 = cdw11
-	};
-	return run_cmd(c, true, &cmd, result, recovering);
-}
-
-/* One I/O SQ/CQ pair, id 1 (Base 5.4, 5.5): the CQ first, since the SQ names it. */
-static int create_io_queues(struct nvme_ctrl *c, bool recovering)
-{
-	uint32_t granted;
-	uint64_t cq = (uint64_t)(uintptr_t)c->cq.ring, sq = (uint64_t)(uintptr_t)c->sq.ring;
-	/* Number of Queues (Base 5.27.1.5): one of each, 0's based; the spec asks for it before
-	 * the first Create. A controller that refuses still gives us at least one. */
-	(void)admin(c, NVME_ADMIN_SET_FEAT, 0, 0, NVME_FEAT_NUM_QUEUES, 0, &granted, recovering);
-	int err = admin(c, NVME_ADMIN_CREATE_CQ, 0, cq,
-			(uint32_t)(c->cq.depth - 1) << NVME_QSIZE_SHIFT | 1, NVME_CQ_PC, NULL,
-			recovering);
-	if (!err)
-		err = admin(c, NVME_ADMIN_CREATE_SQ, 0, sq,
-			    (uint32_t)(c->sq.depth - 1) << NVME_QSIZE_SHIFT | 1,
-			    1u << NVME_SQ_CQID_SHIFT | NVME_SQ_PC, NULL, recovering);
-	return err;
-}
-
-static int ctrl_reset(struct nvme_ctrl *c)
-{
-	int err;
-	c->stats.resets++;
-	err = ctrl_enable(c);
-	if (!err)
-		err = create_io_queues(c, true);
-	if (!err) {
-		c->offline = false;
-		pr_info("%s: controller reset, queues re-created\n", c->name);
-	}
-	return err;
-}
-
-/* ---- Identify (Base 5.17) ---- */
-
-/* Fixed-width ASCII field, space padded, to a C string. */
-static void id_string(char *dst, const char *src, size_t n)
-{
-	memcpy(dst, src, n);
-	dst[n] = 0;
-	while (n && (dst[n - 1] == ' ' || dst[n - 1] == 0))
-		dst[--n] = 0;
-}
-
-static int identify_ctrl(struct nvme_ctrl *c, void *buf)
-{
-	const struct nvme_id_ctrl *id = buf;
-	uint64_t mdts_bytes;
-	int err = admin(c, NVME_ADMIN_IDENTIFY, 0, (uint64_t)(uintptr_t)buf, NVME_CNS_CTRL, 0, NULL,
-			true);
-	if (err)
-		return err;
-	id_string(c->info.model, id->mn, sizeof(id->mn));
-	id_string(c->info.serial, id->sn, sizeof(id->sn));
-	id_string(c->info.firmware, id->fr, sizeof(id->fr));
-	c->info.nnamespaces = id->nn;
-	c->info.vwc = (id->vwc & NVME_VWC_PRESENT) != 0;
-	c->info.awun = (uint32_t)id->awun + 1;
-	c->info.awupf = (uint32_t)id->awupf + 1;
-	/* MDTS is in units of CAP.MPSMIN (4 KiB here), 0 = no limit; one PRP list page is ours. */
-	mdts_bytes = id->mdts ? (uint64_t)NVME_PRP_PAGE << id->mdts : UINT64_MAX;
-	c->info.max_transfer = (uint32_t)(mdts_bytes < nvme_prp_max_len(NVME_PRP_LIST_MAX)
-						  ? mdts_bytes
-						  : nvme_prp_max_len(NVME_PRP_LIST_MAX));
-	return 0;
-}
-
-/* The first active namespace (CNS 2, NVMe 1.1+), or 1 from a controller without the list. */
-static uint32_t first_nsid(struct nvme_ctrl *c, void *buf)
-{
-	const uint32_t *list = buf;
-	memset(buf, 0, PAGE_SIZE);
-	if (admin(c, NVME_ADMIN_IDENTIFY, 0, (uint64_t)(uintptr_t)buf, NVME_CNS_NS_LIST, 0, NULL,
-		  true))
-		return c->info.nnamespaces ? 1 : 0;
-	return list[0];
-}
-
-static int identify_ns(struct nvme_ctrl *c, void *buf)
-{
-	const struct nvme_id_ns *ns = buf;
-	const struct nvme_lbaf *f;
-	unsigned fmt;
-	int err;
-	c->info.nsid = first_nsid(c, buf);
-	if (c->info.nsid == 0) {
-		pr_err("%s: no active namespace\n", c->name);
-		return -ENODEV;
-	}
-	err = admin(c, NVME_ADMIN_IDENTIFY, c->info.nsid, (uint64_t)(uintptr_t)buf, NVME_CNS_NS, 0,
-		    NULL, true);
-	if (err)
-		return err;
-	fmt = (ns->flbas & NVME_FLBAS_FMT_LO_MASK) |
-	      (ns->nlbaf >= 16 ? NVME_FLBAS_FMT_HI(ns->flbas) << 4 : 0);
-	f = &ns->lbaf[fmt];
-	if (ns->nsze == 0 || f->lbads < 9 || f->lbads > PAGE_SHIFT || f->ms != 0) {
-		pr_err("%s: namespace %u unusable: %lu blocks of 2^%u bytes with %u metadata bytes "
-		       "(need 512 B to 4 KiB blocks, no metadata)\n",
-		       c->name, c->info.nsid, (unsigned long)ns->nsze, f->lbads, f->ms);
-		return -ENODEV;
-	}
-	c->info.block_size = 1u << f->lbads;
-	c->info.nblocks = ns->nsze;
-	if (ns->nsfeat & NVME_NSFEAT_NSABP) {
-		c->info.ns_atomic = true;
-		c->info.awun = (uint32_t)ns->nawun + 1;
-		c->info.awupf = (uint32_t)ns->nawupf + 1;
-	}
-	return 0;
-}
-
 /* ---- block ops (mm/blkdev.h: in range, aligned, at most max_blocks) ---- */
 
 static int io(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t n, const void *buf)
@@ -466,7 +226,7 @@ static int io(struct nvme_ctrl *c, uint8_t opcode, uint64_t lba, uint32_t n, con
 		c->stats.writes++;
 	else
 		c->stats.flushes++;
-	return run_cmd(c, false, &cmd, NULL, false);
+	return nvme_run_cmd(c, false, &cmd, NULL, false);
 }
 
 /* Whole pages to or from a scatter list (mm/blkdev.h read_pages/write_pages): one command,
@@ -492,7 +252,7 @@ static int io_pages(struct blkdev *bd, uint8_t opcode, uint64_t lba, const uint6
 		c->stats.writes++;
 	else
 		c->stats.reads++;
-	return run_cmd(c, false, &cmd, NULL, false);
+	return nvme_run_cmd(c, false, &cmd, NULL, false);
 }
 
 static int nvme_read_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t npages)
@@ -533,28 +293,6 @@ static const struct blkdev_ops nvme_blk_ops = {
 };
 
 /* ---- probe ---- */
-
-/* CAP: the NVM command set, our 4 KiB page, queues of our depth. */
-static int check_cap(struct nvme_ctrl *c)
-{
-	uint64_t cap = c->cap, mqes = (cap & NVME_CAP_MQES_MASK) + 1;
-	unsigned mpsmin = (unsigned)(cap >> NVME_CAP_MPSMIN_SHIFT & NVME_CAP_MPS_MASK);
-	if (cap == UINT64_MAX || !(cap & NVME_CAP_CSS_NVM) || mpsmin != 0 || mqes < 2) {
-		pr_err("%s: unusable controller: CAP %016lx (need the NVM command set, 4 KiB "
-		       "pages, 2+ queue entries)\n",
-		       c->name, (unsigned long)cap);
-		return -ENODEV;
-	}
-	c->asq.depth = c->acq.depth =
-		(uint16_t)(mqes < CONFIG_NVME_ADMIN_DEPTH ? mqes : CONFIG_NVME_ADMIN_DEPTH);
-	c->sq.depth = c->cq.depth =
-		(uint16_t)(mqes < CONFIG_NVME_IO_DEPTH ? mqes : CONFIG_NVME_IO_DEPTH);
-	c->dstrd = 4u << (cap >> NVME_CAP_DSTRD_SHIFT & NVME_CAP_DSTRD_MASK);
-	c->ready_timeout_ns = ((cap >> NVME_CAP_TO_SHIFT & NVME_CAP_TO_MASK) + 1) *
-			      NVME_CAP_TO_UNIT_NS; /* TO = 0 would mean "no time": allow 500 ms */
-	c->info.timeout_ms = (uint32_t)(c->ready_timeout_ns / NSEC_PER_MSEC);
-	return 0;
-}
 
 static void free_frames(struct nvme_ctrl *c)
 {
@@ -600,17 +338,15 @@ static int attach(struct nvme_ctrl *c)
 	int err;
 	if (!idbuf)
 		return -ENOMEM;
-	err = ctrl_enable(c);
+	err = nvme_ctrl_enable(c);
 	if (err)
 		pr_err("%s: controller did not become ready within %u ms (CSTS %08x): %s\n",
-		       c->name, c->info.timeout_ms, rd32(c, NVME_CSTS), strerror(err));
+		       c->name, c->info.timeout_ms, nvme_rd32(c, NVME_CSTS), strerror(err));
 	if (!err)
-		err = identify_ctrl(c, idbuf);
-	if (!err)
-		err = identify_ns(c, idbuf);
+		err = nvme_identify(c, idbuf);
 	page_free((uint64_t)(uintptr_t)idbuf);
 	if (!err)
-		err = create_io_queues(c, true);
+		err = nvme_create_io_queues(c, true);
 	return err;
 }
 
@@ -649,9 +385,9 @@ static int nvme_probe(struct pci_dev *pd, const struct pci_id *id)
 	/* Polled only: no pin interrupt may assert on a line nobody would acknowledge. */
 	pci_cfg_write16(pd, PCI_COMMAND,
 			pci_cfg_read16(pd, PCI_COMMAND) | PCI_COMMAND_INTX_DISABLE);
-	c->cap = rd64(c, NVME_CAP);
-	c->info.version = rd32(c, NVME_VS);
-	err = check_cap(c);
+	c->cap = nvme_rd64(c, NVME_CAP);
+	c->info.version = nvme_rd32(c, NVME_VS);
+	err = nvme_check_cap(c);
 	if (err)
 		return err;
 	err = alloc_frames(c);
@@ -663,8 +399,9 @@ static int nvme_probe(struct pci_dev *pd, const struct pci_id *id)
 		err = blkdev_register(&c->bd);
 	}
 	if (err) {
-		wr32(c, NVME_CC, rd32(c, NVME_CC) & ~NVME_CC_EN); /* stop all DMA into our frames */
-		(void)wait_ready(c, false);
+		nvme_wr32(c, NVME_CC,
+			  nvme_rd32(c, NVME_CC) & ~NVME_CC_EN); /* stop all DMA into our frames */
+		(void)nvme_wait_ready(c, false);
 		free_frames(c);
 		return err;
 	}
@@ -716,7 +453,7 @@ int nvme_reset(int unit)
 	int err;
 	if (!c)
 		return -ENODEV;
-	err = ctrl_reset(c);
+	err = nvme_ctrl_reset(c);
 	if (err)
 		c->offline = true;
 	return err;
@@ -741,11 +478,11 @@ void nvme_dump(void)
 			"%lu, flush %lu); errors %lu (last SCT %u SC 0x%02x), timeouts %lu, "
 			"fatal %lu, resets %lu, stray %lu\n",
 			c->name, c->info.model, c->bd.name, c->offline ? " OFFLINE" : "",
-			rd32(c, NVME_CSTS), (unsigned long)s->admin_cmds, (unsigned long)s->io_cmds,
-			(unsigned long)s->reads, (unsigned long)s->writes,
-			(unsigned long)s->flushes, (unsigned long)s->errors,
-			NVME_STATUS_SCT(s->last_status), NVME_STATUS_SC(s->last_status),
-			(unsigned long)s->timeouts, (unsigned long)s->fatal,
-			(unsigned long)s->resets, (unsigned long)s->stray);
+			nvme_rd32(c, NVME_CSTS), (unsigned long)s->admin_cmds,
+			(unsigned long)s->io_cmds, (unsigned long)s->reads,
+			(unsigned long)s->writes, (unsigned long)s->flushes,
+			(unsigned long)s->errors, NVME_STATUS_SCT(s->last_status),
+			NVME_STATUS_SC(s->last_status), (unsigned long)s->timeouts,
+			(unsigned long)s->fatal, (unsigned long)s->resets, (unsigned long)s->stray);
 	}
 }

@@ -15,6 +15,7 @@
 #include "drivers/nvme_priv.h"
 #include "drivers/pci.h"
 #include "lib/barrier.h"
+#include "lib/bootargs.h"
 #include "lib/config.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
@@ -46,10 +47,26 @@ struct nvme_faults nvme_faults;
 static struct nvme_ctrl units[NVME_MAX_UNITS];
 static int nunits;
 
+static uint64_t timeout_ms = CONFIG_NVME_TIMEOUT_MS;
+
+static int set_timeout(const char *v)
+{
+	unsigned long long ms;
+	if (parse_u64(v, &ms) || ms < 10 || ms > 600000)
+		return -EINVAL;
+	timeout_ms = ms;
+	return 0;
+}
+
+static const struct bootarg nvme_args[] = {
+	{ "nvme.timeout_ms", set_timeout,
+	  "10..600000: limit on every NVMe command before a reset (default 5000)" },
+};
+const struct bootarg_table nvme_bootargs = { nvme_args, ARRAY_SIZE(nvme_args) };
+
 static uint64_t cmd_timeout_ns(void)
 {
-	return nvme_faults.timeout_ns ? nvme_faults.timeout_ns
-				      : (uint64_t)CONFIG_NVME_TIMEOUT_MS * NSEC_PER_MSEC;
+	return nvme_faults.timeout_ns ? nvme_faults.timeout_ns : timeout_ms * NSEC_PER_MSEC;
 }
 
 static const char *opcode_name(bool admin, uint8_t op)

@@ -22,6 +22,10 @@ struct blkdev;
  * command errors), -ENOSPC (NVME_MAX_UNITS attached already).
  */
 extern const struct pci_driver nvme_pci_driver;
+/* nvme.timeout_ms= (10..600000, default CONFIG_NVME_TIMEOUT_MS): the limit on every command,
+ * for the composition root's list (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table nvme_bootargs;
 
 /* What Identify said, for the boot log, the shell and the tests. */
 struct nvme_info {

@@ -114,15 +114,17 @@ def test_4k_block_namespace(tmp_path):
     assert after[5000:5006] == b"four-k" and after[0] == 1 and after.count(0) == DISK - 7
 
 
-def test_unknown_store_device_is_a_clear_error(tmp_path):
+def test_bad_settings_are_clear_errors(tmp_path):
     img = tmp_path / "d.img"
     make_image(img, bytes(DISK))
-    q = Qemu(bootargs="%s store.dev=nvme9n1 store.port=7000" % STATIC_IP, extra=nvme_args(img))
+    q = Qemu(bootargs="%s store.dev=nvme9n1 store.port=7000 nvme.timeout_ms=1" % STATIC_IP,
+             extra=nvme_args(img))
     with q:
         wait_echo(q)  # the rest of the kernel runs
         out = q.output()
     assert 'store: no block device "nvme9n1" (store.dev=); service off' in out, out
     assert "store: (there is nvme0n1)" in out and "store: (there is ramblk0)" in out
+    assert 'bootargs: nvme.timeout_ms="1" rejected' in out, out
     assert "PANIC" not in out
 
 

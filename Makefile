@@ -1,6 +1,8 @@
 # One non-recursive Makefile. `make` builds build/kernel.elf and build/kernel.bin.
 # `make run` boots it in QEMU, `make test` runs host, guest and integration tests.
 
+.DEFAULT_GOAL := all
+
 CROSS   ?= riscv64-unknown-elf-
 CC      := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
@@ -18,13 +20,22 @@ NIC      ?= e1000
 BOOTARGS ?=
 BIOS     ?= default
 
-VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+# ---- version: the VERSION file, plus `git describe` (the tag when one is reachable, else the
+# commit) for the boot banner. A clean clone without tags still has VERSION. The stamp file
+# changes only when either string does, so boot/main.c is rebuilt exactly then.
+KVERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo no-git)
+VERSION_STAMP := $(B)/version.stamp
+$(shell mkdir -p $(B); echo '$(KVERSION) $(VERSION)' | cmp -s - $(VERSION_STAMP) || \
+	echo '$(KVERSION) $(VERSION)' > $(VERSION_STAMP))
+$(B)/k/boot/main.c.o $(B)/t/boot/main.c.o: $(VERSION_STAMP)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
 	-Wpointer-arith -Wvla -fno-common
 CFLAGS := -std=c11 $(WARN) -O2 -g -ffreestanding -nostdlib -fno-stack-protector \
 	-fno-strict-aliasing -fno-omit-frame-pointer -mcmodel=medany -march=rv64gc -mabi=lp64d \
-	-fno-tree-loop-distribute-patterns -MMD -MP -I. -DGIT_VERSION='"$(VERSION)"'
+	-fno-tree-loop-distribute-patterns -MMD -MP -I. -DGIT_VERSION='"$(VERSION)"' \
+	-DKERNEL_VERSION='"$(KVERSION)"'
 LDFLAGS := -nostdlib -static -T linker.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--emit-relocs
 
@@ -67,9 +78,9 @@ $(B)/kernel-test.elf: $(TOBJ) linker.ld
 	@python3 boot/tools/relocs.py $< $@
 
 # ---- host unit tests: pure sources built for x86-64 with ASan/UBSan ----
-HOST_PURE := lib/printf.c lib/timer.c lib/bootargs.c lib/errno.c boot/fdt.c boot/fdt_platform.c \
+HOST_PURE := lib/printf.c lib/klog.c lib/timer.c lib/bootargs.c lib/errno.c boot/fdt.c boot/fdt_platform.c \
 	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
-	drivers/pci_res.c drivers/ramblk.c app/echo.c
+	drivers/pci_res.c drivers/ramblk.c app/echo.c app/lineedit.c
 HOST_PURE := $(sort $(wildcard $(HOST_PURE)))
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -g -O1 -I. -DHOST_TEST=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
@@ -142,7 +153,8 @@ lint: format-check
 	@echo "clang-tidy $(words $(filter %.c,$(SRC_ALL))) files"
 	@printf '%s\n' $(filter %.c,$(SRC_ALL)) | xargs -P2 -I{} clang-tidy -quiet {} -- \
 		--target=riscv64-unknown-elf -march=rv64gc -mabi=lp64d -mcmodel=medany \
-		-ffreestanding -std=c11 -I. -D'GIT_VERSION="lint"' >$(B)/clang-tidy.log 2>&1; \
+		-ffreestanding -std=c11 -I. -D'GIT_VERSION="lint"' \
+		-D'KERNEL_VERSION="lint"' >$(B)/clang-tidy.log 2>&1; \
 		rc=$$?; grep -B1 -A3 'warning:\|error:' $(B)/clang-tidy.log; \
 		if [ $$rc -ne 0 ] || grep -q 'warning:\|error:' $(B)/clang-tidy.log; then \
 		echo "lint: clang-tidy findings (full log: $(B)/clang-tidy.log)"; exit 1; fi

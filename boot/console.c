@@ -9,6 +9,7 @@
 #include "boot/irq.h"
 #include "boot/sbi.h"
 #include "drivers/uart.h"
+#include "lib/errno.h"
 #include "lib/kprintf.h"
 
 static bool uart_up;
@@ -52,11 +53,12 @@ static void console_irq(void *arg)
 	}
 }
 
-void console_input_init(void)
+int console_input_init(void)
 {
 	if (!uart_up || !plat.uart_irq || irq_register(plat.uart_irq, console_irq, NULL))
-		return;
+		return -ENODEV;
 	uart_enable_rx_irq();
+	return 0;
 }
 
 int console_getc(void)

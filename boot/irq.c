@@ -24,6 +24,7 @@ int irq_register(uint32_t irq, void (*fn)(void *arg), void *arg)
 		return -EBUSY;
 	handlers[irq] = (struct irq_handler){ fn, arg };
 	plic_enable(irq, 1);
+	pr_debug("irq: PLIC source %u enabled\n", irq);
 	return 0;
 }
 

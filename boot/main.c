@@ -6,6 +6,7 @@
 #include "boot/boot.h"
 #include "boot/console.h"
 #include "boot/csr.h"
+#include "boot/instret.h"
 #include "boot/irq.h"
 #include "boot/main.h"
 #include "boot/sbi.h"
@@ -54,6 +55,7 @@ static void sys_sample(struct net_sys_stats *out)
 	out->nic_rx_on_us = netdev_first() ? netdev_first()->rx_on_ns / 1000 : 0;
 	out->ram_bytes = image + ps->total * PAGE_SIZE;
 	out->ram_used_bytes = image + (ps->total - ps->free) * PAGE_SIZE;
+	out->instret_exact = instret_is_exact();
 }
 
 static const struct bootarg boot_args[] = {
@@ -107,7 +109,8 @@ static void discover(uint64_t dtb)
 
 static void banner(void)
 {
-	kprintf("\nunikernel %s (%s) on RISC-V\n", KERNEL_VERSION, GIT_VERSION);
+	kprintf("\n");
+	pr_info("unikernel %s (%s) on RISC-V\n", KERNEL_VERSION, GIT_VERSION);
 	pr_info("boot: hart %lu, %d cpu(s), SBI v%lu.%lu impl %lu%s\n", (unsigned long)boot_hartid,
 		plat.ncpus, (sbi.spec_version >> 24) & 0x7f, sbi.spec_version & 0xffffff,
 		sbi.impl_id, sbi.has_dbcn ? ", debug console" : "");
@@ -143,7 +146,7 @@ static void memory_init(void)
 	ramblk_reserve();
 	if (vm_init())
 		panic("vm_init: out of memory building the kernel page table");
-	page_dump();
+	page_dump(LOG_INFO);
 }
 
 static void interrupts_init(void)

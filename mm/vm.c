@@ -221,7 +221,7 @@ int vm_init(void)
 	if (!err)
 		err = map_devices();
 	if (err) {
-		pr_err("vm: building the kernel table failed (%d)\n", err);
+		pr_err("vm: building the kernel table failed (%s)\n", errname(err));
 		return err;
 	}
 	/* First fence: our stores to the tables before the walker's reads. Second: no entry

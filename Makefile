@@ -65,20 +65,33 @@ $(B)/t/%.c.o: %.c
 	@echo "  CC      $< (test)"
 	@$(CC) $(CFLAGS) -DCONFIG_TESTS=1 -c $< -o $@
 
-$(B)/kernel.elf: $(KOBJ) linker.ld
+# ---- symbol table for panic backtraces: a two-pass link ----
+# Pass 1 links without the table; boot/tools/ksyms.py writes its function symbols as the
+# .ksyms section, which pass 2 links at the end of .rodata, after all code, so no function
+# moves (ksyms.py --check compares the two links and fails the build if one did).
+NM := $(CROSS)nm
+define link_with_ksyms
+	@echo "  LD      $@ (pass 1)"
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(1) -o $@.pass1 -lgcc
+	@$(PYTHON) boot/tools/ksyms.py --nm $(NM) $@.pass1 $@.ksyms.S
+	@$(CC) $(CFLAGS) -c $@.ksyms.S -o $@.ksyms.o
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) $(KOBJ) -o $@ -lgcc
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(1) $@.ksyms.o -o $@ -lgcc
+	@$(PYTHON) boot/tools/ksyms.py --nm $(NM) --check $@.pass1 $@
+endef
+
+$(B)/kernel.elf: $(KOBJ) linker.ld boot/tools/ksyms.py
+	$(call link_with_ksyms,$(KOBJ))
 	@$(SIZE) $@
-$(B)/kernel-test.elf: $(TOBJ) linker.ld
-	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) $(LDFLAGS) $(TOBJ) -o $@ -lgcc
+$(B)/kernel-test.elf: $(TOBJ) linker.ld boot/tools/ksyms.py
+	$(call link_with_ksyms,$(TOBJ))
 %.bin: %.elf boot/tools/relocs.py
 	@echo "  IMAGE   $@"
 	@$(OBJCOPY) -O binary $< $@
 	@python3 boot/tools/relocs.py $< $@
 
 # ---- host unit tests: pure sources built for x86-64 with ASan/UBSan ----
-HOST_PURE := lib/printf.c lib/klog.c lib/timer.c lib/bootargs.c lib/errno.c boot/fdt.c boot/fdt_platform.c \
+HOST_PURE := lib/printf.c lib/klog.c lib/ksyms.c lib/timer.c lib/bootargs.c lib/errno.c boot/fdt.c boot/fdt_platform.c \
 	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
 	drivers/pci_res.c drivers/ramblk.c app/echo.c app/lineedit.c
 HOST_PURE := $(sort $(wildcard $(HOST_PURE)))

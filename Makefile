@@ -12,13 +12,48 @@ PYTHON  := /usr/bin/python3
 QEMU    ?= qemu-system-riscv64
 B       := build
 
-# make run options
+# make run (and make debug) options. A line "#> NAME=default: text" documents a variable and
+# "#> target: text" a target for `make help` (which prints these lines, in file order); a
+# test (tests/integration/test_make.py) fails when a .PHONY target has no such line.
+#>> Variables of make run and make debug (make run MEM=64M PORT=6000 ...):
+#> MEM=256M: guest RAM (QEMU -m); below 16M is refused with the reason
 MEM      ?= 256M
+#> PORT=5555: host UDP port (127.0.0.1) forwarded to the guest's echo port
 PORT     ?= 5555
+#> STORE_PORT=7000: host UDP port forwarded to the store service (PORT+1 when PORT is set)
+STORE_PORT ?= $(if $(filter 5555,$(PORT)),7000,$(shell expr "$(PORT)" + 1 2>/dev/null))
+#> SMP=1: harts; any may be the boot hart, the others stay parked
 SMP      ?= 1
+#> NIC=e1000: e1000, e1000-82545em or e1000-82544gc
 NIC      ?= e1000
+#> BOOTARGS=: kernel command line (README: boot arguments), e.g. "loglevel=3 ip=dhcp"
 BOOTARGS ?=
+#> BIOS=default: QEMU's OpenSBI, debian (Debian's fw_dynamic) or a path; none is refused
 BIOS     ?= default
+#> MACHINE=virt: virt, virt-aplic (AIA wired interrupts) or virt-imsic (AIA with MSIs)
+MACHINE  ?= virt
+#> NET=user: user (forwards on 127.0.0.1), or tap (root: a tap in a namespace it makes)
+NET      ?= user
+#> PCAP=: write the NIC's traffic to this pcap file (QEMU filter-dump; tshark -r FILE)
+PCAP     ?=
+#> QEMU_EXTRA=: more QEMU arguments, split at spaces, e.g. "-icount shift=0"
+QEMU_EXTRA ?=
+#> GDB_PORT=1234: make debug: QEMU's GDB server on 127.0.0.1
+GDB_PORT ?= 1234
+#> CONSOLE_PORT=5554: make debug: the serial console on TCP 127.0.0.1 (nc 127.0.0.1 5554)
+CONSOLE_PORT ?= 5554
+#> DEBUG_BREAK=kmain: make debug: GDB breaks here and continues to it (empty: stop at reset)
+DEBUG_BREAK ?= kmain
+#> GDB_SCRIPT=: make debug: a GDB command file run after attaching (GDB_BATCH=1: then quit)
+GDB_SCRIPT ?=
+GDB_BATCH ?=
+#>> Other variables:
+#> RUN_SLOW=1: make test also runs the long soaks (the 60 s flood)
+#> FUZZ_SECONDS=300: make fuzz, per harness (FUZZ_SMOKE_SECONDS=12 in make test)
+#> DEV=, TFTP=: make flash: the SD card device, or the TFTP folder
+RUN_OPTS = MEM=$(MEM) PORT=$(PORT) STORE_PORT=$(STORE_PORT) SMP=$(SMP) NIC=$(NIC) \
+	BIOS="$(BIOS)" BOOTARGS="$(BOOTARGS)" MACHINE=$(MACHINE) NET=$(NET) PCAP="$(PCAP)" \
+	QEMU_EXTRA="$(QEMU_EXTRA)"
 
 # ---- version: the VERSION file, plus `git describe` (the tag when one is reachable, else the
 # commit) for the boot banner. A clean clone without tags still has VERSION. The stamp file
@@ -44,8 +79,11 @@ KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 TSRC := $(sort $(wildcard tests/guest/*.c))
 TOBJ := $(patsubst %,$(B)/t/%.o,$(KSRC) $(TSRC))
 
-PHONY_EXTRA := format format-check lint image flash bench-linux profile
+PHONY_EXTRA := format format-check lint image flash bench-linux profile help debug gdb \
+	debug-qemu compile_commands.json
 .PHONY: $(PHONY_EXTRA) all run test test-host test-guest test-integration bench lint format clean deps-run deps-test
+#>> Targets:
+#> all: build/kernel.elf (with symbols, for GDB) and build/kernel.bin (the image); default
 all: $(B)/kernel.bin
 
 $(B)/k/%.S.o: %.S
@@ -114,28 +152,70 @@ $(B)/host/o/%.c.o: %.c
 include tests/fuzz/fuzz.mk
 
 # ---- commands ----
+#> deps-run: check (as root: install) the Debian packages make run needs
 deps-run:
 	@sh tests/deps.sh run
+#> deps-test: the same for make test, make bench and make debug
 deps-test:
 	@sh tests/deps.sh test
 
+#> run: build and boot in QEMU, the serial console here (quit: Ctrl-A X); variables above
 run: deps-run $(B)/kernel.bin
-	@sh tests/qemu-run.sh $(B)/kernel.bin MEM=$(MEM) PORT=$(PORT) SMP=$(SMP) NIC=$(NIC) \
-		BIOS=$(BIOS) BOOTARGS="$(BOOTARGS)"
+	@sh tests/qemu-run.sh $(B)/kernel.bin $(RUN_OPTS)
 
+# ---- debugging: make debug (one terminal), or make debug-qemu + make gdb (two) ----
+#> debug: QEMU waiting for GDB, gdb-multiarch attached with build/kernel.elf's symbols,
+#>+ stopped at DEBUG_BREAK; the console: nc 127.0.0.1 CONSOLE_PORT, build/debug-console.log
+debug: deps-debug $(B)/kernel.bin
+	@sh tests/debug.sh $(B)/kernel.elf $(B)/kernel.bin GDB_PORT=$(GDB_PORT) \
+		CONSOLE_PORT=$(CONSOLE_PORT) DEBUG_BREAK="$(DEBUG_BREAK)" \
+		GDB_SCRIPT="$(GDB_SCRIPT)" GDB_BATCH="$(GDB_BATCH)" -- $(RUN_OPTS)
+#> debug-qemu: QEMU waiting for GDB on GDB_PORT, console here; attach with make gdb
+debug-qemu: deps-run $(B)/kernel.bin
+	@sh tests/qemu-run.sh $(B)/kernel.bin $(RUN_OPTS) GDB_PORT=$(GDB_PORT)
+#> gdb: gdb-multiarch with build/kernel.elf, attached to a QEMU from make debug-qemu
+gdb: deps-debug $(B)/kernel.elf
+	@gdb-multiarch -q $(B)/kernel.elf -ex 'set architecture riscv:rv64' \
+		-ex 'target remote 127.0.0.1:$(GDB_PORT)'
+deps-debug:
+	@sh tests/deps.sh debug
+
+#> help: this list
+help:
+	@sed -n 's/^#>> //p; s/^#> \([^:]*\): \(.*\)/\1|\2/p; s/^#>+ /|  /p' $(MAKEFILE_LIST) | \
+		awk -F'|' 'NF == 1 { print "\n" $$0; next } { printf "  %-22s %s\n", $$1, $$2 }'
+	@echo
+	@echo "README.md has the details: the boot arguments, the shell, the tests, the figures."
+
+#> compile_commands.json: compilation database for editors (clangd), from this Makefile
+# The flags go through the environment as make wrote them, so that their shell quoting (the
+# version strings) is undone once, by the script, as the shell does for a build.
+compile_commands.json: export DB_CFLAGS = $(CFLAGS)
+compile_commands.json: export DB_HOST_CFLAGS = $(HOST_CFLAGS)
+compile_commands.json: Makefile
+	@$(PYTHON) tests/tools/compile-db.py --out $@ --dir $(CURDIR) --cc "$(CC)" \
+		--host-cc "$(HOSTCC)" --kernel $(KSRC) --host $(HOST_PURE) $(wildcard tests/host/*.c)
+	@echo "  GEN     $@"
+
+#> test-host: host unit tests only (x86-64, ASan/UBSan)
 test-host: $(HOST_TESTS)
 	@sh tests/run-host.sh $(HOST_TESTS)
+#> test-guest: the in-guest tests only (build/kernel-test.bin in QEMU)
 test-guest: $(B)/kernel-test.bin
 	@$(PYTHON) tests/run-guest.py $(B)/kernel-test.bin
+#> test-integration: the pytest suites only (tests/integration)
 test-integration: $(B)/kernel.bin
 	@sh tests/run-integration.sh
 
+#> test: everything: host, fuzz smoke, guest, integration; ends with "N passed, N failed"
 test: deps-test
 	@$(MAKE) --no-print-directory all $(B)/kernel-test.bin $(HOST_TESTS) fuzz-build
 	@sh tests/run-all.sh
 
+#> bench: the figures of the README (~2 min); build/bench.json and build/bench.svg
 bench: deps-test $(B)/kernel.bin
 	@$(PYTHON) tests/bench.py
+#> bench-linux: the same beside a Linux 6.1 guest built from Debian's linux-source
 bench-linux: deps-test $(B)/kernel.bin
 	@$(PYTHON) tests/bench.py --linux
 $(B)/udpload: tests/tools/udpload.c
@@ -143,16 +223,20 @@ $(B)/udpload: tests/tools/udpload.c
 	@echo "  CC      $@"
 	@gcc -O2 -std=gnu11 -Wall -Wextra -o $@ $<
 # Guest instructions per echoed datagram by function, from QEMU's TCG exec log.
+#> profile: guest instructions per echoed datagram, by function (QEMU's exec log)
 profile: deps-test $(B)/kernel.bin $(B)/udpload
 	@$(PYTHON) tests/tools/insnprof.py
 
 # Static checks: clang-format, cppcheck, clang-tidy, GCC -fanalyzer, and the layering rule of
 # STYLE.md.
 SRC_ALL := $(sort $(wildcard boot/*.[ch] drivers/*.[ch] net/*.[ch] mm/*.[ch] app/*.[ch] lib/*.[ch]))
+#> format-check: clang-format --dry-run over the sources
 format-check:
 	@clang-format --dry-run -Werror $(SRC_ALL) && echo "format: clean"
+#> format: clang-format -i over the sources (run before committing)
 format:
 	clang-format -i $(SRC_ALL)
+#> lint: format-check, cppcheck, clang-tidy, gcc -fanalyzer, the layering rule (as CI)
 lint: format-check
 	@! grep -n '#include "drivers/' net/*.[ch] mm/*.[ch] || \
 		{ echo "lint: net/ and mm/ must not include drivers/ headers"; exit 1; }
@@ -179,6 +263,7 @@ lint: format-check
 # Board images: boot.scr for U-Boot, and a FAT SD card / disk image holding kernel.bin and
 # boot.scr (U-Boot's distro boot runs it). `make flash DEV=/dev/sdX` writes the image to a card;
 # `make flash TFTP=/srv/tftp` copies the files to a TFTP folder instead.
+#> image: build/boot.scr and build/sdcard.img for a board's U-Boot
 image: $(B)/kernel.bin $(B)/boot.scr $(B)/sdcard.img
 $(B)/boot.scr: boot/boot.cmd
 	@sh tests/deps.sh image
@@ -191,6 +276,7 @@ $(B)/sdcard.img: $(B)/kernel.bin $(B)/boot.scr
 	@mcopy -i $@.part $(B)/kernel.bin $(B)/boot.scr ::
 	@truncate -s 1M $@ && cat $@.part >> $@ && rm $@.part
 	@echo 'start=2048, type=c, bootable' | /sbin/sfdisk -q --wipe-partitions never $@ 2>/dev/null
+#> flash: make flash DEV=/dev/sdX (an SD card) or TFTP=/srv/tftp (a TFTP folder)
 flash: image
 	@if [ -n "$(TFTP)" ]; then cp $(B)/kernel.bin $(B)/boot.scr $(TFTP)/ && \
 		echo "flash: copied kernel.bin and boot.scr to $(TFTP)"; \
@@ -199,6 +285,7 @@ flash: image
 	else echo "usage: make flash DEV=/dev/sdX  (SD card)  or  make flash TFTP=/srv/tftp"; \
 		exit 2; fi
 
+#> clean: remove build/
 clean:
 	rm -rf $(B)
 

@@ -197,8 +197,8 @@ static bool escape_key(struct lineedit *le, int c)
 				le->esc_param = le->esc_param * 10 + (unsigned)(c - '0');
 			return true;
 		}
-		if (c == ';' || c < 0x40 || c > 0x7e)
-			return true; /* parameters and intermediates of a key we do not know */
+		if (c < 0x40 || c > 0x7e)
+			return true; /* ';', other parameters and intermediates of a key we do not know */
 		le->esc = ESC_NONE;
 		escape_final(le, c);
 		return true;

@@ -21,7 +21,7 @@ bool instret_is_exact(void)
 		for (int i = 0; i < 2; i++) {
 			/* the instructions around the loop cancel out in the difference */
 			uint64_t a = instret_loop(1000), b = instret_loop(3000);
-			if (b - a != 2 * (3000 - 1000))
+			if (b - a != 2ull * (3000 - 1000))
 				exact = 0;
 		}
 	}

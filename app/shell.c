@@ -10,15 +10,16 @@
 #include "app/regbench.h"
 #include "app/shell.h"
 #include "boot/boot.h"
-#include "boot/console.h"
 #include "boot/instret.h"
-#include "boot/main.h"
+#include "drivers/core/console.h"
+#include "drivers/core/irq.h"
 #include "drivers/pci.h"
 #include "lib/bootargs.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "lib/timer.h"
+#include "lib/util.h"
 #include "mm/page.h"
 #include "mm/region.h"
 #include "net/net.h"
@@ -87,6 +88,13 @@ static void cmd_pci(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	pci_dump();
+}
+
+static void cmd_irq(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	irq_dump();
 }
 
 static void cmd_mem(int argc, char **argv)
@@ -220,6 +228,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, 0, 0, NULL, "all counters (NIC, stack, mbufs, regions)" },
 	{ "net", cmd_net, 0, 0, NULL, "address, lease, ARP cache" },
 	{ "pci", cmd_pci, 0, 0, NULL, "PCI functions and their resources" },
+	{ "irq", cmd_irq, 0, 0, NULL, "interrupt controllers and requests, with counts" },
 	{ "mem", cmd_mem, 0, 0, NULL, "pages and mbufs" },
 	{ "regions", cmd_regions, 0, 0, NULL, "mapped regions and page cache" },
 	{ "log", cmd_log, 0, 1, "[0-3]", "show or set the console log level" },
@@ -239,7 +248,7 @@ static void cmd_help(int argc, char **argv)
 	char use[48];
 	(void)argc;
 	(void)argv;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		const struct command *c = &commands[i];
 		ksnprintf(use, sizeof(use), "%s%s%s", c->name, c->usage ? " " : "",
 			  c->usage ? c->usage : "");
@@ -292,7 +301,7 @@ void shell_exec(char *line)
 	}
 	if (argc == 0)
 		return;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(argv[0], commands[i].name) == 0) {
 			run(&commands[i], argc, argv);
 			return;
@@ -313,11 +322,7 @@ static void log_hook(bool after)
 void shell_init(void)
 {
 	(void)instret_is_exact(); /* measured now, before anyone counts instructions */
-	lineedit_init(&le, "> ");
-	if (console_input_init()) {
-		pr_info("shell: no console input (no UART interrupt): the shell is off\n");
-		return;
-	}
+	lineedit_init(&le, "> "); /* input: by interrupt, or polled (boot/init/main.c) */
 	pr_info("shell: ready; 'help' lists the commands\n");
 	klog_console_hook = log_hook;
 	lineedit_prompt(&le);

@@ -3,6 +3,7 @@
  * same word as in the code), and "invalid argument" where a sentence reads better.
  */
 #include "lib/errno.h"
+#include "lib/util.h"
 
 /* code, "code": the name is the macro's own spelling, so the two cannot drift apart. */
 #define ERR(code) code, #code
@@ -38,7 +39,7 @@ static int find(int err)
 {
 	/* Negate in unsigned arithmetic: -INT_MIN would overflow. */
 	unsigned int e = err < 0 ? 0u - (unsigned int)err : (unsigned int)err;
-	for (unsigned int i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+	for (unsigned int i = 0; i < ARRAY_SIZE(errors); i++)
 		if ((unsigned int)errors[i].code == e)
 			return (int)i;
 	return -1;

@@ -13,6 +13,9 @@ enum log_level { LOG_CONSOLE = -1, LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_
 
 /* Console threshold (bootargs loglevel=, shell `log`): lines above it are only kept in the ring. */
 extern int log_level;
+/* Its boot argument, loglevel= (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table log_bootargs;
 
 /*
  * Formats: %d %i %u %x %X %o %p %s %c %%, with flags '-', '0', width, precision ('.N' and

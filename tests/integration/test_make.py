@@ -227,27 +227,27 @@ def debug(script, *args, timeout=90):
 
 
 def test_debug_breaks_at_kmain_with_symbols():
-    r, _ = debug("print hartid\nprint/x dtb\nprint sizeof(struct platform)\nbt\n")
+    r, _ = debug("print hartid\nprint/x dtb\nprint sizeof(struct netdev)\nbt\n")
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
-    assert re.search(r"Breakpoint 1, kmain \(hartid=0, dtb=\d+\) at boot/main\.c:\d+", out), out
+    assert re.search(r"Breakpoint 1, kmain \(hartid=0, dtb=\d+\) at boot/init/main\.c:\d+", out), out
     assert re.search(r"^\$1 = 0$", out, re.M), out
     assert re.search(r"^\$2 = 0x8[0-9a-f]{7}$", out, re.M), out
     assert re.search(r"^\$3 = \d+$", out, re.M), out
-    assert re.search(r"#0  kmain .* at boot/main\.c", out), out
+    assert re.search(r"#0  kmain .* at boot/init/main\.c", out), out
 
 
 def test_debug_panic_backtrace_is_symbolized():
     """GDB stops in vm_init (called from kmain) and jumps into panic(): the console shows the
     backtrace with function+offset, and the addr2line command resolves it to kmain."""
-    r, console = debug("set var $a0 = (long)plat.bootargs\njump *panic\n",
+    r, console = debug("set var $a0 = (long)machine.bootargs\njump *panic\n",
                        "DEBUG_BREAK=vm_init", "BOOTARGS=gdb-made-panic")
     assert "*** KERNEL PANIC: gdb-made-panic" in console, console[-2000:]
     assert re.search(r"^  #0 [0-9a-f]+ kmain\+0x[0-9a-f]+$", console, re.M), console[-2000:]
     m = re.search(r"^file:line: (riscv64-unknown-elf-addr2line .*)$", console, re.M)
     assert m, console[-2000:]
     a2l = subprocess.run(m.group(1).split(), cwd=ROOT, capture_output=True, text=True)
-    assert re.search(r"kmain at .*boot/main\.c:\d+", a2l.stdout), a2l.stdout + a2l.stderr
+    assert re.search(r"kmain at .*boot/init/main\.c:\d+", a2l.stdout), a2l.stdout + a2l.stderr
 
 
 # ---- make compile_commands.json ----
@@ -257,15 +257,15 @@ def test_compile_commands_cover_the_sources_with_the_build_flags():
     assert r.returncode == 0, r.stderr
     db = json.load(open(os.path.join(ROOT, "compile_commands.json")))
     files = {e["file"]: e["arguments"] for e in db}
-    for src in ("boot/main.c", "app/shell.c", "lib/klog.c", "tests/host/test_klog.c"):
+    for src in ("boot/init/main.c", "app/shell.c", "lib/klog.c", "tests/host/test_klog.c"):
         assert src in files, sorted(files)[:20]
-    main = files["boot/main.c"]
+    main = files["boot/init/main.c"]
     assert main[0].endswith("riscv64-unknown-elf-gcc") and "-ffreestanding" in main
     assert any(re.fullmatch(r'-DKERNEL_VERSION="[0-9.]+"', a) for a in main), main
     assert "-fsanitize=address,undefined" in files["tests/host/test_klog.c"]
     # a clang tool accepts the kernel's entry as it is
     chk = subprocess.run(["clang", "-fsyntax-only"] + [a for a in main[1:] if a not in
-                         ("-c", "-o", "build/k/boot/main.c.o", "-MMD", "-MP")]
+                         ("-c", "-o", "build/k/boot/init/main.c.o", "-MMD", "-MP")]
                          + ["--target=riscv64-unknown-elf"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert chk.returncode == 0, chk.stderr[-2000:]

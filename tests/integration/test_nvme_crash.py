@@ -10,6 +10,7 @@ What a SIGKILL of QEMU can and cannot show: the host kernel keeps what QEMU alre
 the file, so this checks the guest's side (nothing acknowledged before it was written and
 flushed, nothing written outside the request, no torn unit); that a Flush is really sent is
 checked by test_nvme.py (QEMU's trace) and the guest tests."""
+import os
 import random
 import socket
 import struct
@@ -19,7 +20,7 @@ import time
 from nvme_disk import boot_on_disk
 from qemu import wait_echo
 
-ROUNDS = 20
+ROUNDS = 200 if os.environ.get("RUN_SLOW") else 20  # RUN_SLOW=1 make test: a longer soak
 DISK = 1 << 20
 STORE = 64 * 1024
 UNIT = 512  # AWUPF of QEMU's default namespace (the boot log says so; checked below)

@@ -161,7 +161,7 @@ int store_init(void)
 		return err;
 	}
 	base = addr;
-	err = udp_bind(port, store_input, NULL);
+	err = udp_bind(port, UDP_BIND_SERVICE, store_input, NULL);
 	if (err) {
 		pr_err("store: cannot bind UDP port %u: error %d\n", port, err);
 		region_unmap(base, size);

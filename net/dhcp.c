@@ -293,7 +293,7 @@ void dhcp_start(void)
 	if (!net_dev())
 		return;
 	d.timer.fn = on_timer;
-	udp_bind(DHCP_CLIENT_PORT, dhcp_input, NULL);
+	udp_bind(DHCP_CLIENT_PORT, UDP_BIND_BROADCAST | UDP_BIND_NOADDR, dhcp_input, NULL);
 	pr_info("dhcp: discovering on %s\n", net_dev()->name);
 	discover();
 }

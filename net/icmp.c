@@ -34,9 +34,9 @@ void icmp_input(struct mbuf *m)
 		goto drop;
 	}
 	/* Only echo requests sent to us alone are answered (RFC 1122 3.2.2.6 allows ignoring
-	 * broadcast ones); other types are not ours to act on. */
-	if (h->type != ICMP_ECHO_REQUEST || ipv4_is_broadcast(ntohl(ip->dst)) ||
-	    !net_addr_is_up()) {
+	 * broadcast ones; ipv4_input let nothing else through before we have an address and
+	 * dropped martian sources); other types are not ours to act on. */
+	if (h->type != ICMP_ECHO_REQUEST || (m->flags & MBUF_F_BCAST)) {
 		s->drop_type++;
 		goto drop;
 	}
@@ -70,12 +70,17 @@ static bool take_token(void)
 	return true;
 }
 
-/* Never about broadcasts, multicasts or datagrams from nowhere (RFC 1122 3.2.2). */
-static bool may_answer(const struct ip_hdr *ip)
+/*
+ * RFC 1122 3.2.2 (and RFC 1812 4.3.2.7): no ICMP error about a datagram sent to a broadcast or
+ * multicast address (IP or link layer), or whose source does not name one host (zero,
+ * broadcast, multicast, loopback, class E: ipv4_input dropped those already; checked again
+ * here because an error to such an address is what a smurf needs), nor before we have an
+ * address. Reassembled datagrams are whole, so "not a non-initial fragment" holds.
+ */
+static bool may_answer(const struct mbuf *m, const struct ip_hdr *ip)
 {
-	uint32_t src = ntohl(ip->src), dst = ntohl(ip->dst);
-	return src != 0 && !ipv4_is_broadcast(src) && (src >> 28) != 0xe &&
-	       !ipv4_is_broadcast(dst) && (dst >> 28) != 0xe && net_addr_is_up();
+	return !(m->flags & (MBUF_F_BCAST | MBUF_F_LINK_BCAST)) && net_addr_is_up() &&
+	       ipv4_is_unicast_host(ntohl(ip->src));
 }
 
 void icmp_port_unreach(const struct mbuf *m)
@@ -86,7 +91,7 @@ void icmp_port_unreach(const struct mbuf *m)
 	size_t have = (size_t)(m->tail - (m->head + m->l3_off));
 	struct icmp_hdr *h;
 	struct mbuf *n;
-	if (!may_answer(ip))
+	if (!may_answer(m, ip))
 		return;
 	if (!take_token()) {
 		net_st.icmp.unreach_limited++;

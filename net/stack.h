@@ -121,8 +121,13 @@ void ipv4_deliver(struct mbuf *m);
 /* ipv4_frag.c: a fragment (data at its IP header, trimmed, checked) joins its datagram. */
 void ipv4_reasm_input(struct mbuf *m);
 void ipv4_reasm_reset(void);
-/* dst is a broadcast address for us (limited, or our subnet's). */
+/* dst is a broadcast address for us (limited, or our subnet's; /31 and /32 have none). */
 bool ipv4_is_broadcast(uint32_t dst);
+/* dst (network order) is our configured unicast address. */
+bool ipv4_is_our_unicast(uint32_t dst_be);
+/* ip (host order) may name one other host: not 0/8, loopback, multicast, class E, a broadcast
+ * of ours, nor our own address. What an answer or an ICMP error may be sent to. */
+bool ipv4_is_unicast_host(uint32_t ip);
 
 /* icmp.c */
 void icmp_reset(void);

@@ -18,7 +18,7 @@ import time
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import ARP, ICMP, IP, UDP, Ether, Raw, defragment  # noqa: E402
 
-from qemu import Qemu, free_udp_port  # noqa: E402
+from qemu import Qemu, free_udp_port, stats_merge  # noqa: E402
 
 GUEST_MAC = "52:54:00:12:34:56"
 GUEST_IP = "10.0.2.15"
@@ -168,16 +168,26 @@ class Wire:
         return None
 
     def stats(self, timeout=2.0, tries=3):
-        """The guest's counters (stats.port service), asked through raw frames."""
-        for _ in range(tries):
-            sport = self.next_sport()
-            self.send(self.udp_frame(STATS_PORT, b"stats", sport=sport))
-            mark = self.sent
-            ip = self.udp_reply(sport, STATS_PORT, timeout)
-            if ip is not None:
-                self.stats_mark = mark
-                return json.loads(bytes(ip[UDP].payload).decode())
-        raise AssertionError("no answer from the stats port %d" % STATS_PORT)
+        """The guest's counters (stats.port service), asked through raw frames. stats_mark is
+        self.sent right after the first answered request: its reply carries "netdev"."""
+        marks = []
+
+        def ask(payload):
+            for _ in range(tries):
+                sport = self.next_sport()
+                self.send(self.udp_frame(STATS_PORT, payload, sport=sport))
+                mark = self.sent
+                ip = self.udp_reply(sport, STATS_PORT, timeout)
+                if ip is not None:
+                    marks.append(mark)
+                    return bytes(ip[UDP].payload)
+            return None
+        st = stats_merge(ask)
+        if st is None:
+            raise AssertionError("no answer from the stats port %d" % STATS_PORT)
+        self.stats_mark = marks[0]
+        self.stats_parts = len(marks)  # requests it took; the later ones reach netdev next time
+        return st
 
     def ping(self, payload, ident=0x1234, seq=1, timeout=2.0):
         self.send(self.eth() / IP(src=HOST_IP, dst=GUEST_IP) /

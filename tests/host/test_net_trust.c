@@ -1,0 +1,229 @@
+/*
+ * The trust rules of the stack (issue 12) over the fake NIC: martian sources dropped and counted
+ * by reason and never answered from any layer (rule 1), unicast services deaf to broadcasts
+ * (rule 2), no echo loops from loop-prone source ports (rule 3), nothing but DHCP before an
+ * address (rule 4), /31 and /32 without a broadcast address (rule 6). Pool back to full after
+ * each test.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "lib/config.h"
+#include "lib/timer.h"
+#include "net/net.h"
+#include "net/netdev.h"
+#include "app/app.h"
+#include "tests/host/test.h"
+#include "tests/host/fake_netdev.h"
+
+static uint64_t ctr(size_t off)
+{
+	return *(const uint64_t *)((const uint8_t *)net_stats() + off);
+}
+#define CTR(layer, f) offsetof(struct net_stats, layer.f)
+
+/* A ping from src to dst (the IPv4 header fixed after the addresses changed). */
+static size_t mk_ping_from(uint8_t *f, uint32_t src, uint32_t dst)
+{
+	size_t l = mk_ping(f, 0x77, 1, "martian", 7);
+	wr32(f + 14 + 12, src);
+	wr32(f + 14 + 16, dst);
+	fix_ip_cksum(f + 14);
+	return l;
+}
+
+/* A UDP datagram from src:sport to dst:dport (checksums right). */
+static size_t mk_udp_any(uint8_t *f, uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport)
+{
+	return mk_udp(f, src, dst, sport, dport, "hostile", 7);
+}
+
+static void test_martian_sources(void)
+{
+	static const struct {
+		const char *name;
+		uint32_t src;
+		size_t off;
+	} cases[] = {
+		{ "0.0.0.0", 0, CTR(ipv4, drop_src_zero) },
+		{ "0.1.2.3", IP4(0, 1, 2, 3), CTR(ipv4, drop_src_zero) },
+		{ "255.255.255.255", 0xffffffffu, CTR(ipv4, drop_src_bcast) },
+		{ "subnet broadcast", IP4(10, 0, 2, 255), CTR(ipv4, drop_src_bcast) },
+		{ "224.0.0.1", IP4(224, 0, 0, 1), CTR(ipv4, drop_src_mcast) },
+		{ "239.255.255.250", IP4(239, 255, 255, 250), CTR(ipv4, drop_src_mcast) },
+		{ "127.0.0.1", IP4(127, 0, 0, 1), CTR(ipv4, drop_src_loopback) },
+		{ "240.0.0.1", IP4(240, 0, 0, 1), CTR(ipv4, drop_src_reserved) },
+		{ "our own address", GUEST, CTR(ipv4, drop_src_self) },
+	};
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		uint64_t before = ctr(cases[k].off);
+		unsigned long long drops = all_drops();
+		/* echo, ping, and a closed port (which would draw an ICMP error) */
+		fake_inject(&F, fr, mk_udp_any(fr, cases[k].src, GUEST, 40000, 7));
+		fake_inject(&F, fr, mk_ping_from(fr, cases[k].src, GUEST));
+		fake_inject(&F, fr, mk_udp_any(fr, cases[k].src, GUEST, 40000, 9));
+		ok(F.ntx == 0, "source %s: %d frames sent", cases[k].name, F.ntx);
+		ok(ctr(cases[k].off) == before + 3, "source %s: counted %llu times", cases[k].name,
+		   (unsigned long long)(ctr(cases[k].off) - before));
+		ok(all_drops() == drops + 3, "source %s: counted once each", cases[k].name);
+		fake_clear(&F);
+	}
+	ok(echo_once(20, 40001), "a real host is still answered");
+	finish("martian sources");
+}
+
+static void test_no_reply_to_bad_destinations(void)
+{
+	static const uint32_t bad[] = { 0, IP4(0, 0, 0, 9),	 IP4(127, 0, 0, 1), IP4(224, 0, 0, 251),
+					IP4(240, 1, 2, 3), IP4(254, 0, 0, 1), GUEST };
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		uint64_t before = net_stats()->ipv4.drop_dst_bad;
+		ok(udp_sendto(5000, bad[k], 6000, "x", 1) == 0, "sendto %08x queued", bad[k]);
+		ok(F.ntx == 0 && net_stats()->ipv4.drop_dst_bad == before + 1,
+		   "nothing leaves for %08x (%d frames)", bad[k], F.ntx);
+		fake_clear(&F);
+	}
+	/* the broadcasts stay possible for those who mean them (DHCP, applications) */
+	udp_sendto(5000, 0xffffffffu, 6000, "x", 1);
+	udp_sendto(5000, IP4(10, 0, 2, 255), 6000, "x", 1);
+	ok(F.ntx == 2 && memcmp(txf(0), bcast_mac, 6) == 0 && memcmp(txf(1), bcast_mac, 6) == 0,
+	   "limited and subnet broadcast sent");
+	finish("bad destinations");
+}
+
+static void test_broadcast_not_served(void)
+{
+	uint64_t b;
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	b = net_stats()->udp.drop_bcast;
+	fake_inject(&F, fr, mk_udp_any(fr, HOST, 0xffffffffu, 40000, 7));
+	fake_inject(&F, fr, mk_udp_any(fr, HOST, IP4(10, 0, 2, 255), 40000, 7));
+	ok(F.ntx == 0 && net_stats()->udp.drop_bcast == b + 2, "echo deaf to broadcasts (%d)",
+	   F.ntx);
+	/* a unicast datagram to us inside an Ethernet broadcast (RFC 1122 3.3.6) */
+	b = net_stats()->ipv4.drop_link_bcast;
+	mk_udp_any(fr, HOST, GUEST, 40000, 7);
+	memcpy(fr, bcast_mac, 6);
+	fake_inject(&F, fr, 14 + 28 + 7);
+	ok(F.ntx == 0 && net_stats()->ipv4.drop_link_bcast == b + 1, "link broadcast, IP unicast");
+	/* broadcast to a closed port: no ICMP error */
+	fake_inject(&F, fr, mk_udp_any(fr, HOST, IP4(10, 0, 2, 255), 40000, 9));
+	ok(F.ntx == 0, "no port unreachable about a broadcast");
+	/* a broadcast ping, and a fragmented broadcast to the echo port */
+	fake_inject(&F, fr, mk_ping_from(fr, HOST, 0xffffffffu));
+	ok(F.ntx == 0, "no reply to a broadcast ping");
+	{
+		uint8_t d[64];
+		size_t l;
+		mk_udp(fr, HOST, 0xffffffffu, 40000, 7, "0123456789abcdef", 16);
+		memcpy(d, fr + 14, 44);
+		for (int part = 0; part < 2; part++) {
+			l = mk_eth(fr, fake_mac, host_mac, 0x0800);
+			memcpy(fr + l, d, 20);
+			wr16(fr + l + 2, (uint16_t)(20 + (part ? 8 : 16)));
+			wr16(fr + l + 6, (uint16_t)(part ? 2 : 0x2000));
+			fix_ip_cksum(fr + l);
+			memcpy(fr + l + 20, d + 20 + part * 16, part ? 8 : 16);
+			fake_inject(&F, fr, 60);
+		}
+		ok(net_stats()->ipv4.reasm_ok == 1 && F.ntx == 0,
+		   "a reassembled broadcast is still a broadcast (%d frames)", F.ntx);
+	}
+	fake_clear(&F);
+	ok(echo_once(20, 40001), "unicast still served");
+	finish("broadcast");
+}
+
+static void test_loop_prone_source_ports(void)
+{
+	static const uint16_t loop[] = { 0, 1, 7, 9, 13, 17, 19, 37, 53, 67, 123, 161, 1023, 1900,
+					 5353, 7000, 11211 };
+	start_stats_port = "9999";
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	for (size_t k = 0; k < sizeof(loop) / sizeof(loop[0]); k++) {
+		uint64_t before = net_stats()->udp.drop_loop;
+		fake_inject(&F, fr, mk_udp_any(fr, HOST, GUEST, loop[k], 7));
+		ok(F.ntx == 0 && net_stats()->udp.drop_loop == before + 1,
+		   "echo ignores source port %u (%d frames)", loop[k], F.ntx);
+		fake_clear(&F);
+	}
+	/* our own services' ports: the stats port, and the echo port itself */
+	fake_inject(&F, fr, mk_udp_any(fr, HOST, GUEST, 9999, 7));
+	fake_inject(&F, fr, mk_udp_any(fr, HOST, GUEST, 7, 9999));
+	ok(F.ntx == 0, "stats and echo ignore each other's ports (%d frames)", F.ntx);
+	fake_clear(&F);
+	ok(echo_once(8, 1024) && echo_once(8, 9998) && echo_once(8, 65535),
+	   "ordinary client ports are answered");
+	ok(udp_port_is_loop_prone(9999) && !udp_port_is_loop_prone(9998), "service port marked");
+	start_stats_port = NULL;
+	finish("loop ports");
+	ok(!udp_port_is_loop_prone(9999), "and unmarked on reset");
+}
+
+static void test_unconfigured_is_quiet(void)
+{
+	uint64_t u, i;
+	start(NULL); /* DHCP: DISCOVER sent, no lease yet */
+	fake_clear(&F);
+	u = net_stats()->udp.drop_noaddr;
+	i = net_stats()->ipv4.drop_noaddr;
+	fake_inject(&F, fr, mk_udp_any(fr, HOST, GUEST, 40000, 7));
+	fake_inject(&F, fr, mk_udp_any(fr, HOST, IP4(10, 9, 9, 9), 40000, 7));
+	fake_inject(&F, fr, mk_udp_any(fr, HOST, 0xffffffffu, 40000, 7));
+	fake_inject(&F, fr, mk_udp_any(fr, HOST, GUEST, 40000, 9));
+	fake_inject(&F, fr, mk_ping_from(fr, HOST, GUEST));
+	ok(F.ntx == 0, "nothing answered before an address (%d frames)", F.ntx);
+	ok(net_stats()->udp.drop_noaddr == u + 2 && net_stats()->udp.drop_bcast == 1 &&
+		   net_stats()->ipv4.drop_noaddr == i + 1 && net_stats()->icmp.unreach_tx == 0,
+	   "counted: udp noaddr %llu, ipv4 noaddr %llu",
+	   (unsigned long long)(net_stats()->udp.drop_noaddr - u),
+	   (unsigned long long)(net_stats()->ipv4.drop_noaddr - i));
+	fake_clear(&F);
+	finish("unconfigured");
+}
+
+/* Both ends of a /31, and a /32: no broadcast address, every unicast to us answered. */
+static void test_point_to_point_prefixes(void)
+{
+	static const char *const cfg[] = { "10.0.0.1/31,10.0.0.0", "10.0.0.0/31,10.0.0.1",
+					   "10.0.0.1/32", "10.0.0.1/32,10.0.0.254" };
+	static const uint32_t me[] = { IP4(10, 0, 0, 1), IP4(10, 0, 0, 0), IP4(10, 0, 0, 1),
+				       IP4(10, 0, 0, 1) };
+	static const uint32_t peer[] = { IP4(10, 0, 0, 0), IP4(10, 0, 0, 1), IP4(10, 0, 0, 7),
+					 IP4(10, 0, 0, 254) };
+	for (size_t k = 0; k < 4; k++) {
+		static const uint8_t zero[6];
+		start(cfg[k]);
+		fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, host_mac, peer[k], zero, me[k]));
+		ok(F.ntx == 1, "%s: ARP answered", cfg[k]);
+		fake_clear(&F);
+		fake_inject(&F, fr, mk_ping_from(fr, peer[k], me[k]));
+		ok(F.ntx == 1 && memcmp(txf(0), host_mac, 6) == 0 && rd32(txf(0) + 30) == peer[k],
+		   "%s: ping to us answered by unicast (%d frames)", cfg[k], F.ntx);
+		fake_clear(&F);
+		fake_inject(&F, fr, mk_udp_any(fr, peer[k], me[k], 40000, 7));
+		ok(F.ntx == 1 && memcmp(txf(0), host_mac, 6) == 0 && rd32(txf(0) + 30) == peer[k],
+		   "%s: echo answered by unicast (%d frames)", cfg[k], F.ntx);
+		fake_clear(&F);
+		finish(cfg[k]);
+	}
+}
+
+int main(void)
+{
+	mbuf_pool_init();
+	test_martian_sources();
+	test_no_reply_to_bad_destinations();
+	test_broadcast_not_served();
+	test_loop_prone_source_ports();
+	test_unconfigured_is_quiet();
+	test_point_to_point_prefixes();
+	TEST_DONE();
+}

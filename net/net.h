@@ -128,6 +128,11 @@ struct arp_stats {
 	uint64_t drop_short, drop_format, drop_other; /* other: a request not for us */
 	uint64_t evicted, expired, queued, queue_sent, drop_queue_full, drop_queue_timeout;
 	uint64_t rate_limited; /* request not sent: one already went out within the last second */
+	uint64_t rate_capped;  /* request not sent: the global requests-per-second cap */
+	uint64_t drop_nocache; /* frame for an unknown neighbour while every entry is resolved */
+	uint64_t drop_sha;     /* zero or group sender MAC */
+	uint64_t drop_spa;     /* sender address that is no unicast host */
+	uint64_t conflict;     /* our address claimed by another MAC (RFC 5227) */
 };
 struct ipv4_stats {
 	uint64_t rx, tx, delivered;

@@ -62,6 +62,11 @@ static const struct field arp_f[] = {
 	F(arp_stats, drop_queue_full),
 	F(arp_stats, drop_queue_timeout),
 	F(arp_stats, rate_limited),
+	F(arp_stats, rate_capped),
+	F(arp_stats, drop_nocache),
+	F(arp_stats, drop_sha),
+	F(arp_stats, drop_spa),
+	F(arp_stats, conflict),
 };
 static const struct field ipv4_f[] = {
 	F(ipv4_stats, rx),

@@ -17,6 +17,12 @@
 #include "tests/host/test.h"
 #include "tests/host/fake_netdev.h"
 
+int arp_cache_count(void); /* net/stack.h */
+static int arp_cache_count_pub(void)
+{
+	return arp_cache_count();
+}
+
 static uint64_t ctr(size_t off)
 {
 	return *(const uint64_t *)((const uint8_t *)net_stats() + off);
@@ -216,6 +222,91 @@ static void test_point_to_point_prefixes(void)
 	}
 }
 
+/*
+ * 4-5k datagrams a second to the echo port from 240 spoofed on-link sources that never answer
+ * ARP, with a real host (HOST, resolved) among them: the host keeps being answered at once,
+ * requests stay within one per address per second and the global cap.
+ */
+static void test_arp_spoofed_flood(void)
+{
+	int host_sent = 0, host_answered = 0, requests = 0, per_target[256] = { 0 };
+	int max_per_target = 0;
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	for (int i = 0; i < 10000; i++) { /* 2 s at 5,000 datagrams a second */
+		uint32_t src = IP4(10, 0, 2, 16 + (unsigned)(i * 7) % 240);
+		host_clock_ns += 200 * NSEC_PER_USEC;
+		timers_expire(host_clock_ns);
+		fake_inject(&F, fr, mk_udp_any(fr, src, GUEST, 40000, 7));
+		if (i % 25 == 0) {
+			host_sent++;
+			fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 41000, 7, "real", 4));
+		}
+		for (int k = 0; k < F.ntx; k++) {
+			const uint8_t *f = txf(k);
+			if (rd16(f + 12) == 0x0806) {
+				requests++;
+				per_target[f[14 + 27]]++;
+			} else if (memcmp(f, host_mac, 6) == 0 && rd32(f + 30) == HOST)
+				host_answered++;
+		}
+		fake_clear(&F);
+		if (i % 5000 == 4999) { /* per-second window: at most one request per target */
+			for (int t = 0; t < 256; t++) {
+				if (per_target[t] > max_per_target)
+					max_per_target = per_target[t];
+				per_target[t] = 0;
+			}
+		}
+	}
+	ok(host_answered == host_sent, "the real host answered %d of %d times", host_answered,
+	   host_sent);
+	ok(requests <= 2 * 10 + 10, "%d ARP requests in 2 s (cap 10/s, burst 10)", requests);
+	ok(max_per_target <= 1, "at most %d request per target per second", max_per_target);
+	ok(net_stats()->arp.rate_capped > 0 && net_stats()->arp.drop_nocache == 0,
+	   "requests capped (%llu)", (unsigned long long)net_stats()->arp.rate_capped);
+	host_clock_ns += 10 * NSEC_PER_SEC;
+	timers_expire(host_clock_ns);
+	fake_clear(&F);
+	finish("arp spoofed flood");
+}
+
+static void test_arp_conflicts_and_bad_senders(void)
+{
+	static const uint8_t zero[6], thief[6] = { 2, 0, 0, 0, 0, 0x66 };
+	static const uint8_t group[6] = { 1, 0, 0x5e, 0, 0, 1 };
+	start("10.0.2.15/24,10.0.2.2");
+	/* someone else claims our address: counted, logged, defended once per 10 s */
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 2, thief, GUEST, bcast_mac, GUEST));
+	ok(net_stats()->arp.conflict == 1 && strstr(host_console, "address conflict"),
+	   "conflict logged: %s", host_console);
+	ok(F.ntx == 1 && rd16(txf(0) + 12) == 0x0806 && rd32(txf(0) + 14 + 14) == GUEST &&
+		   memcmp(txf(0) + 14 + 8, fake_mac, 6) == 0,
+	   "defended with an announcement (%d frames)", F.ntx);
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, thief, GUEST, zero, HOST));
+	ok(net_stats()->arp.conflict == 2 && F.ntx == 0, "defended at most every 10 s");
+	host_console_clear();
+	net_info_print();
+	ok(!strstr(host_console, "10.0.2.15 "), "our address never cached: %s", host_console);
+	/* zero and group sender MACs, martian sender addresses: neither learnt nor answered */
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, zero, HOST, zero, GUEST));
+	mk_arp(fr, bcast_mac, 1, group, HOST, zero, GUEST);
+	memcpy(fr + 6, host_mac, 6); /* a group Ethernet source is dropped before ARP */
+	fake_inject(&F, fr, 60);
+	ok(F.ntx == 0 && net_stats()->arp.drop_sha == 2, "zero/group sender MAC dropped");
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, host_mac, 0xffffffffu, zero, GUEST));
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, host_mac, IP4(127, 0, 0, 1), zero, GUEST));
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, host_mac, IP4(224, 0, 0, 1), zero, GUEST));
+	ok(F.ntx == 0 && net_stats()->arp.drop_spa == 3, "martian sender address dropped");
+	ok(arp_cache_count_pub() == 0, "nothing learnt");
+	/* a probe (sender 0.0.0.0, RFC 5227) for our address is answered, nothing learnt */
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, host_mac, 0, zero, GUEST));
+	ok(F.ntx == 1 && arp_cache_count_pub() == 0, "probe answered");
+	fake_clear(&F);
+	finish("arp conflicts");
+}
+
 int main(void)
 {
 	mbuf_pool_init();
@@ -225,5 +316,7 @@ int main(void)
 	test_loop_prone_source_ports();
 	test_unconfigured_is_quiet();
 	test_point_to_point_prefixes();
+	test_arp_spoofed_flood();
+	test_arp_conflicts_and_bad_senders();
 	TEST_DONE();
 }

@@ -147,6 +147,8 @@ struct ipv4_stats {
 	uint64_t drop_dst_bad;	  /* never sent: to 0/8, 127/8, multicast, 240/4 or ourselves */
 	uint64_t frag_rx, frag_tx, reasm_ok, drop_frag_overlap, drop_frag_big, drop_frag_timeout,
 		drop_frag_noslot, drop_frag_bad;
+	uint64_t frag_dup;	 /* exact retransmission of a fragment held: ignored */
+	uint64_t drop_frag_dead; /* fragment of a datagram already dropped (RFC 5722) */
 };
 struct icmp_stats {
 	uint64_t rx, tx, echo_rx, unreach_tx, unreach_limited;

@@ -99,6 +99,8 @@ static const struct field ipv4_f[] = {
 	F(ipv4_stats, drop_frag_timeout),
 	F(ipv4_stats, drop_frag_noslot),
 	F(ipv4_stats, drop_frag_bad),
+	F(ipv4_stats, frag_dup),
+	F(ipv4_stats, drop_frag_dead),
 };
 static const struct field icmp_f[] = {
 	F(icmp_stats, rx),

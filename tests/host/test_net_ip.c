@@ -63,6 +63,11 @@ static bool echoed(void)
 	return good;
 }
 
+static uint64_t net_st_overlap(void)
+{
+	return net_stats()->ipv4.drop_frag_overlap;
+}
+
 static void test_reassembly(void)
 {
 	uint32_t pool;
@@ -85,20 +90,26 @@ static void test_reassembly(void)
 	mk_dgram(1000, 5003, 0x779);
 	send_frag(400, 400, true);
 	send_frag(0, 400, true);
-	send_frag(0, 400, true);  /* duplicate, same bytes */
-	send_frag(384, 16, true); /* overlap, same bytes */
+	send_frag(0, 400, true); /* exact duplicate, same bytes: a retransmission */
 	send_frag(800, 208, false);
-	ok(echoed(), "consistent duplicates and overlaps accepted");
+	ok(echoed(), "exact duplicates ignored");
+	ok(net_stats()->ipv4.frag_dup == 1, "duplicate counted");
 
 	mk_dgram(1000, 5004, 0x77a);
 	send_frag(0, 400, true);
-	dgram[20 + 390] ^= 0xff; /* the overlapping copy disagrees */
-	send_frag(384, 16, true);
-	ok(net_stats()->ipv4.drop_frag_overlap == 1, "inconsistent overlap counted");
-	dgram[20 + 390] ^= 0xff;
+	send_frag(384, 16, true); /* overlap, even with the same bytes: RFC 5722 */
+	ok(net_stats()->ipv4.drop_frag_overlap == 1, "overlap counted");
 	send_frag(400, 400, true);
 	send_frag(800, 208, false);
-	ok(F.ntx == 0, "datagram with an inconsistent overlap not delivered");
+	ok(F.ntx == 0 && net_stats()->ipv4.drop_frag_dead == 2,
+	   "datagram with an overlap not delivered, its later fragments dropped too");
+
+	mk_dgram(1000, 5014, 0x78a);
+	send_frag(0, 400, true);
+	dgram[20 + 10] ^= 0xff; /* a "duplicate" that disagrees */
+	send_frag(0, 400, true);
+	dgram[20 + 10] ^= 0xff;
+	ok(net_stats()->ipv4.drop_frag_overlap == 2, "disagreeing duplicate dropped");
 
 	/* timeout frees the buffer */
 	host_clock_ns += 31 * NSEC_PER_SEC;
@@ -120,8 +131,36 @@ static void test_reassembly(void)
 	mk_dgram(1000, 5006, 0x77c);
 	send_frag(800, 208, false);
 	send_frag(800, 200, false);
-	ok(net_stats()->ipv4.drop_frag_overlap == 2, "two different ends: dropped");
+	ok(net_stats()->ipv4.drop_frag_overlap == 3, "two different ends: dropped");
 
+	/* the same verdict in every order (issue 12): a fragment X past the end the last one L
+	 * gives, inside L's last 8-byte block; every order in which X comes before the datagram
+	 * is complete drops it (after completion X can only start a datagram of its own) */
+	{
+		static const int orders[4][3] = { { 2, 0, 1 }, { 2, 1, 0 }, { 0, 2, 1 },
+						  { 1, 2, 0 } };
+		for (int k = 0; k < 4; k++) {
+			uint64_t ov = net_st_overlap();
+			advance_time(31 * NSEC_PER_SEC); /* earlier dead slots time out */
+			mk_dgram(997, (uint16_t)(5200 + k), (uint16_t)(0x7a0 + k)); /* 1005 bytes */
+			for (int j = 0; j < 3; j++) {
+				int f = orders[k][j];
+				if (f == 0)
+					send_frag(0, 800, true);
+				else if (f == 1)
+					send_frag(800, 205, false); /* L: ends at 1005 */
+				else
+					send_frag(1000, 8, true); /* X: to 1008, beyond */
+			}
+			ok(F.ntx == 0 && net_st_overlap() == ov + 1,
+			   "order %d%d%d: dropped once, not delivered (%d frames)", orders[k][0],
+			   orders[k][1], orders[k][2], F.ntx);
+			fake_clear(&F);
+		}
+	}
+
+	host_clock_ns += 31 * NSEC_PER_SEC; /* the dead slots time out */
+	timers_expire(host_clock_ns);
 	/* too big for one buffer */
 	uint64_t big = net_stats()->ipv4.drop_frag_big;
 	mk_dgram(2400, 5007, 0x77d);

@@ -164,6 +164,8 @@ struct udp_stats {
 struct dhcp_stats {
 	uint64_t discover_tx, request_tx, offer_rx, ack_rx, nak_rx, renew, rebind, expired;
 	uint64_t retries, fallback, drop_bad;
+	uint64_t drop_server; /* ACK or NAK from a server we did not select */
+	uint64_t drop_addr;   /* offered address no usable host address for its mask */
 };
 /* The stats.port service's own counters (layer "service" of the JSON). */
 struct netstat_stats {

@@ -123,7 +123,8 @@ static const struct field dhcp_f[] = {
 	F(dhcp_stats, discover_tx), F(dhcp_stats, request_tx), F(dhcp_stats, offer_rx),
 	F(dhcp_stats, ack_rx),	    F(dhcp_stats, nak_rx),     F(dhcp_stats, renew),
 	F(dhcp_stats, rebind),	    F(dhcp_stats, expired),    F(dhcp_stats, retries),
-	F(dhcp_stats, fallback),    F(dhcp_stats, drop_bad),
+	F(dhcp_stats, fallback),    F(dhcp_stats, drop_bad),   F(dhcp_stats, drop_server),
+	F(dhcp_stats, drop_addr),
 };
 
 static const struct field sys_f[] = {

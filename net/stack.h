@@ -145,3 +145,9 @@ void dhcp_reset(void);
 void dhcp_start(void);
 bool dhcp_is_running(void);
 void dhcp_info_print(void);
+/* ip is a host address one may use with mask: not 0/8, 127/8, 224/4, 240/4, nor the subnet's
+ * own or broadcast address (which /31 and /32 do not have). */
+bool dhcp_addr_is_usable(uint32_t ip, uint32_t mask);
+/* The lease, T1 and T2 (seconds) to use for what a server said (0 = not said): lease at least
+ * 60 s (default 3600), T1 at least 30 s, T1 < T2 < lease. */
+void dhcp_lease_times(uint32_t lease, uint32_t t1, uint32_t t2, uint32_t out[3]);

@@ -60,7 +60,7 @@ static const struct bootarg boot_args[] = {
 	{ "ip", net_bootarg_ip, "dhcp (default) or a.b.c.d/prefix[,gateway]" },
 	{ "echo.port", echo_bootarg_port, "UDP echo port (default 7)" },
 	{ "ramblk", ramblk_bootarg, "<addr>,<size> of RAM to use as the block store" },
-	{ "store.port", store_bootarg_port, "UDP port of the store service (default 7000)" },
+	{ "store.port", store_bootarg_port, "UDP port of the store service (off unless given)" },
 	{ "loglevel", set_loglevel, "0 errors .. 3 debug (default 2)" },
 	{ "stats.port", net_bootarg_stats_port, "UDP port answering counters as JSON (off)" },
 };

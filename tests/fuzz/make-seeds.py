@@ -256,6 +256,23 @@ def region_seeds():
         out("region", "seed-%d" % i, bytes(r.randrange(256) for _ in range(64 + 96 * i)))
 
 
+def store_seeds():
+    """fuzz_store.c: a flag byte, then requests [length, 2 bytes big-endian][bytes]."""
+    def reqs(*rs, flags=0):
+        b = bytes([flags])
+        for r in rs:
+            b += struct.pack(">H", len(r)) + r
+        return b
+    pad = lambda r, n: r + b"\n" + b" " * (n - len(r) - 1)  # noqa: E731
+    out("store", "write-read", reqs(b"W 100 hello", b"R 100 5", b"R 0x64 5"))
+    out("store", "padded-read", reqs(b"W 0 " + bytes(range(256)), pad(b"R 0 200", 220)))
+    out("store", "counter", reqs(b"C", b"C\n", pad(b"C", 24), b"C"))
+    out("store", "syntax", reqs(b"R 0\0junk 4", b"R 1k 5", b"R -1 2", b"R 0x 1", b"W 7",
+                                b"W 7 ", b"X", b"R  1 1", b"R 18446744073709551616 1"))
+    out("store", "range", reqs(pad(b"R 4090 10", 32), b"W 4095 ab", pad(b"R 0 1473", 1500)))
+    out("store", "sync-fails", reqs(b"W 1 abc", b"C", flags=1))
+
+
 def main():
     which = sys.argv[1:] or ["eth", "fdt", "bootargs", "region", "store"]
     for w in which:

@@ -271,7 +271,7 @@ void arp_input(struct mbuf *m)
 		s->rx_request++;
 	else
 		s->rx_reply++;
-	if (me && spa == me) { /* never cached for a foreign MAC */
+	if (me && spa == me) { /* never cached for a foreign MAC (ours came back: eth_input) */
 		conflict(a->sha);
 		goto drop;
 	}

@@ -36,7 +36,8 @@ static void mac_copy(uint8_t *dst, const uint8_t *src)
 
 /*
  * Our MAC or broadcast; anything else (other hosts' unicast, multicast) is not for us. A
- * broadcast frame is marked so the layers above never answer it as if it were unicast.
+ * broadcast frame is marked so the layers above never answer it as if it were unicast; one
+ * from our own MAC is our own, come back (a hub, a loop): never taken for a neighbour's.
  */
 static bool eth_accept(const struct netdev *nd, struct mbuf *m, const struct eth_hdr *eh)
 {
@@ -46,7 +47,7 @@ static bool eth_accept(const struct netdev *nd, struct mbuf *m, const struct eth
 		return true;
 	}
 	m->flags = MBUF_F_LINK_BCAST;
-	return (d[0] & d[1] & d[2]) == 0xffff;
+	return (d[0] & d[1] & d[2]) == 0xffff && !mac_eq(eh->src, nd->mac);
 }
 
 void eth_input(struct netdev *nd, struct mbuf *m)

@@ -24,6 +24,7 @@ GUEST_MAC = "52:54:00:12:34:56"
 GUEST_IP = "10.0.2.15"
 HOST_MAC = "52:55:0a:00:02:02"
 HOST_IP = "10.0.2.2"
+HOST_MAC_BYTES = bytes.fromhex(HOST_MAC.replace(":", ""))
 STATS_PORT = 9999
 ECHO_PORT = 7
 STATIC_ARGS = "ip=10.0.2.15/24,10.0.2.2 stats.port=%d" % STATS_PORT
@@ -41,16 +42,35 @@ def udp_drops(port):
 
 
 class Wire:
-    def __init__(self):
+    def __init__(self, hub=None):
+        """hub=(group, port): join a QEMU multicast hub (-netdev socket,mcast=...) that several
+        guests share, instead of one guest's point-to-point socket. On a hub every frame
+        reaches every member, this script's own included (those are skipped on receive)."""
+        self.hub = hub
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         # Room for bursts of replies: the host kernel would drop beyond the default 208 KiB.
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.qport = free_udp_port()
-        self.netdev = "socket,id=n0,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d" % (self.port,
-                                                                                 self.qport)
+        if hub:
+            group, port = hub
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.sock.bind((group, port))
+            lo = socket.inet_aton("127.0.0.1")
+            self.sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                                 socket.inet_aton(group) + lo)
+            self.sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, lo)
+            self.sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+            self.port, self.qport = port, None
+            self.dest = hub
+            self.netdev = "socket,id=n0,mcast=%s:%d,localaddr=127.0.0.1" % hub
+        else:
+            self.sock.bind(("127.0.0.1", 0))
+            self.port = self.sock.getsockname()[1]
+            self.qport = free_udp_port()
+            self.dest = ("127.0.0.1", self.qport)
+            self.netdev = "socket,id=n0,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d" % (
+                self.port, self.qport)
         self.answer_arp = True
+        self.arp_only = None  # a set of addresses: answer ARP for these only (hubs, floods)
         self.arp_requests = []  # ARP requests from the guest (answered or not)
         self.sport = 40000
         self.sent = 0  # frames sent to the guest
@@ -65,7 +85,7 @@ class Wire:
 
     # ---- raw frames ----
     def send(self, frame):
-        self.sock.sendto(bytes(frame), ("127.0.0.1", self.qport))
+        self.sock.sendto(bytes(frame), self.dest)
         self.sent += 1
 
     def send_many(self, frames):
@@ -73,19 +93,26 @@ class Wire:
             self.send(f)
 
     def _recv_raw(self, timeout):
-        self.sock.settimeout(max(timeout, 0.001))
-        try:
-            data, _ = self.sock.recvfrom(65536)
-            return data
-        except socket.timeout:
-            return None
+        deadline = time.monotonic() + timeout
+        while True:
+            self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            try:
+                data, _ = self.sock.recvfrom(65536)
+            except socket.timeout:
+                return None
+            if not (self.hub and data[6:12] == HOST_MAC_BYTES):  # our own, looped back
+                return data
 
     def _handle_arp(self, pkt):
         """Answer an ARP request from the guest for any address but its own; True if it was one."""
         if ARP not in pkt or pkt[ARP].op != 1:
             return False
         self.arp_requests.append(pkt)
-        if self.answer_arp and pkt[ARP].pdst != GUEST_IP:
+        if self.arp_only is not None:
+            mine = pkt[ARP].pdst in self.arp_only
+        else:
+            mine = pkt[ARP].pdst != GUEST_IP
+        if self.answer_arp and mine:
             self.send(Ether(dst=pkt[ARP].hwsrc, src=HOST_MAC) /
                       ARP(op=2, hwsrc=HOST_MAC, psrc=pkt[ARP].pdst, hwdst=pkt[ARP].hwsrc,
                           pdst=pkt[ARP].psrc))

@@ -171,12 +171,12 @@ class Wire:
         self.send(self.udp_frame(dport, payload, sport=sport, **ipkw))
         return self.udp_reply(sport, dport, timeout)
 
-    def udp_reply(self, sport, dport, timeout=2.0):
+    def udp_reply(self, sport, dport, timeout=2.0, src=GUEST_IP):
         frags = []
         deadline = time.monotonic() + timeout
 
         def ours(p):
-            return IP in p and p[IP].src == GUEST_IP and p[IP].proto == 17
+            return IP in p and p[IP].src == src and p[IP].proto == 17
 
         while time.monotonic() < deadline:
             pkt = self.recv(ours, timeout=deadline - time.monotonic())

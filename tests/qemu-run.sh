@@ -19,7 +19,8 @@ Booting $kernel: QEMU virt, $MEM RAM, $SMP hart(s), $NIC on user networking.
 UDP echo is forwarded from 127.0.0.1:$PORT; try, in another terminal:
     echo hello | nc -u -w1 127.0.0.1 $PORT
 or  /usr/bin/python3 -c "import socket;s=socket.socket(2,2);s.settimeout(2);s.sendto(b'hi',('127.0.0.1',$PORT));print(s.recv(2048))"
-Store service on 127.0.0.1:$STORE_PORT (e.g. echo C | nc -u -w1 127.0.0.1 $STORE_PORT).
+With BOOTARGS="store.port=7000" the store service is on 127.0.0.1:$STORE_PORT
+(e.g. tests/tools/store.py -p $STORE_PORT count).
 Serial console: type 'help' for the shell. Quit QEMU with Ctrl-A X.
 MSG
 exec qemu-system-riscv64 -M virt -m "$MEM" -smp "$SMP" -nographic -bios "$BIOS" \

@@ -3,8 +3,9 @@
  * with ageing, and hold frames waiting for a resolution (bounded per entry and in total).
  *
  * Under a flood from spoofed on-link sources (each reply needs a resolution) the neighbours
- * that carry traffic must keep working: a resolved entry is never evicted to make room for an
- * unresolved one, and an entry used since the last tick is evicted last; requests go out at
+ * that carry traffic must keep working: a resolved entry is not evicted to make room for an
+ * unresolved one while a pending one can go, and one used since the last tick never is (it
+ * carries traffic); senders are learnt only from our subnet; requests go out at
  * most once per second per address (RFC 1122 2.3.2.1) and ARP_REQ_RATE per second in all.
  * Our own address claimed by another MAC is a conflict (RFC 5227 2.4): logged, counted,
  * defended by one announcement per DEFEND_INTERVAL, and never cached. Zero and group sender
@@ -48,9 +49,8 @@ static struct timer tick;
 
 static int last; /* the entry last found */
 static struct {
-	uint64_t tokens_ns, last; /* request bucket: credit in ns (one request = 1 s / RATE) */
-	bool started;
-	uint64_t last_defend; /* when our address was last defended (conflict) */
+	struct tbucket requests; /* all requests: ARP_REQ_RATE a second */
+	uint64_t last_defend;	 /* when our address was last defended (conflict) */
 	bool defended;
 } lim;
 
@@ -95,9 +95,10 @@ static struct arp_entry *oldest(uint8_t state, bool hit_ok)
 }
 
 /*
- * A slot for ip: a free one, else (for a resolution we start) the oldest pending one, never a
- * resolved one; for a sender we learn, the oldest resolved entry idle since the last tick,
- * else the oldest pending one. NULL when nothing may go.
+ * A slot for ip: a free one, else for a resolution we start the oldest pending one, and only
+ * when there is none the oldest resolved entry idle since the last tick; for a sender we
+ * learn, the oldest idle resolved entry, else the oldest pending one. A resolved entry that
+ * carries traffic is never given up. NULL when nothing may go.
  */
 static struct arp_entry *alloc_entry(uint32_t ip, uint8_t state)
 {
@@ -105,7 +106,9 @@ static struct arp_entry *alloc_entry(uint32_t ip, uint8_t state)
 	for (int i = 0; i < ARP_CACHE_SIZE && !victim; i++)
 		if (cache[i].state == ARP_FREE)
 			victim = &cache[i];
-	if (!victim && state == ARP_RESOLVED)
+	if (!victim && state == ARP_PENDING)
+		victim = oldest(ARP_PENDING, true);
+	if (!victim)
 		victim = oldest(ARP_RESOLVED, false);
 	if (!victim)
 		victim = oldest(ARP_PENDING, true);
@@ -147,25 +150,6 @@ static void send_arp(uint16_t op, const uint8_t *dst_mac, const uint8_t *tha, ui
 	eth_output(m, dst_mac, ETH_P_ARP);
 }
 
-/* One request from the global bucket (ARP_REQ_RATE a second, ARP_REQ_BURST at once). */
-static bool take_request_token(uint64_t now)
-{
-	const uint64_t token = NSEC_PER_SEC / ARP_REQ_RATE;
-	if (!lim.started) {
-		lim.started = true;
-		lim.tokens_ns = ARP_REQ_BURST * token;
-	} else {
-		lim.tokens_ns += now - lim.last;
-		if (lim.tokens_ns > ARP_REQ_BURST * token)
-			lim.tokens_ns = ARP_REQ_BURST * token;
-	}
-	lim.last = now;
-	if (lim.tokens_ns < token)
-		return false;
-	lim.tokens_ns -= token;
-	return true;
-}
-
 static void request(struct arp_entry *e)
 {
 	static const uint8_t zero[ETH_ALEN];
@@ -174,7 +158,7 @@ static void request(struct arp_entry *e)
 		net_st.arp.rate_limited++;
 		return;
 	}
-	if (!take_request_token(now)) {
+	if (!tbucket_take(&lim.requests, now, ARP_REQ_RATE, ARP_REQ_BURST)) {
 		net_st.arp.rate_capped++;
 		return;
 	}
@@ -234,11 +218,13 @@ static void conflict(const uint8_t *sha)
 	arp_announce();
 }
 
-/* RFC 826 merge: update a known sender; learn a new one only if it talks to us. */
+/* RFC 826 merge: update a known sender; learn a new one only if it talks to us from our
+ * subnet (an off-link sender is no neighbour we would send to). */
 static void learn(uint32_t spa, const uint8_t *sha, bool to_me)
 {
+	const struct net_addr *a = net_addr();
 	struct arp_entry *e = lookup(spa);
-	if (!e && to_me)
+	if (!e && to_me && (((spa ^ a->ip) & a->mask) == 0 || a->mask == ~0u))
 		e = alloc_entry(spa, ARP_RESOLVED);
 	if (e)
 		resolved(e, sha);

@@ -200,26 +200,13 @@ static void on_timer(struct timer *t)
 /* Bit of each option kept (for "seen"), 0 for the others. */
 static uint32_t opt_bit(uint8_t code)
 {
-	switch (code) {
-	case DHCP_OPT_MSG_TYPE:
-		return 1u << 0;
-	case DHCP_OPT_SERVER_ID:
-		return 1u << 1;
-	case DHCP_OPT_MASK:
-		return 1u << 2;
-	case DHCP_OPT_ROUTER:
-		return 1u << 3;
-	case DHCP_OPT_LEASE:
-		return 1u << 4;
-	case DHCP_OPT_T1:
-		return 1u << 5;
-	case DHCP_OPT_T2:
-		return 1u << 6;
-	case DHCP_OPT_OVERLOAD:
-		return 1u << 7;
-	default:
-		return 0;
-	}
+	static const uint8_t kept[] = { DHCP_OPT_MSG_TYPE, DHCP_OPT_SERVER_ID, DHCP_OPT_MASK,
+					DHCP_OPT_ROUTER,   DHCP_OPT_LEASE,     DHCP_OPT_T1,
+					DHCP_OPT_T2,	   DHCP_OPT_OVERLOAD };
+	for (size_t i = 0; i < sizeof(kept); i++)
+		if (kept[i] == code)
+			return 1u << i;
+	return 0;
 }
 
 /* One option of n bytes at v; false if its length is wrong for what it carries. */

@@ -12,11 +12,7 @@
 #define UNREACH_BURST 10
 #define UNREACH_QUOTE 8 /* payload bytes quoted after the offending header (RFC 792) */
 
-static struct {
-	uint64_t tokens_ns; /* credit in nanoseconds: one token = NSEC_PER_SEC / UNREACH_RATE */
-	uint64_t last;
-	bool started;
-} bucket;
+static struct tbucket bucket;
 
 void icmp_input(struct mbuf *m)
 {
@@ -51,25 +47,6 @@ drop:
 	mbuf_free(m);
 }
 
-static bool take_token(void)
-{
-	const uint64_t token = NSEC_PER_SEC / UNREACH_RATE;
-	uint64_t now = clock_ns();
-	if (!bucket.started) {
-		bucket.started = true;
-		bucket.tokens_ns = UNREACH_BURST * token;
-	} else {
-		bucket.tokens_ns += now - bucket.last;
-		if (bucket.tokens_ns > UNREACH_BURST * token)
-			bucket.tokens_ns = UNREACH_BURST * token;
-	}
-	bucket.last = now;
-	if (bucket.tokens_ns < token)
-		return false;
-	bucket.tokens_ns -= token;
-	return true;
-}
-
 /*
  * RFC 1122 3.2.2 (and RFC 1812 4.3.2.7): no ICMP error about a datagram sent to a broadcast or
  * multicast address (IP or link layer), or whose source does not name one host (zero,
@@ -93,7 +70,7 @@ void icmp_port_unreach(const struct mbuf *m)
 	struct mbuf *n;
 	if (!may_answer(m, ip))
 		return;
-	if (!take_token()) {
+	if (!tbucket_take(&bucket, clock_ns(), UNREACH_RATE, UNREACH_BURST)) {
 		net_st.icmp.unreach_limited++;
 		return;
 	}
@@ -118,5 +95,5 @@ void icmp_port_unreach(const struct mbuf *m)
 
 void icmp_reset(void)
 {
-	bucket.started = false;
+	bucket = (struct tbucket){ 0 };
 }

@@ -81,9 +81,12 @@ bool ipv4_is_broadcast(uint32_t dst)
 	return dst == IP_BROADCAST || (addr.ip && dst == ntohl(bcast_be));
 }
 
-bool ipv4_is_our_unicast(uint32_t dst_be)
+uint32_t ipv4_dst_flags(uint32_t dst_be)
 {
-	return addr_be && dst_be == addr_be;
+	if (addr_be && dst_be == addr_be)
+		return 0;
+	return (addr_be ? 0 : MBUF_F_NOADDR) |
+	       (dst_be == bcast_be || dst_be == IP_BROADCAST ? MBUF_F_BCAST : 0);
 }
 
 /*
@@ -132,6 +135,8 @@ static uint64_t *check_dst(struct mbuf *m, const struct ip_hdr *ip)
 		/* RFC 1122 3.3.6: a unicast datagram in a link-layer broadcast is discarded */
 		return m->flags & MBUF_F_LINK_BCAST ? &s->drop_link_bcast : NULL;
 	}
+	if (!addr_be)
+		m->flags |= MBUF_F_NOADDR;
 	if (ip->dst == bcast_be || ip->dst == IP_BROADCAST) {
 		m->flags |= MBUF_F_BCAST;
 		return NULL;

@@ -143,7 +143,7 @@ static void finish(struct reasm *r)
 	m->l3_off = (uint16_t)(m->data - m->head);
 	m->l4_off = (uint16_t)(m->l3_off + IP_HLEN);
 	/* the fragments passed ipv4_input's checks; a broadcast stays marked as one */
-	m->flags = ipv4_is_our_unicast(ip->dst) ? 0 : MBUF_F_BCAST;
+	m->flags = ipv4_dst_flags(ip->dst);
 	net_st.ipv4.reasm_ok++;
 	ipv4_deliver(m);
 }

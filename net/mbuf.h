@@ -31,6 +31,7 @@ struct mbuf {
  */
 #define MBUF_F_LINK_BCAST 0x1u /* sent to the Ethernet broadcast address (eth_input) */
 #define MBUF_F_BCAST	  0x2u /* IPv4 destination is a broadcast address (ipv4_input) */
+#define MBUF_F_NOADDR	  0x4u /* received before our address was configured (ipv4_input) */
 
 struct mbuf_queue {
 	struct mbuf *first, *last;

@@ -123,8 +123,8 @@ void ipv4_reasm_input(struct mbuf *m);
 void ipv4_reasm_reset(void);
 /* dst is a broadcast address for us (limited, or our subnet's; /31 and /32 have none). */
 bool ipv4_is_broadcast(uint32_t dst);
-/* dst (network order) is our configured unicast address. */
-bool ipv4_is_our_unicast(uint32_t dst_be);
+/* The MBUF_F_BCAST / MBUF_F_NOADDR flags a datagram to dst (network order) gets now. */
+uint32_t ipv4_dst_flags(uint32_t dst_be);
 /* ip (host order) may name one other host: not 0/8, loopback, multicast, class E, a broadcast
  * of ours, nor our own address. What an answer or an ICMP error may be sent to. */
 bool ipv4_is_unicast_host(uint32_t ip);

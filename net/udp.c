@@ -116,10 +116,12 @@ static int udp_lookup(uint16_t port)
 static uint64_t *refused(unsigned flags, const struct mbuf *m, uint16_t sport)
 {
 	struct udp_stats *s = &net_st.udp;
-	if ((m->flags & MBUF_F_BCAST) && !(flags & UDP_BIND_BROADCAST))
-		return &s->drop_bcast;
-	if (!(flags & UDP_BIND_NOADDR) && !net_addr_is_up())
-		return &s->drop_noaddr;
+	if (m->flags & (MBUF_F_BCAST | MBUF_F_NOADDR)) { /* one test for the usual unicast */
+		if ((m->flags & MBUF_F_BCAST) && !(flags & UDP_BIND_BROADCAST))
+			return &s->drop_bcast;
+		if ((m->flags & MBUF_F_NOADDR) && !(flags & UDP_BIND_NOADDR))
+			return &s->drop_noaddr;
+	}
 	if ((flags & UDP_BIND_SERVICE) && udp_port_is_loop_prone(sport))
 		return &s->drop_loop;
 	return NULL;

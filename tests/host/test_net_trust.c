@@ -307,6 +307,30 @@ static void test_arp_conflicts_and_bad_senders(void)
 	finish("arp conflicts");
 }
 
+/* A storm of requests from 64 senders fills the cache with learnt entries: a new neighbour
+ * can still be resolved (idle learnt entries give way), and off-link senders are not learnt. */
+static void test_arp_learnt_entries_do_not_lock_out(void)
+{
+	static const uint8_t zero[6];
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 0 };
+	start("10.0.2.15/24,10.0.2.2");
+	for (int i = 0; i < 64; i++) {
+		mac[5] = (uint8_t)i;
+		fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, mac, IP4(10, 0, 2, 100 + i), zero, GUEST));
+	}
+	fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, mac, IP4(10, 0, 9, 9), zero, GUEST));
+	ok(F.ntx == 65 && arp_cache_count_pub() == 64, "65 answered, 64 learnt (off-link one not)");
+	fake_clear(&F);
+	host_clock_ns += 2 * NSEC_PER_SEC;
+	timers_expire(host_clock_ns);
+	fake_clear(&F);
+	ok(udp_sendto(40000, IP4(10, 0, 2, 7), 40000, "x", 1) == 0 && F.ntx == 1 &&
+		   rd16(txf(0) + 12) == 0x0806 && net_stats()->arp.drop_nocache == 0,
+	   "a new neighbour is still resolved (%d frames)", F.ntx);
+	fake_clear(&F);
+	finish("arp lockout");
+}
+
 int main(void)
 {
 	mbuf_pool_init();
@@ -318,5 +342,6 @@ int main(void)
 	test_point_to_point_prefixes();
 	test_arp_spoofed_flood();
 	test_arp_conflicts_and_bad_senders();
+	test_arp_learnt_entries_do_not_lock_out();
 	TEST_DONE();
 }

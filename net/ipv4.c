@@ -23,6 +23,7 @@ static struct net_addr addr;
 /* The same address, and the subnet broadcast (limited broadcast when there is none), in network
  * byte order: the receive check and the reply compare and copy header words as they are. */
 static uint32_t addr_be, bcast_be = IP_BROADCAST;
+static uint32_t bcast = IP_BROADCAST; /* bcast_be in host order, for output */
 static uint16_t next_id = 1;
 static struct {
 	void (*fn)(uint32_t ip, void *arg);
@@ -66,7 +67,8 @@ void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw)
 	addr = (struct net_addr){ ip, mask, gw };
 	addr_be = htonl(ip);
 	/* /31 (RFC 3021) and /32 have no directed broadcast: both /31 addresses are hosts */
-	bcast_be = ip && mask < 0xfffffffeu ? htonl(ip | ~mask) : IP_BROADCAST;
+	bcast = ip && mask < 0xfffffffeu ? ip | ~mask : IP_BROADCAST;
+	bcast_be = htonl(bcast);
 	if (!changed || !ip)
 		return;
 	pr_info("net: address %s/%d gw %s\n", net_ntoa(ip, a), prefix_len(mask), net_ntoa(gw, g));
@@ -78,7 +80,7 @@ void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw)
 
 bool ipv4_is_broadcast(uint32_t dst)
 {
-	return dst == IP_BROADCAST || (addr.ip && dst == ntohl(bcast_be));
+	return dst == IP_BROADCAST || dst == bcast;
 }
 
 uint32_t ipv4_dst_flags(uint32_t dst_be)
@@ -235,12 +237,11 @@ static bool bad_destination(uint32_t dst)
 	return top == 0 || top == 127 || (top >= 224 && dst != IP_BROADCAST) || dst == addr.ip;
 }
 
+/* Where m goes: the link broadcast, a neighbour or the gateway. dst has passed
+ * bad_destination, or (ipv4_reply) is a source that passed bad_source, which refuses more. */
 static void route(struct mbuf *m, uint32_t dst)
 {
-	if (bad_destination(dst)) {
-		net_st.ipv4.drop_dst_bad++;
-		mbuf_free(m);
-	} else if (ipv4_is_broadcast(dst))
+	if (ipv4_is_broadcast(dst))
 		eth_output(m, eth_broadcast, ETH_P_IP);
 	else if (!addr.ip || ((dst ^ addr.ip) & addr.mask) == 0 || (addr.mask == ~0u && !addr.gw))
 		arp_output(m, dst); /* on-link; a /32 without gateway: every neighbour is */
@@ -295,6 +296,11 @@ void ipv4_output(struct mbuf *m, uint32_t dst, uint8_t proto)
 {
 	size_t len = mbuf_len(m);
 	uint16_t id = next_id++;
+	if (bad_destination(dst)) {
+		net_st.ipv4.drop_dst_bad++;
+		mbuf_free(m);
+		return;
+	}
 	if (len + IP_HLEN > ETH_MTU) {
 		output_fragments(m, dst, proto, id);
 		return;
@@ -334,6 +340,6 @@ void ipv4_reset(void)
 	ipv4_reasm_reset();
 	addr = (struct net_addr){ 0 };
 	addr_be = 0;
-	bcast_be = IP_BROADCAST;
+	bcast_be = bcast = IP_BROADCAST;
 	memset(listeners, 0, sizeof(listeners));
 }

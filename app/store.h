@@ -44,6 +44,9 @@ size_t store_handle(const struct store_backend *be, uint8_t *buf, size_t n);
 
 /* Bootarg store.port=<1..65535>: enables the service; 0 or -EINVAL. */
 int store_bootarg_port(const char *value);
+/* store.port= for the composition root's list (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table store_bootargs;
 /* Map the store and bind the port if store.port= was given (app_init calls it once, after
  * ramblk_init and net_init). 0 (also when off), -ENODEV (no block device), or the region_map /
  * udp_bind error (logged). */

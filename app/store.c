@@ -79,14 +79,14 @@ int store_init(void)
 		be.size = STORE_BYTES;
 	err = region_map(bd, 0, be.size, PROT_READ | PROT_WRITE, MAP_SHARED, &addr);
 	if (err) {
-		pr_err("store: cannot map %s: error %d\n", bd->name, err);
+		pr_err("store: cannot map %s: %s\n", bd->name, errname(err));
 		return err;
 	}
 	be.base = addr;
 	be.sync = store_sync;
 	err = udp_bind(port, UDP_BIND_SERVICE, store_input, NULL);
 	if (err) {
-		pr_err("store: cannot bind UDP port %u: error %d\n", port, err);
+		pr_err("store: cannot bind UDP port %u: %s\n", port, errname(err));
 		region_unmap(be.base, be.size);
 		be.base = NULL;
 		return err;

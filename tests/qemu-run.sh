@@ -148,13 +148,14 @@ set -- "$@" $QEMU_EXTRA
 
 echo "Booting $kernel: QEMU $qmachine, $MEM RAM, $SMP hart(s), $NIC on $NET networking."
 [ -n "$PCAP" ] && echo "Capturing the NIC's traffic to $PCAP (tshark -r $PCAP)."
-[ -n "$DISK" ] && echo "NVMe disk nvme0n1 on $DISK; the store service lives there."
+[ -n "$DISK" ] && echo "NVMe disk nvme0n1 on $DISK; the store service (store.port=) lives there."
 [ -n "$GDB_PORT" ] && echo "QEMU waits for GDB on 127.0.0.1:$GDB_PORT."
 if [ "$NET" = user ]; then
 	cat <<MSG
 UDP echo is forwarded from 127.0.0.1:$PORT; try, in another terminal:
     echo hello | nc -u -w1 127.0.0.1 $PORT
-Store service on 127.0.0.1:$STORE_PORT (e.g. echo C | nc -u -w1 127.0.0.1 $STORE_PORT).
+Store service on 127.0.0.1:$STORE_PORT once booted with BOOTARGS="store.port=7000"
+(e.g. tests/tools/store.py -p $STORE_PORT count).
 MSG
 fi
 [ "$CONSOLE" = stdio ] && echo "Serial console: type 'help' for the shell. Quit QEMU with Ctrl-A X."

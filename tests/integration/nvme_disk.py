@@ -6,9 +6,13 @@ controller then reports a volatile write cache, a completed Write is in the host
 and the guest's Flush becomes fdatasync() on the image file. (cache=unsafe would drop Flush;
 writethrough/directsync make every write O_DSYNC, so Flush would have nothing left to do.)
 """
-import socket
+import os
+import sys
 
-from qemu import Qemu
+from qemu import ROOT, Qemu
+
+sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
+from store import Store, StoreError  # noqa: E402,F401 - the tests use both from here
 
 STATIC_IP = "ip=10.0.2.15/24,10.0.2.2"
 
@@ -27,17 +31,6 @@ def boot_on_disk(image, bootargs="", lbs=None, extra=(), **kw):
     return Qemu(bootargs=args.strip(), extra=nvme_args(image, lbs=lbs) + list(extra), **kw)
 
 
-def store_request(port, payload, timeout=2.0, tries=3):
-    """One store request through hostfwd; the reply, or None after tries timeouts."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.settimeout(timeout)
-    try:
-        for _ in range(tries):
-            s.sendto(payload, ("127.0.0.1", port))
-            try:
-                return s.recvfrom(2048)[0]
-            except socket.timeout:
-                continue
-        return None
-    finally:
-        s.close()
+def store(q):
+    """The host-side client (tests/tools/store.py) for q's store forward."""
+    return Store(port=q.store_port)

@@ -6,7 +6,7 @@ import os
 import re
 import struct
 
-from nvme_disk import boot_on_disk, nvme_args, store_request, STATIC_IP
+from nvme_disk import boot_on_disk, nvme_args, store, StoreError, STATIC_IP
 from qemu import Qemu, wait_echo
 
 DISK = 4 << 20
@@ -48,15 +48,19 @@ def test_host_pattern_modified_synced_exactly(tmp_path):
     extra = ["-trace", "pci_nvme_write", "-trace", "pci_nvme_flush_ns", "-D", str(trace)]
     with boot_on_disk(img, stdin=True, extra=extra) as q:
         wait_echo(q)
-        port = q.store_port
-        assert store_request(port, b"R 4096 64") == bytes(data[4096:4160])
-        assert store_request(port, b"R 65000 536") == bytes(data[65000:65536])
-        assert store_request(port, b"C") == b"42"
-        assert store_request(port, b"W 100 hello, disk") == b"OK 11"
+        st = store(q)
+        assert st.read(4096, 64) == bytes(data[4096:4160])
+        assert st.read(65000, 536) == bytes(data[65000:65536])
+        assert st.count() == 42
+        assert st.write(100, b"hello, disk") == 11
         blob = os.urandom(1400)
-        assert store_request(port, b"W 12000 " + blob) == b"OK 1400"  # crosses a page
-        assert store_request(port, b"W 65530 x" * 1).startswith(b"OK")
-        assert store_request(port, b"R 70000 4").startswith(b"ERR")
+        assert st.write(12000, blob) == 1400  # crosses a page
+        assert st.write(65530, b"x") == 1
+        try:
+            st.read(70000, 4)
+            raise AssertionError("a read past the store was served")
+        except StoreError as e:
+            assert "ERR range" in str(e)
         # each acknowledged sync wrote its pages and then flushed, before the reply
         log = trace.read_text()
         writes = log.count("pci_nvme_write ")
@@ -84,17 +88,17 @@ def test_counter_survives_reboot_and_qemu_restart(tmp_path):
     with boot_on_disk(img, stdin=True) as q:
         wait_echo(q)
         for i in range(1, 4):
-            assert store_request(q.store_port, b"C") == str(i).encode()
+            assert store(q).count() == i
         q.send("reboot\r")
         q.wait_for(r"rebooting", timeout=10)
         q.wait_for(r"(?s)rebooting.*echo: serving", timeout=30)
         wait_echo(q)
-        assert store_request(q.store_port, b"C") == b"4"
+        assert store(q).count() == 4
         q.kill()  # SIGKILL: acknowledged means on the disk already
     assert struct.unpack("<Q", img.read_bytes()[:8])[0] == 4
     with boot_on_disk(img, stdin=True) as q:
         wait_echo(q)
-        assert store_request(q.store_port, b"C") == b"5"
+        assert store(q).count() == 5
         poweroff(q)
     assert struct.unpack("<Q", img.read_bytes()[:8])[0] == 5
 
@@ -107,8 +111,8 @@ def test_4k_block_namespace(tmp_path):
         out = q.output()
         assert "blk: nvme0n1: 1024 blocks of 4096 bytes" in out, out
         assert re.search(r"atomic write unit 4096 bytes .*, so each page", out), out
-        assert store_request(q.store_port, b"W 5000 four-k") == b"OK 6"
-        assert store_request(q.store_port, b"C") == b"1"
+        assert store(q).write(5000, b"four-k") == 6
+        assert store(q).count() == 1
         poweroff(q)
     after = img.read_bytes()
     assert after[5000:5006] == b"four-k" and after[0] == 1 and after.count(0) == DISK - 7

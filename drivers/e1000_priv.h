@@ -58,6 +58,7 @@ struct e1000_softc {
 	uint32_t rx_cause;	   /* ICR/IMS bits of a received frame in this interrupt mode */
 	uint32_t tx_cause;	   /* ... of transmit completions (0: no TX interrupt) */
 	unsigned long flags;	   /* E1000_F_*: the variant, from the PCI ID table */
+	char irq_name[3][12];	   /* "eth0-rx" ...: the interrupt core keeps the pointers */
 	struct netdev nd;
 	struct mbuf *rx_mbuf[RXN]; /* every slot always holds one */
 	struct mbuf *tx_mbuf[TXN]; /* owned until the descriptor is reclaimed */

@@ -190,11 +190,11 @@ static int attach_msix(struct e1000_softc *sc)
 {
 	static const irq_handler_fn fn[3] = { e1000_rx_intr, e1000_tx_intr, e1000_other_intr };
 	static const char *const what[3] = { "rx", "tx", "other" };
-	char route[3][48], name[3][16];
+	char route[3][48];
 	for (int v = 0; v < 3; v++) {
 		int irq;
-		ksnprintf(name[v], sizeof(name[v]), "%s-%s", sc->nd.name, what[v]);
-		irq = pci_irq_request(sc->pd, v, fn[v], sc, name[v]);
+		ksnprintf(sc->irq_name[v], sizeof(sc->irq_name[v]), "%s-%s", sc->nd.name, what[v]);
+		irq = pci_irq_request(sc->pd, v, fn[v], sc, sc->irq_name[v]);
 		if (irq < 0)
 			return irq;
 		irq_describe(irq, route[v], sizeof(route[v]));

@@ -240,11 +240,10 @@ static void e1000_irq_arm(struct netdev *nd)
 }
 
 /*
- * One vector for all causes (INTx, or MSI). Reading ICR clears it on the 8254x, which drops
- * the level INTx line; the 82574 clears only the causes written back (its ICR is not cleared
- * by a read while IMS is non-zero, and QEMU's model follows that), so they are. The
- * interrupt core completes the source at the controller only after this returns, so a level
- * line is not raised again at once.
+ * One vector for all causes (INTx, or MSI). Reading ICR clears it, which drops the level INTx
+ * line; on the 82574 the causes are also written back, which clears them whatever its
+ * interrupt mode made of the read. The interrupt core completes the source at the controller
+ * only after this returns, so a level line is not raised again at once.
  */
 void e1000_intr(void *arg)
 {
@@ -281,7 +280,8 @@ void e1000_tx_intr(void *arg)
 	e1000_tx_reclaim(&sc->nd);
 }
 
-/* Link changes and the rest: ICR says which (written back: the 82574 clears what is). */
+/* Link changes and the rest: ICR says which. With MSI-X a read does not clear it (82574;
+ * QEMU 7.2 likewise): the causes are written back, the queue ones left to EIAC. */
 void e1000_other_intr(void *arg)
 {
 	struct e1000_softc *sc = arg;

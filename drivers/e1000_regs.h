@@ -12,10 +12,10 @@
 #define E1000_STATUS   0x00008 /* R   device status */
 #define E1000_EECD     0x00010 /* RW  EEPROM/flash control */
 #define E1000_EERD     0x00014 /* RW  EEPROM read (82540 and later) */
-#define E1000_CTRL_EXT 0x00018 /* RW extended device control */
-#define E1000_ICR                                                                                  \
-	0x000c0		  /* R/clr interrupt cause read: reading clears it (8254x); write 1s
-			      * to clear (both; the 82574 clears on read only with IMS 0) */
+#define E1000_CTRL_EXT 0x00018 /* RW  extended device control */
+/* ICR: reading clears it (8254x; the 82574 in INTx/MSI mode); writing 1s clears those causes
+ * (both; the 82574 with MSI-X is cleared only that way, or by EIAC). */
+#define E1000_ICR 0x000c0 /* R/clr interrupt cause read */
 #define E1000_ICS 0x000c8 /* W   interrupt cause set (raises the causes written) */
 #define E1000_ITR 0x000c4 /* RW  interrupt throttling */
 #define E1000_IMS 0x000d0 /* RW  interrupt mask set (write 1 enables) */

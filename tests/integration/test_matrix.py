@@ -113,6 +113,22 @@ def test_two_nic_models_at_once():
         q.kill()
 
 
+def test_82574l_behind_root_port():
+    """The 82574L behind a PCIe root port (an endpoint with a link there) on the IMSIC
+    machine: MSI-X through the bridge."""
+    q = boot("virt,aia=aplic-imsic",
+             ["-device", "pcie-root-port,id=rp0,chassis=1",
+              "-device", "e1000e,bus=rp0,netdev=n0", "-netdev", "@N0@"])
+    try:
+        out = q.output()
+        assert re.search(r"pci 01:00\.0 8086:10d3", out), out
+        assert re.search(r"eth0: PCIe v\d endpoint, link x1 at 2\.5 GT/s", out), out
+        assert re.search(r"pci 01:00\.0: MSI-X, 3 vectors of 5", out), out
+        exercise(q, "imsic/e1000e behind a root port")
+    finally:
+        q.kill()
+
+
 def test_spike_polled_shell():
     """spike: no interrupt controller for S-mode, no PCIe; the shell works (polled on the
     loop's tick through the SBI console) and the machine powers off."""

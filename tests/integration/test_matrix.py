@@ -17,8 +17,9 @@ import time
 
 import pytest
 
-from qemu import ROOT, Qemu, udp_echo, user_netdev, wait_echo
+from qemu import ROOT, Qemu, udp_echo
 from test_echo import pattern, size_classes, udpload
+from test_nic import boot as nic_boot
 
 MACHINES = {
     "plic": ("virt", r"irq: PLIC at c000000"),
@@ -50,18 +51,8 @@ def shell(q, command, expect, timeout=10, slow=False):
     return q.wait_for(expect, timeout=timeout)
 
 
-def boot(machine, devices, smp=1):
-    spec, ports = user_netdev(echo=7)
-    args = [a.replace("@N0@", spec) for a in devices]
-    q = Qemu(machine=machine, smp=smp, nic=None, extra=args, stdin=True,
-             bootargs="ip=10.0.2.15/24,10.0.2.2")
-    q.echo_port = ports["echo"]
-    try:
-        wait_echo(q, timeout=30)
-    except BaseException:
-        q.kill()
-        raise
-    return q
+def boot(machine, devices):
+    return nic_boot(devices, bootargs="ip=10.0.2.15/24,10.0.2.2", machine=machine, stdin=True)
 
 
 def exercise(q, name):

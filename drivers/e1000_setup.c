@@ -83,6 +83,7 @@ static int read_mac(struct e1000_softc *sc, uint8_t mac[6])
 	uint32_t lo = rd(sc, E1000_RAL0), hi = rd(sc, E1000_RAH0);
 	if (!(hi & E1000_RAH_AV) || (lo == 0 && (hi & 0xffff) == 0)) {
 		uint16_t w[3];
+		pr_debug("%s: RAR0 not loaded at reset: MAC from the EEPROM\n", sc->nd.name);
 		for (uint32_t i = 0; i < 3; i++)
 			if (eeprom_read(sc, i, &w[i]))
 				return -EIO;
@@ -177,7 +178,7 @@ static void start_rx(struct e1000_softc *sc)
 static void go_polled(struct e1000_softc *sc, const char *why, int err)
 {
 	pr_warn("%s: %s (%s): interrupts off, polled on the loop's tick\n", sc->nd.name, why,
-		strerror(err));
+		errname(err));
 	sc->nd.polled = true;
 }
 
@@ -307,6 +308,11 @@ static int e1000_probe(struct pci_dev *pd, const struct pci_id *id)
 	sc->nd.link_up = (rd(sc, E1000_STATUS) & E1000_STATUS_LU) != 0;
 	attach_irq(sc);
 	nunits++;
+	pr_debug("%s: registers at %lx, RX ring %lx, TX ring %lx (%u B descriptors), "
+		 "%s, STATUS %08x\n",
+		 sc->nd.name, (unsigned long)sc->regs, (unsigned long)sc->rx_ring_pa,
+		 (unsigned long)sc->tx_ring_pa, (unsigned)sizeof(struct e1000_rx_desc),
+		 sc->has_irq ? pci_irq_mode_name(pd->irq_mode) : "polled", rd(sc, E1000_STATUS));
 	pr_info("%s: %s %04x at %02x:%02x.%x, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, "
 		"rings %d/%d, receive on at %lu.%03lu ms\n",
 		sc->nd.name, sc->flags & E1000_F_82574 ? "82574L" : "e1000", pd->device, pd->bus,

@@ -116,7 +116,7 @@ int pci_irq_alloc(struct pci_dev *pd, int want)
 				pd->nvec = PCI_MAX_VECTORS;
 		} else {
 			pr_warn("pci %02x:%02x.%x: MSI-X table unusable (%s)\n", pd->bus, pd->dev,
-				pd->fn, strerror(entries));
+				pd->fn, errname(entries));
 		}
 	}
 	if (!pd->irq_mode && pd->msi_cap && msi_ok && irq_limit >= PCI_IRQ_MSI) {

@@ -24,13 +24,13 @@ PORT     ?= 5555
 STORE_PORT ?= $(if $(filter 5555,$(PORT)),7000,$(shell expr "$(PORT)" + 1 2>/dev/null))
 #> SMP=1: harts; any may be the boot hart, the others stay parked
 SMP      ?= 1
-#> NIC=e1000: e1000, e1000-82545em or e1000-82544gc
+#> NIC=e1000: e1000, e1000-82545em, e1000-82544gc, e1000e (82574L, PCIe) or none
 NIC      ?= e1000
 #> BOOTARGS=: kernel command line (README: boot arguments), e.g. "loglevel=3 ip=dhcp"
 BOOTARGS ?=
 #> BIOS=default: QEMU's OpenSBI, debian (Debian's fw_dynamic) or a path; none is refused
 BIOS     ?= default
-#> MACHINE=virt: virt, virt-aplic (AIA wired interrupts) or virt-imsic (AIA with MSIs)
+#> MACHINE=virt: virt (PLIC), virt-aplic (APLIC), virt-imsic (IMSIC + APLIC: MSI-X), spike (none)
 MACHINE  ?= virt
 #> NET=user: user (forwards on 127.0.0.1), or tap (root: a tap in a namespace it makes)
 NET      ?= user

@@ -63,15 +63,20 @@ is_uint "$SMP" && [ "$SMP" -ge 1 ] || refuse "SMP=$SMP is not a number of harts 
 # ---- machine: names for `make run MACHINE=...` and what QEMU calls them ----
 case "$MACHINE" in
 virt) qmachine=virt ;;
-virt-aplic) qmachine=virt,aia=aplic ;;
-virt-imsic) qmachine=virt,aia=aplic-imsic ;;
-*) refuse "MACHINE=$MACHINE is not known: virt, virt-aplic (AIA wired interrupts)" \
-	"or virt-imsic (AIA with MSIs)" ;;
+virt-aplic | virt,aia=aplic) qmachine=virt,aia=aplic ;;
+virt-imsic | virt,aia=aplic-imsic) qmachine=virt,aia=aplic-imsic ;;
+spike)
+	qmachine=spike
+	[ "$NIC" = e1000 ] && NIC=none # the default NIC: spike has no PCI bus to put it on
+	[ "$NIC" = none ] || refuse "NIC=$NIC: spike has no PCI bus; use NIC=none" ;;
+*) refuse "MACHINE=$MACHINE is not known: virt, virt-aplic (AIA wired interrupts)," \
+	"virt-imsic (AIA with MSIs) or spike (no interrupt controller)" ;;
 esac
 
 case "$NIC" in
-e1000|e1000-82545em|e1000-82544gc) ;;
-*) refuse "NIC=$NIC has no driver here: e1000, e1000-82545em or e1000-82544gc" ;;
+e1000|e1000-82545em|e1000-82544gc|e1000e|none) ;;
+*) refuse "NIC=$NIC has no driver here: e1000, e1000-82545em, e1000-82544gc, e1000e" \
+	"(82574L) or none" ;;
 esac
 
 # ---- firmware: the kernel is an S-mode payload and needs SBI ----
@@ -120,11 +125,13 @@ if [ -n "$DISK" ]; then
 fi
 
 set -- -M "$qmachine" -m "$MEM" -smp "$SMP" -bios "$BIOS" -kernel "$kernel" \
-	-append "$BOOTARGS" -device "$NIC,netdev=n0" -netdev "$netdev"
+	-append "$BOOTARGS"
+[ "$NIC" = none ] || set -- "$@" -device "$NIC,netdev=n0" -netdev "$netdev"
 # cache=writeback: the controller reports a volatile cache and Flush is fdatasync on DISK.
 [ -n "$DISK" ] && set -- "$@" -drive "file=$DISK,if=none,format=raw,id=d0,cache=writeback" \
 	-device nvme,drive=d0,serial=disk0
 if [ -n "$PCAP" ]; then
+	[ "$NIC" != none ] || refuse "PCAP=$PCAP: there is no NIC to capture (NIC=none)"
 	[ -d "$(dirname "$PCAP")" ] || refuse "PCAP=$PCAP: no folder $(dirname "$PCAP")"
 	set -- "$@" -object "filter-dump,id=cap0,netdev=n0,file=$PCAP"
 fi

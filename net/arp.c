@@ -33,6 +33,7 @@ enum arp_state { ARP_FREE, ARP_PENDING, ARP_RESOLVED };
 
 struct arp_entry {
 	uint32_t ip;
+	uint32_t ip_be; /* the same in network order, for arp_output_be */
 	uint8_t mac[ETH_ALEN] __attribute__((aligned(2)));
 	uint8_t state;
 	bool stale;	/* resolved longer than ARP_TTL_NS ago (set by the tick): ask again */
@@ -121,6 +122,7 @@ static struct arp_entry *alloc_entry(uint32_t ip, uint8_t state)
 	memset(victim, 0, sizeof(*victim));
 	mbufq_init(&victim->q);
 	victim->ip = ip;
+	victim->ip_be = htonl(ip);
 	victim->state = state;
 	victim->stamp = clock_ns();
 	return victim;
@@ -323,6 +325,18 @@ void arp_output(struct mbuf *m, uint32_t next_hop)
 		net_st.arp.queued++;
 	}
 	request(e);
+}
+
+void arp_output_be(struct mbuf *m, uint32_t next_hop_be)
+{
+	struct arp_entry *e = &cache[last];
+	/* the reply path: the entry last found, resolved and fresh, without a byte swap */
+	if (e->ip_be == next_hop_be && e->state == ARP_RESOLVED && !e->stale) {
+		e->hit = true;
+		eth_output(m, e->mac, ETH_P_IP);
+		return;
+	}
+	arp_output(m, ntohl(next_hop_be));
 }
 
 /* Once a second: forget old entries, retry or give up pending ones. */

@@ -416,7 +416,7 @@ static void dhcp_input(struct mbuf *m, const struct udp_peer *peer, void *arg)
 	const struct bootp_hdr *b = (const struct bootp_hdr *)m->data;
 	struct dhcp_opts o;
 	(void)arg;
-	if (peer->src_port != DHCP_SERVER_PORT || mbuf_len(m) < sizeof(*b) ||
+	if (udp_peer_src_port(peer) != DHCP_SERVER_PORT || mbuf_len(m) < sizeof(*b) ||
 	    b->op != BOOTP_REPLY || ntohl(b->xid) != d.xid || ntohl(b->magic) != DHCP_MAGIC ||
 	    memcmp(b->chaddr, net_dev()->mac, ETH_ALEN) != 0 ||
 	    !parse_opts(b, (const uint8_t *)(b + 1), mbuf_len(m) - sizeof(*b), &o)) {

@@ -50,6 +50,21 @@ static bool eth_accept(const struct netdev *nd, struct mbuf *m, const struct eth
 	return (d[0] & d[1] & d[2]) == 0xffff && !mac_eq(eh->src, nd->mac);
 }
 
+/*
+ * The layers above load a received IPv4 header by words (ip_word): a NIC that placed the frame
+ * so that it is not 4-byte aligned (no NET_IP_ALIGN) has it moved, back into the headroom (or
+ * forward, without room there). The e1000 never needs this.
+ */
+static void ip_align(struct mbuf *m)
+{
+	size_t off = (uintptr_t)m->data & 3, len = mbuf_len(m);
+	uint8_t *to = mbuf_headroom(m) >= off + ETH_HLEN ? m->data - off : m->data + (4 - off);
+	ASSERT(to + len <= m->end);
+	memmove(to, m->data, len);
+	m->data = to;
+	m->tail = to + len;
+}
+
 void eth_input(struct netdev *nd, struct mbuf *m)
 {
 	struct eth_stats *s = &net_st.eth;
@@ -79,11 +94,15 @@ void eth_input(struct netdev *nd, struct mbuf *m)
 		goto drop;
 	}
 	mbuf_pull(m, ETH_HLEN);
-	m->l3_off = (uint16_t)(m->data - m->head);
-	if (type == ETH_P_IP)
+	if (type == ETH_P_IP) {
+		if ((uintptr_t)m->data & 3)
+			ip_align(m);
+		m->l3_off = (uint16_t)(m->data - m->head);
 		ipv4_input(m);
-	else
+	} else {
+		m->l3_off = (uint16_t)(m->data - m->head);
 		arp_input(m);
+	}
 	return;
 drop:
 	mbuf_free(m);

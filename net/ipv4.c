@@ -20,9 +20,12 @@
 #define ADDR_LISTENERS 4
 
 static struct net_addr addr;
-/* The same address, and the subnet broadcast (limited broadcast when there is none), in network
- * byte order: the receive check and the reply compare and copy header words as they are. */
-static uint32_t addr_be, bcast_be = IP_BROADCAST;
+/* The same address, mask and gateway, and the subnet broadcast (limited broadcast when there is
+ * none), in network byte order: the receive check and the reply compare and copy header words
+ * as they are. */
+struct ipv4_be ipv4_be = { .bcast = IP_BROADCAST };
+#define addr_be	 ipv4_be.addr
+#define bcast_be ipv4_be.bcast
 static uint32_t bcast = IP_BROADCAST; /* bcast_be in host order, for output */
 static uint16_t next_id = 1;
 static struct {
@@ -69,6 +72,8 @@ void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw)
 	/* /31 (RFC 3021) and /32 have no directed broadcast: both /31 addresses are hosts */
 	bcast = ip && mask < 0xfffffffeu ? ip | ~mask : IP_BROADCAST;
 	bcast_be = htonl(bcast);
+	ipv4_be.mask = htonl(mask);
+	ipv4_be.gw = htonl(gw);
 	if (!changed || !ip)
 		return;
 	pr_info("net: address %s/%d gw %s\n", net_ntoa(ip, a), prefix_len(mask), net_ntoa(gw, g));
@@ -133,7 +138,7 @@ bool ipv4_is_unicast_host(uint32_t ip)
 static uint64_t *check_dst(struct mbuf *m, const struct ip_hdr *ip)
 {
 	struct ipv4_stats *s = &net_st.ipv4;
-	if (ip->dst == addr_be && addr_be) {
+	if (ip_word(ip, IP_W_DST) == addr_be && addr_be) {
 		/* RFC 1122 3.3.6: a unicast datagram in a link-layer broadcast is discarded */
 		return m->flags & MBUF_F_LINK_BCAST ? &s->drop_link_bcast : NULL;
 	}
@@ -147,26 +152,32 @@ static uint64_t *check_dst(struct mbuf *m, const struct ip_hdr *ip)
 }
 
 /* The header checks, in order; returns the counter to bump, or NULL when the header is fine. */
-static uint64_t *check(struct mbuf *m, size_t *hlen_out)
+static uint64_t *check(struct mbuf *m, size_t *hlen_out, size_t *tot_out)
 {
 	struct ipv4_stats *s = &net_st.ipv4;
 	const struct ip_hdr *ip = (const struct ip_hdr *)m->data;
 	size_t len = mbuf_len(m), hlen, tot;
-	uint32_t top;
+	uint32_t top, src;
 	uint64_t *bad;
 	if (len < IP_HLEN)
 		return &s->drop_short;
-	if (ip->ver_ihl >> 4 != 4)
-		return &s->drop_version;
-	hlen = (size_t)(ip->ver_ihl & 0xf) * 4;
-	if (hlen < IP_HLEN)
-		return &s->drop_hdr;
-	if (hlen > len)
-		return &s->drop_short;
+	if (ip->ver_ihl == 0x45) { /* the usual header: version 4, no options */
+		hlen = IP_HLEN;
+		if (cksum_ip20_aligned(ip) != 0)
+			return &s->drop_cksum;
+	} else {
+		if (ip->ver_ihl >> 4 != 4)
+			return &s->drop_version;
+		hlen = (size_t)(ip->ver_ihl & 0xf) * 4;
+		if (hlen < IP_HLEN)
+			return &s->drop_hdr;
+		if (hlen > len)
+			return &s->drop_short;
+	}
 	tot = ntohs(ip->total_len);
 	if (tot > len || tot < hlen)
 		return &s->drop_len;
-	if ((hlen == IP_HLEN ? cksum_ip20(ip) : cksum(ip, hlen)) != 0)
+	if (hlen != IP_HLEN && cksum(ip, hlen) != 0)
 		return &s->drop_cksum;
 	if (ip->ttl == 0)
 		return &s->drop_ttl;
@@ -175,55 +186,63 @@ static uint64_t *check(struct mbuf *m, size_t *hlen_out)
 		return bad;
 	/* One byte and three word compares for an ordinary source; the rest only for martians. */
 	top = ((const uint8_t *)&ip->src)[0];
-	if (top == 0 || top == 127 || top >= 224 || ip->src == bcast_be || ip->src == addr_be) {
-		bad = bad_source(ip->src);
+	src = ip_word(ip, IP_W_SRC);
+	if (top == 0 || top == 127 || top >= 224 || src == bcast_be || src == addr_be) {
+		bad = bad_source(src);
 		if (bad)
 			return bad;
 	}
 	if (!addr_be && ip->proto != IP_PROTO_UDP) /* unconfigured: only DHCP may come in */
 		return &s->drop_noaddr;
 	*hlen_out = hlen;
+	*tot_out = tot;
 	return NULL;
 }
 
-void ipv4_input(struct mbuf *m)
-{
-	const struct ip_hdr *ip = (const struct ip_hdr *)m->data;
-	uint64_t *bad;
-	size_t hlen = 0;
-	net_st.ipv4.rx++;
-	bad = check(m, &hlen);
-	if (bad) {
-		(*bad)++;
-		mbuf_free(m);
-		return;
-	}
-	mbuf_trim(m, ntohs(ip->total_len)); /* Ethernet padding goes */
-	m->l4_off = (uint16_t)(m->l3_off + hlen);
-	if (ntohs(ip->frag) & (IP_FLAG_MF | IP_FRAG_MASK))
-		ipv4_reasm_input(m);
-	else
-		ipv4_deliver(m);
-}
-
-/* Hand a whole datagram (data at its IP header, l4_off set) to the transport. */
-void ipv4_deliver(struct mbuf *m)
+/* Hand a whole datagram (data at its IP header, l4_off set) to the transport. Inline in
+ * ipv4_input, the packet path; ipv4_deliver is the same for reassembled datagrams. */
+static inline void deliver(struct mbuf *m)
 {
 	const struct ip_hdr *ip = (const struct ip_hdr *)m->data;
 	mbuf_pull(m, (size_t)(m->l4_off - m->l3_off));
 	net_st.ipv4.delivered++;
 	switch (ip->proto) {
-	case IP_PROTO_ICMP:
-		icmp_input(m);
-		break;
 	case IP_PROTO_UDP:
 		udp_input(m);
+		break;
+	case IP_PROTO_ICMP:
+		icmp_input(m);
 		break;
 	default:
 		net_st.ipv4.delivered--;
 		net_st.ipv4.drop_proto++;
 		mbuf_free(m);
 	}
+}
+
+void ipv4_input(struct mbuf *m)
+{
+	const struct ip_hdr *ip = (const struct ip_hdr *)m->data;
+	uint64_t *bad;
+	size_t hlen = 0, tot = 0;
+	net_st.ipv4.rx++;
+	bad = check(m, &hlen, &tot);
+	if (bad) {
+		(*bad)++;
+		mbuf_free(m);
+		return;
+	}
+	mbuf_trim(m, tot); /* Ethernet padding goes */
+	m->l4_off = (uint16_t)(m->l3_off + hlen);
+	if (ip->frag & htons(IP_FLAG_MF | IP_FRAG_MASK))
+		ipv4_reasm_input(m);
+	else
+		deliver(m);
+}
+
+void ipv4_deliver(struct mbuf *m)
+{
+	deliver(m);
 }
 
 /*
@@ -238,19 +257,26 @@ static bool bad_destination(uint32_t dst)
 }
 
 /* Where m goes: the link broadcast, a neighbour or the gateway. dst has passed
- * bad_destination, or (ipv4_reply) is a source that passed bad_source, which refuses more. */
-static void route(struct mbuf *m, uint32_t dst)
+ * bad_destination, or (ipv4_reply) is a source that passed bad_source, which refuses more.
+ * In network order, as the reply has it: the subnet test works on either order. */
+static void route_be(struct mbuf *m, uint32_t dst_be)
 {
-	if (ipv4_is_broadcast(dst))
+	const struct ipv4_be *a = &ipv4_be;
+	if (dst_be == IP_BROADCAST || dst_be == a->bcast)
 		eth_output(m, eth_broadcast, ETH_P_IP);
-	else if (!addr.ip || ((dst ^ addr.ip) & addr.mask) == 0 || (addr.mask == ~0u && !addr.gw))
-		arp_output(m, dst); /* on-link; a /32 without gateway: every neighbour is */
-	else if (addr.gw)
-		arp_output(m, addr.gw);
+	else if (!a->addr || ((dst_be ^ a->addr) & a->mask) == 0 || (a->mask == ~0u && !a->gw))
+		arp_output_be(m, dst_be); /* on-link; a /32 without gateway: every neighbour is */
+	else if (a->gw)
+		arp_output_be(m, a->gw);
 	else {
 		net_st.ipv4.drop_noroute++;
 		mbuf_free(m);
 	}
+}
+
+static void route(struct mbuf *m, uint32_t dst)
+{
+	route_be(m, htonl(dst));
 }
 
 static void fill_header(struct ip_hdr *ip, size_t len, uint16_t id, uint16_t frag, uint32_t dst,
@@ -310,36 +336,35 @@ void ipv4_output(struct mbuf *m, uint32_t dst, uint8_t proto)
 	route(m, dst);
 }
 
-int ipv4_reply(struct mbuf *m)
+void ipv4_reply(struct mbuf *m)
 {
 	struct ip_hdr *ip = (struct ip_hdr *)(m->head + m->l3_off);
-	size_t len = mbuf_len(m) + IP_HLEN;
-	uint32_t peer;
-	if (!addr_be || m->l3_off < ETH_HLEN || m->l4_off != m->l3_off + IP_HLEN ||
-	    m->data != m->head + m->l4_off || ip->dst != addr_be || len > ETH_MTU)
-		return -EINVAL;
-	peer = ip->src;
+	uint32_t len = (uint32_t)mbuf_len(m) + IP_HLEN;
+	uint32_t peer = ip_word(ip, IP_W_SRC), w[3];
+	uint64_t sum;
 	m->data = (uint8_t *)ip;
-	ip->ver_ihl = 0x45;
-	ip->tos = 0;
-	ip->total_len = htons((uint16_t)len);
-	ip->id = htons(next_id++);
-	ip->frag = 0;
-	ip->ttl = IP_TTL_DEFAULT;
-	ip->cksum = 0;
-	ip->src = addr_be;
-	ip->dst = peer;
-	ip->cksum = cksum_ip20(ip);
+	/* The first three words built in registers (version 4, no options, tos 0; our id, no
+	 * fragment flags; TTL, the protocol as received), summed with the two addresses and
+	 * stored once: the addresses swap, which leaves their sum as it was. */
+	w[0] = 0x45u | (uint32_t)htons((uint16_t)len) << 16;
+	w[1] = htons(next_id++);
+	w[2] = IP_TTL_DEFAULT | (uint32_t)ip->proto << 8;
+	sum = (uint64_t)w[0] + w[1] + w[2] + peer + addr_be;
+	w[2] |= (uint32_t)(uint16_t)~cksum_fold16(sum) << 16;
+	ip_word_set(ip, 0, w[0]);
+	ip_word_set(ip, 1, w[1]);
+	ip_word_set(ip, 2, w[2]);
+	ip_word_set(ip, IP_W_SRC, addr_be);
+	ip_word_set(ip, IP_W_DST, peer);
 	net_st.ipv4.tx++;
-	route(m, ntohl(peer));
-	return 0;
+	route_be(m, peer);
 }
 
 void ipv4_reset(void)
 {
 	ipv4_reasm_reset();
 	addr = (struct net_addr){ 0 };
-	addr_be = 0;
-	bcast_be = bcast = IP_BROADCAST;
+	ipv4_be = (struct ipv4_be){ .bcast = IP_BROADCAST };
+	bcast = IP_BROADCAST;
 	memset(listeners, 0, sizeof(listeners));
 }

@@ -1,13 +1,14 @@
 /*
  * The network stack as applications and the boot code see it: start-up, the main-loop entry
  * points, the address, UDP, and the counters. IPv4 addresses are uint32_t in host byte order
- * everywhere in this API; the stack converts at the wire.
+ * everywhere in this API (the stack converts at the wire), except in struct udp_peer.
  * Everything here runs in the main loop (never from a trap), one caller at a time.
  */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/byteorder.h"
 #include "net/mbuf.h"
 
 struct netdev;
@@ -65,10 +66,27 @@ char *net_ntoa(uint32_t ip, char *buf);
 
 /* ---- UDP ---- */
 
+/*
+ * A datagram's addresses and ports exactly as they came, in network byte order (as Linux's
+ * sockaddr_in): the receive path copies them without swapping bytes, and a reply puts them
+ * back the same way. The accessors below give them in host order.
+ */
 struct udp_peer {
-	uint32_t src_ip, dst_ip; /* the datagram's addresses as received */
-	uint16_t src_port, dst_port;
+	uint32_t src_ip_be, dst_ip_be;
+	uint16_t src_port_be, dst_port_be;
 };
+static inline uint32_t udp_peer_src_ip(const struct udp_peer *p)
+{
+	return ntohl(p->src_ip_be);
+}
+static inline uint16_t udp_peer_src_port(const struct udp_peer *p)
+{
+	return ntohs(p->src_port_be);
+}
+static inline uint16_t udp_peer_dst_port(const struct udp_peer *p)
+{
+	return ntohs(p->dst_port_be);
+}
 
 /*
  * What a binding receives besides unicast datagrams to our configured address (rule of the

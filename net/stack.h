@@ -8,6 +8,7 @@
 #include "net/mbuf.h"
 #include "net/net.h"
 #include "net/netdev.h"
+#include "net/wire.h"
 
 /* The one global instance of the counters (defined in netdev.c). */
 extern struct net_stats net_st;
@@ -35,6 +36,12 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "native-order sums ass
 /* Add len bytes at p to the partial sum (< 2^31, big-endian word values); returns the new one. */
 uint32_t cksum_add(uint32_t sum, const void *p, size_t len);
 /*
+ * The unfolded sum of len bytes at p as 16-bit words in the hart's order (RFC 1071 2(B)):
+ * folded with cksum_fold16, it is the sum of the bytes as stored, so a header field can be
+ * added to it as it sits in memory. Below 2^48 for any length a frame can have.
+ */
+uint64_t cksum_sum(const void *p, size_t len);
+/*
  * Fold a wide sum of 16-bit words to 16 bits with end-around carries (not complemented). Adding
  * the value rotated by half its width leaves the ones' complement sum of both halves in the
  * upper half (the carry out of the lower half is the end-around carry): 64 -> 32 -> 16 bits in
@@ -51,6 +58,12 @@ static inline uint32_t cksum_fold16(uint64_t s)
 static inline uint16_t cksum_fold(uint32_t sum)
 {
 	return (uint16_t)~cksum_fold16(sum);
+}
+/* cksum_ip20 for a header known to be 4-byte aligned (a received one, see ip_word). */
+static inline uint16_t cksum_ip20_aligned(const void *hdr)
+{
+	const cksum_u32 *w = hdr;
+	return (uint16_t)~cksum_fold16((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
 }
 /* Sum of the IPv4 pseudo header (addresses in host order, len = transport length). */
 static inline uint32_t cksum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint16_t len)
@@ -96,6 +109,8 @@ void arp_reset(void);
 void arp_input(struct mbuf *m);
 /* Send m (an IPv4 packet, data at the IP header) to next_hop, resolving it first if needed. */
 void arp_output(struct mbuf *m, uint32_t next_hop);
+/* The same with next_hop in network order (as a received header has it). */
+void arp_output_be(struct mbuf *m, uint32_t next_hop_be);
 /* Announce our address (gratuitous ARP request). */
 void arp_announce(void);
 /* Entries in use (for tests and the info print). */
@@ -107,13 +122,29 @@ void ipv4_reset(void);
 void ipv4_input(struct mbuf *m);
 /* Push an IPv4 header (src: our address) on m (data at the transport header) and send it. */
 void ipv4_output(struct mbuf *m, uint32_t dst, uint8_t proto);
+/* Our address, mask, gateway and broadcast address in network order (0 while unconfigured;
+ * bcast is the limited broadcast when the subnet has none). Written only by ipv4_set_addr. */
+struct ipv4_be {
+	uint32_t addr, mask, gw, bcast;
+};
+extern struct ipv4_be ipv4_be;
 /*
- * Send m (data at the transport header, just behind the received IPv4 header at l3_off) back
- * to the datagram's source by turning that header around in place: no byte swapping of the
- * addresses. Only for a datagram without IP options that came to our unicast address; returns
- * -EINVAL with m untouched otherwise (the caller then takes ipv4_output). Consumes m on 0.
+ * m (data at the transport header, just behind the received IPv4 header at l3_off) can go back
+ * through ipv4_reply: a datagram without IP options that came to our unicast address, and the
+ * reply fits the MTU.
  */
-int ipv4_reply(struct mbuf *m);
+static inline bool ipv4_can_reply(const struct mbuf *m)
+{
+	const struct ip_hdr *ip = (const struct ip_hdr *)(const void *)(m->head + m->l3_off);
+	return ipv4_be.addr && m->l3_off >= ETH_HLEN && m->l4_off == m->l3_off + IP_HLEN &&
+	       m->data == m->head + m->l4_off && ip_word(ip, IP_W_DST) == ipv4_be.addr &&
+	       mbuf_len(m) + IP_HLEN <= ETH_MTU;
+}
+/*
+ * Send m back to the datagram's source by turning the received IPv4 header around in place:
+ * no byte swapping of the addresses. Only where ipv4_can_reply(m) holds. Consumes m.
+ */
+void ipv4_reply(struct mbuf *m);
 /* Set (or clear, ip = 0) the address; runs the address-up listeners. */
 void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw);
 /* Hand a whole datagram (data at its IP header, l3_off and l4_off set) to the transport. */

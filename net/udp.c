@@ -15,19 +15,23 @@
 
 #define UDP_BINDINGS 16
 
+/* Ports are kept as they are on the wire (network order): the receive path compares them
+ * without swapping bytes. */
 static struct {
-	uint16_t port; /* 0 = free */
+	uint16_t port_be; /* 0 = free */
 	uint16_t flags;
 	void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg);
 	void *arg;
 } binds[UDP_BINDINGS];
+static int last_bind; /* the binding last delivered to, tried first */
 
 /*
  * Source ports a service never answers (inetd's dg_badinput and check_loop): every port below
  * 1024, where the services that answer any datagram live (echo 7, daytime 13, chargen 19,
  * time 37, DNS 53, NTP 123, SNMP 161 ...), a few such services above it, and the ports of our
  * own services, which may run on the neighbour too. Two of them answering each other would
- * bounce one datagram forever. One bit per port, so the check is a shift and a load.
+ * bounce one datagram forever. One bit per port, indexed by the port in network order (as it
+ * sits in the header), so the check is a shift and a load.
  */
 #define UDP_LOOP_BELOW 1024
 static const uint16_t loop_high[] = {
@@ -42,37 +46,52 @@ static bool loop_init;
 
 static void mark(uint16_t port, bool on)
 {
+	uint16_t be = htons(port);
 	if (on)
-		loop_bits[port / 32] |= 1u << (port % 32);
+		loop_bits[be / 32] |= 1u << (be % 32);
 	else
-		loop_bits[port / 32] &= ~(1u << (port % 32));
+		loop_bits[be / 32] &= ~(1u << (be % 32));
+}
+
+static void loop_setup(void)
+{
+	if (loop_init)
+		return;
+	for (unsigned p = 0; p < UDP_LOOP_BELOW; p++)
+		mark((uint16_t)p, true);
+	for (size_t i = 0; i < sizeof(loop_high) / sizeof(loop_high[0]); i++)
+		mark(loop_high[i], true);
+	loop_init = true;
+}
+
+static bool loop_prone_be(uint16_t port_be)
+{
+	return loop_bits[port_be / 32] >> (port_be % 32) & 1;
 }
 
 bool udp_port_is_loop_prone(uint16_t port)
 {
-	return port < UDP_LOOP_BELOW || (loop_bits[port / 32] >> (port % 32) & 1);
+	loop_setup();
+	return loop_prone_be(htons(port));
 }
 
 int udp_bind(uint16_t port, unsigned flags,
 	     void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg), void *arg)
 {
+	uint16_t be = htons(port);
 	int slot = -1;
 	if (port == 0 || !handler || (flags & ~UDP_BIND_ALL))
 		return -EINVAL;
 	for (int i = 0; i < UDP_BINDINGS; i++) {
-		if (binds[i].port == port)
+		if (binds[i].port_be == be)
 			return -EBUSY;
-		if (!binds[i].port && slot < 0)
+		if (!binds[i].port_be && slot < 0)
 			slot = i;
 	}
 	if (slot < 0)
 		return -ENOSPC;
-	if (!loop_init) {
-		for (size_t i = 0; i < sizeof(loop_high) / sizeof(loop_high[0]); i++)
-			mark(loop_high[i], true);
-		loop_init = true;
-	}
-	binds[slot].port = port;
+	loop_setup();
+	binds[slot].port_be = be;
 	binds[slot].flags = (uint16_t)flags;
 	binds[slot].handler = handler;
 	binds[slot].arg = arg;
@@ -81,8 +100,10 @@ int udp_bind(uint16_t port, unsigned flags,
 	return 0;
 }
 
-static bool is_loop_high(uint16_t port)
+static bool is_loop_fixed(uint16_t port)
 {
+	if (port < UDP_LOOP_BELOW)
+		return true;
 	for (size_t i = 0; i < sizeof(loop_high) / sizeof(loop_high[0]); i++)
 		if (loop_high[i] == port)
 			return true;
@@ -91,10 +112,11 @@ static bool is_loop_high(uint16_t port)
 
 int udp_unbind(uint16_t port)
 {
+	uint16_t be = htons(port);
 	for (int i = 0; i < UDP_BINDINGS; i++) {
-		if (port && binds[i].port == port) {
-			binds[i].port = 0;
-			if (!is_loop_high(port))
+		if (port && binds[i].port_be == be) {
+			binds[i].port_be = 0;
+			if (!is_loop_fixed(port))
 				mark(port, false);
 			return 0;
 		}
@@ -102,18 +124,29 @@ int udp_unbind(uint16_t port)
 	return -ENOENT;
 }
 
-static int udp_lookup(uint16_t port)
+static int lookup_scan(uint16_t port_be)
 {
-	if (port == 0) /* marks a free slot: never a binding */
-		return -1;
-	for (int i = 0; i < UDP_BINDINGS; i++)
-		if (binds[i].port == port)
+	for (int i = 0; i < UDP_BINDINGS; i++) {
+		if (binds[i].port_be == port_be) {
+			last_bind = i;
 			return i;
+		}
+	}
 	return -1;
 }
 
+/* The binding of port_be (network order), or -1; the last one hit is tried first (inline). */
+static inline int udp_lookup(uint16_t port_be)
+{
+	if (port_be == 0) /* marks a free slot: never a binding */
+		return -1;
+	if (binds[last_bind].port_be == port_be)
+		return last_bind;
+	return lookup_scan(port_be);
+}
+
 /* The binding's rules (see the file header); the counter of the reason to drop, or NULL. */
-static uint64_t *refused(unsigned flags, const struct mbuf *m, uint16_t sport)
+static uint64_t *refused(unsigned flags, const struct mbuf *m, uint16_t sport_be)
 {
 	struct udp_stats *s = &net_st.udp;
 	if (m->flags & (MBUF_F_BCAST | MBUF_F_NOADDR)) { /* one test for the usual unicast */
@@ -122,7 +155,7 @@ static uint64_t *refused(unsigned flags, const struct mbuf *m, uint16_t sport)
 		if ((m->flags & MBUF_F_NOADDR) && !(flags & UDP_BIND_NOADDR))
 			return &s->drop_noaddr;
 	}
-	if ((flags & UDP_BIND_SERVICE) && udp_port_is_loop_prone(sport))
+	if ((flags & UDP_BIND_SERVICE) && loop_prone_be(sport_be))
 		return &s->drop_loop;
 	return NULL;
 }
@@ -130,16 +163,19 @@ static uint64_t *refused(unsigned flags, const struct mbuf *m, uint16_t sport)
 /*
  * The received checksum over pseudo header and datagram. The pseudo header's addresses are
  * summed as they sit in the IP header; without IP options they run straight into the UDP
- * header, so one pass covers both.
+ * header, so one pass covers both. ulen_be is the UDP length as received (network order):
+ * summed in the hart's order, as the data is (RFC 1071 2(B)), so that the folded sum of the
+ * whole is the stored bytes' and nothing is swapped.
  */
-static bool cksum_ok(const struct ip_hdr *ip, const struct udp_hdr *u, size_t ulen)
+static bool cksum_ok(const struct ip_hdr *ip, const struct udp_hdr *u, size_t ulen,
+		     uint16_t ulen_be)
 {
-	uint32_t sum = IP_PROTO_UDP + (uint32_t)ulen;
+	uint64_t sum = (uint64_t)(IP_PROTO_UDP << 8) + ulen_be;
 	if ((const uint8_t *)u == (const uint8_t *)ip + IP_HLEN)
-		sum = cksum_add(sum, &ip->src, 8 + ulen);
+		sum += cksum_sum(&ip->src, 8 + ulen);
 	else
-		sum = cksum_add(cksum_add(sum, &ip->src, 8), u, ulen);
-	return cksum_fold(sum) == 0;
+		sum += cksum_sum(&ip->src, 8) + cksum_sum(u, ulen);
+	return cksum_fold16(sum) == 0xffff;
 }
 
 void udp_input(struct mbuf *m)
@@ -162,25 +198,25 @@ void udp_input(struct mbuf *m)
 		goto drop;
 	}
 	mbuf_trim(m, ulen);
-	if (u->cksum && !cksum_ok(ip, u, ulen)) {
+	if (u->cksum && !cksum_ok(ip, u, ulen, u->len)) {
 		s->drop_cksum++;
 		goto drop;
 	}
-	peer.src_ip = ntohl(ip->src);
-	peer.dst_ip = ntohl(ip->dst);
-	peer.src_port = ntohs(u->sport);
-	peer.dst_port = ntohs(u->dport);
-	b = udp_lookup(peer.dst_port);
+	b = udp_lookup(u->dport);
 	if (b < 0) {
 		s->drop_noport++;
 		icmp_port_unreach(m);
 		goto drop;
 	}
-	bad = refused(binds[b].flags, m, peer.src_port);
+	bad = refused(binds[b].flags, m, u->sport);
 	if (bad) {
 		(*bad)++;
 		goto drop;
 	}
+	peer.src_ip_be = ip_word(ip, IP_W_SRC);
+	peer.dst_ip_be = ip_word(ip, IP_W_DST);
+	peer.src_port_be = u->sport;
+	peer.dst_port_be = u->dport;
 	mbuf_pull(m, UDP_HLEN);
 	s->delivered++;
 	binds[b].handler(m, &peer, binds[b].arg);
@@ -189,8 +225,8 @@ drop:
 	mbuf_free(m);
 }
 
-/* Push the UDP header on m (data at the payload) and send it. */
-static void output(struct mbuf *m, uint16_t sport, uint32_t dst, uint16_t dport)
+/* Push the UDP header on m (data at the payload) and send it; ports in network order. */
+static void output(struct mbuf *m, uint16_t sport_be, uint32_t dst, uint16_t dport_be)
 {
 	size_t len = mbuf_len(m) + UDP_HLEN;
 	struct udp_hdr *u;
@@ -201,8 +237,8 @@ static void output(struct mbuf *m, uint16_t sport, uint32_t dst, uint16_t dport)
 		return;
 	}
 	u = mbuf_push(m, UDP_HLEN);
-	u->sport = htons(sport);
-	u->dport = htons(dport);
+	u->sport = sport_be;
+	u->dport = dport_be;
 	u->len = htons((uint16_t)len);
 	u->cksum = 0;
 	sum = cksum_fold(
@@ -214,8 +250,17 @@ static void output(struct mbuf *m, uint16_t sport, uint32_t dst, uint16_t dport)
 
 void udp_reply(struct mbuf *m, const struct udp_peer *peer)
 {
-	output(m, peer->dst_port, peer->src_ip, peer->src_port);
+	output(m, peer->dst_port_be, udp_peer_src_ip(peer), peer->src_port_be);
 }
+
+/* Both ports of a UDP header, or of a peer (src then dst), as one word. */
+typedef uint32_t __attribute__((may_alias, aligned(2))) ports_u32;
+static inline uint32_t ports_of(const void *p)
+{
+	return *(const ports_u32 *)p;
+}
+_Static_assert(offsetof(struct udp_peer, dst_port_be) == offsetof(struct udp_peer, src_port_be) + 2,
+	       "udp_peer ports as one word");
 
 /*
  * The payload goes back exactly as it came, so the received checksum still holds: the reply
@@ -226,27 +271,24 @@ void udp_reply(struct mbuf *m, const struct udp_peer *peer)
 void udp_reply_unchanged(struct mbuf *m, const struct udp_peer *peer)
 {
 	struct udp_hdr *u = (struct udp_hdr *)(m->data - UDP_HLEN);
-	uint16_t port;
+	uint32_t ports;
 	/* The headers in front of the payload are the received ones, for this peer. */
 	if (m->data != m->head + m->l4_off + UDP_HLEN || !u->cksum ||
 	    u->len != htons((uint16_t)(mbuf_len(m) + UDP_HLEN)) ||
-	    u->sport != htons(peer->src_port) || u->dport != htons(peer->dst_port)) {
+	    ports_of(u) != ports_of(&peer->src_port_be)) {
 		udp_reply(m, peer);
 		return;
 	}
 	mbuf_push(m, UDP_HLEN);
-	port = u->sport;
-	u->sport = u->dport;
-	u->dport = port;
-	if (ipv4_reply(m) == 0) { /* addresses swapped in the received IP header */
-		net_st.udp.tx++;
+	if (!ipv4_can_reply(m)) { /* not a plain unicast datagram to us: the general path */
+		mbuf_pull(m, UDP_HLEN);
+		udp_reply(m, peer);
 		return;
 	}
-	/* not a plain unicast datagram to us (broadcast, IP options): the general path */
-	u->dport = u->sport;
-	u->sport = port;
-	mbuf_pull(m, UDP_HLEN);
-	udp_reply(m, peer);
+	ports = ports_of(u);
+	*(ports_u32 *)u = ports >> 16 | ports << 16; /* sport <-> dport */
+	net_st.udp.tx++;
+	ipv4_reply(m); /* addresses swapped in the received IP header */
 }
 
 int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data, size_t len)
@@ -262,7 +304,7 @@ int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void
 		return -ENOMEM;
 	}
 	memcpy(mbuf_put(m, len), data, len);
-	output(m, src_port, dst_ip, dst_port);
+	output(m, htons(src_port), dst_ip, htons(dst_port));
 	return 0;
 }
 
@@ -271,4 +313,5 @@ void udp_reset(void)
 	memset(binds, 0, sizeof(binds));
 	memset(loop_bits, 0, sizeof(loop_bits));
 	loop_init = false;
+	last_bind = 0;
 }

@@ -63,6 +63,24 @@ struct ip_hdr {
 _Static_assert(sizeof(struct ip_hdr) == IP_HLEN, "ip_hdr");
 _Static_assert(offsetof(struct ip_hdr, src) == 12, "ip_hdr.src");
 
+/*
+ * Word access to a received IPv4 header. eth_input keeps every received IPv4 header 4-byte
+ * aligned in its buffer (it moves a frame a NIC placed otherwise), so its words load as words;
+ * through the packed struct, which promises only 2 bytes, each 32-bit field is two halfword
+ * loads and a merge. Only for headers at m->head + m->l3_off of a received frame.
+ */
+typedef uint32_t __attribute__((may_alias)) wire_u32;
+static inline uint32_t ip_word(const struct ip_hdr *ip, int i)
+{
+	return ((const wire_u32 *)(const void *)ip)[i];
+}
+static inline void ip_word_set(struct ip_hdr *ip, int i, uint32_t v)
+{
+	((wire_u32 *)(void *)ip)[i] = v;
+}
+#define IP_W_SRC 3 /* word index of src, and of dst */
+#define IP_W_DST 4
+
 #define ICMP_ECHO_REPLY	       0
 #define ICMP_DEST_UNREACH      3
 #define ICMP_ECHO_REQUEST      8

@@ -12,29 +12,6 @@ const uint8_t eth_broadcast[ETH_ALEN]
 	__attribute__((aligned(2))) = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 /*
- * Inline 6-byte compare and copy in three halfwords: a memcmp/memcpy call per frame costs more
- * than the work. Every MAC address here is 2-byte aligned: the header fields (struct eth_hdr
- * is aligned(2), frames start at even offsets), the netdev's and the ARP cache's copies.
- */
-typedef uint16_t __attribute__((may_alias)) mac_u16;
-_Static_assert(_Alignof(struct eth_hdr) == 2, "eth_hdr is 2-byte aligned");
-
-static bool mac_eq(const uint8_t *a, const uint8_t *b)
-{
-	const mac_u16 *x = (const mac_u16 *)a, *y = (const mac_u16 *)b;
-	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
-}
-
-static void mac_copy(uint8_t *dst, const uint8_t *src)
-{
-	mac_u16 *d = (mac_u16 *)dst;
-	const mac_u16 *s = (const mac_u16 *)src;
-	d[0] = s[0];
-	d[1] = s[1];
-	d[2] = s[2];
-}
-
-/*
  * Our MAC or broadcast; anything else (other hosts' unicast, multicast) is not for us. A
  * broadcast frame is marked so the layers above never answer it as if it were unicast; one
  * from our own MAC is our own, come back (a hub, a loop): never taken for a neighbour's.
@@ -65,36 +42,38 @@ static void ip_align(struct mbuf *m)
 	m->tail = to + len;
 }
 
+/* Out of line: the frame is too short or too long. */
+static __attribute__((noinline, cold)) void drop_len(struct mbuf *m)
+{
+	net_drop(m, mbuf_len(m) < ETH_HLEN ? &net_st.eth.drop_short : &net_st.eth.drop_oversize);
+}
+
 void eth_input(struct netdev *nd, struct mbuf *m)
 {
 	struct eth_stats *s = &net_st.eth;
-	const struct eth_hdr *eh;
+	const struct eth_hdr *eh = (const struct eth_hdr *)m->data;
 	uint16_t type;
 	s->rx_frames++;
-	if (mbuf_len(m) < ETH_HLEN) {
-		s->drop_short++;
-		goto drop;
+	/* ETH_HLEN..ETH_FRAME_MAX in one unsigned compare */
+	if (mbuf_len(m) - ETH_HLEN > ETH_FRAME_MAX - ETH_HLEN) {
+		drop_len(m);
+		return;
 	}
-	if (mbuf_len(m) > ETH_FRAME_MAX) {
-		s->drop_oversize++;
-		goto drop;
-	}
-	eh = (const struct eth_hdr *)m->data;
-	type = ntohs(eh->type);
-	if (type != ETH_P_IP && type != ETH_P_ARP) {
-		s->drop_type++;
-		goto drop;
+	type = eh->type; /* compared in network order */
+	if (type != htons(ETH_P_IP) && type != htons(ETH_P_ARP)) {
+		net_drop(m, &s->drop_type);
+		return;
 	}
 	if (!eth_accept(nd, m, eh)) {
-		s->drop_addr++;
-		goto drop;
+		net_drop(m, &s->drop_addr);
+		return;
 	}
 	if (eh->src[0] & 1) { /* a group address is never a sender (IEEE 802.3 3.2.3) */
-		s->drop_src++;
-		goto drop;
+		net_drop(m, &s->drop_src);
+		return;
 	}
-	mbuf_pull(m, ETH_HLEN);
-	if (type == ETH_P_IP) {
+	m->data += ETH_HLEN; /* the length was checked above */
+	if (type == htons(ETH_P_IP)) {
 		if ((uintptr_t)m->data & 3)
 			ip_align(m);
 		m->l3_off = (uint16_t)(m->data - m->head);
@@ -103,27 +82,9 @@ void eth_input(struct netdev *nd, struct mbuf *m)
 		m->l3_off = (uint16_t)(m->data - m->head);
 		arp_input(m);
 	}
-	return;
-drop:
-	mbuf_free(m);
 }
 
-void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type)
+void eth_output_nodev(struct mbuf *m)
 {
-	struct netdev *nd = net_dev();
-	struct eth_hdr *eh;
-	if (!nd) {
-		net_st.eth.tx_fail++;
-		mbuf_free(m);
-		return;
-	}
-	eh = mbuf_push(m, ETH_HLEN);
-	mac_copy(eh->dst, dst_mac);
-	mac_copy(eh->src, nd->mac);
-	eh->type = htons(type);
-	/* Runts are not padded here: the NIC pads to 60 bytes (e1000 TCTL.PSP), and a frame
-	 * that reaches a virtual wire unpadded carries no trailing bytes to misparse. */
-	net_st.eth.tx_frames++;
-	if (netdev_xmit(nd, m)) /* the driver freed m and counted the drop */
-		net_st.eth.tx_fail++;
+	net_drop(m, &net_st.eth.tx_fail);
 }

@@ -204,7 +204,7 @@ static uint64_t *check(struct mbuf *m, size_t *hlen_out, size_t *tot_out)
 static inline void deliver(struct mbuf *m)
 {
 	const struct ip_hdr *ip = (const struct ip_hdr *)m->data;
-	mbuf_pull(m, (size_t)(m->l4_off - m->l3_off));
+	m->data = m->head + m->l4_off; /* l4_off is inside the datagram: ipv4_input checked */
 	net_st.ipv4.delivered++;
 	switch (ip->proto) {
 	case IP_PROTO_UDP:
@@ -228,11 +228,10 @@ void ipv4_input(struct mbuf *m)
 	net_st.ipv4.rx++;
 	bad = check(m, &hlen, &tot);
 	if (bad) {
-		(*bad)++;
-		mbuf_free(m);
+		net_drop(m, bad);
 		return;
 	}
-	mbuf_trim(m, tot); /* Ethernet padding goes */
+	m->tail = m->data + tot; /* Ethernet padding goes (tot was checked against the length) */
 	m->l4_off = (uint16_t)(m->l3_off + hlen);
 	if (ip->frag & htons(IP_FLAG_MF | IP_FRAG_MASK))
 		ipv4_reasm_input(m);
@@ -259,7 +258,7 @@ static bool bad_destination(uint32_t dst)
 /* Where m goes: the link broadcast, a neighbour or the gateway. dst has passed
  * bad_destination, or (ipv4_reply) is a source that passed bad_source, which refuses more.
  * In network order, as the reply has it: the subnet test works on either order. */
-static void route_be(struct mbuf *m, uint32_t dst_be)
+static inline __attribute__((always_inline)) void route_be(struct mbuf *m, uint32_t dst_be)
 {
 	const struct ipv4_be *a = &ipv4_be;
 	if (dst_be == IP_BROADCAST || dst_be == a->bcast)

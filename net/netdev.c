@@ -36,6 +36,12 @@ struct netdev *netdev_first(void)
 	return registry;
 }
 
+void net_drop(struct mbuf *m, uint64_t *counter)
+{
+	(*counter)++;
+	mbuf_free(m);
+}
+
 const struct net_stats *net_stats(void)
 {
 	return &net_st;

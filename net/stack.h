@@ -9,9 +9,13 @@
 #include "net/net.h"
 #include "net/netdev.h"
 #include "net/wire.h"
+#include "lib/byteorder.h"
 
 /* The one global instance of the counters (defined in netdev.c). */
 extern struct net_stats net_st;
+/* Count a dropped frame (*counter) and free it. Out of line and cold, so that the receive
+ * functions keep their drop paths out of the way of the one that delivers. */
+__attribute__((cold)) void net_drop(struct mbuf *m, uint64_t *counter);
 
 /* The attached NIC, or NULL. */
 extern struct netdev *net_device;
@@ -98,10 +102,54 @@ static inline uint16_t cksum_ip20(const void *hdr)
 
 /* eth.c. eth_input is the netdev receive upcall. */
 void eth_input(struct netdev *nd, struct mbuf *m);
-/* Push the Ethernet header (source: our MAC) and queue the frame on the NIC. dst_mac must be
- * 2-byte aligned (it is copied as halfwords). */
-void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type);
 extern const uint8_t eth_broadcast[6] __attribute__((aligned(2)));
+void eth_output_nodev(struct mbuf *m);
+
+/*
+ * Inline 6-byte compare and copy in three halfwords: a memcmp/memcpy call per frame costs more
+ * than the work. Every MAC address here is 2-byte aligned: the header fields (struct eth_hdr
+ * is aligned(2), frames start at even offsets), the netdev's and the ARP cache's copies.
+ */
+typedef uint16_t __attribute__((may_alias)) mac_u16;
+_Static_assert(_Alignof(struct eth_hdr) == 2, "eth_hdr is 2-byte aligned");
+
+static inline bool mac_eq(const uint8_t *a, const uint8_t *b)
+{
+	const mac_u16 *x = (const mac_u16 *)a, *y = (const mac_u16 *)b;
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2])) == 0;
+}
+
+static inline void mac_copy(uint8_t *dst, const uint8_t *src)
+{
+	mac_u16 *d = (mac_u16 *)dst;
+	const mac_u16 *s = (const mac_u16 *)src;
+	d[0] = s[0];
+	d[1] = s[1];
+	d[2] = s[2];
+}
+
+/*
+ * Push the Ethernet header (source: our MAC) and queue the frame on the NIC. dst_mac must be
+ * 2-byte aligned (it is copied as halfwords). Inline: it is one step of every reply.
+ * Runts are not padded here: the NIC pads to 60 bytes (e1000 TCTL.PSP), and a frame that
+ * reaches a virtual wire unpadded carries no trailing bytes to misparse.
+ */
+static inline void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type)
+{
+	struct netdev *nd = net_dev();
+	struct eth_hdr *eh;
+	if (!nd) {
+		eth_output_nodev(m);
+		return;
+	}
+	eh = mbuf_push(m, ETH_HLEN);
+	mac_copy(eh->dst, dst_mac);
+	mac_copy(eh->src, nd->mac);
+	eh->type = htons(type);
+	net_st.eth.tx_frames++;
+	if (netdev_xmit(nd, m)) /* the driver freed m and counted the drop */
+		net_st.eth.tx_fail++;
+}
 
 /* arp.c */
 void arp_init(void);

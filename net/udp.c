@@ -178,51 +178,55 @@ static bool cksum_ok(const struct ip_hdr *ip, const struct udp_hdr *u, size_t ul
 	return cksum_fold16(sum) == 0xffff;
 }
 
+/* Out of line: no binding for the port (port unreachable, unless it was a broadcast). */
+static __attribute__((noinline, cold)) void no_port(struct mbuf *m)
+{
+	icmp_port_unreach(m);
+	net_drop(m, &net_st.udp.drop_noport);
+}
+
 void udp_input(struct mbuf *m)
 {
 	struct udp_stats *s = &net_st.udp;
+	uint8_t *l4 = m->data;
 	const struct ip_hdr *ip = (const struct ip_hdr *)(m->head + m->l3_off);
-	const struct udp_hdr *u = (const struct udp_hdr *)m->data;
+	const struct udp_hdr *u = (const struct udp_hdr *)l4;
+	size_t len = (size_t)(m->tail - l4), ulen;
 	struct udp_peer peer;
 	uint64_t *bad;
-	size_t ulen;
 	int b;
 	s->rx++;
-	if (mbuf_len(m) < UDP_HLEN) {
-		s->drop_short++;
-		goto drop;
+	if (len < UDP_HLEN) {
+		net_drop(m, &s->drop_short);
+		return;
 	}
 	ulen = ntohs(u->len);
-	if (ulen < UDP_HLEN || ulen > mbuf_len(m)) {
-		s->drop_len++;
-		goto drop;
+	if (ulen < UDP_HLEN || ulen > len) {
+		net_drop(m, &s->drop_len);
+		return;
 	}
-	mbuf_trim(m, ulen);
+	m->tail = l4 + ulen; /* trimmed to the datagram (IP may carry more) */
 	if (u->cksum && !cksum_ok(ip, u, ulen, u->len)) {
-		s->drop_cksum++;
-		goto drop;
+		net_drop(m, &s->drop_cksum);
+		return;
 	}
 	b = udp_lookup(u->dport);
 	if (b < 0) {
-		s->drop_noport++;
-		icmp_port_unreach(m);
-		goto drop;
+		no_port(m);
+		return;
 	}
 	bad = refused(binds[b].flags, m, u->sport);
 	if (bad) {
-		(*bad)++;
-		goto drop;
+		net_drop(m, bad);
+		return;
 	}
 	peer.src_ip_be = ip_word(ip, IP_W_SRC);
 	peer.dst_ip_be = ip_word(ip, IP_W_DST);
 	peer.src_port_be = u->sport;
 	peer.dst_port_be = u->dport;
-	mbuf_pull(m, UDP_HLEN);
+	m->data = l4 + UDP_HLEN; /* at the payload (the length was checked) */
 	s->delivered++;
 	binds[b].handler(m, &peer, binds[b].arg);
-	return;
-drop:
-	mbuf_free(m);
 }
 
 /* Push the UDP header on m (data at the payload) and send it; ports in network order. */

@@ -70,7 +70,7 @@ $(B)/k/boot/init/main.c.o $(B)/t/boot/init/main.c.o: $(VERSION_STAMP)
 WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wundef \
 	-Wpointer-arith -Wvla -fno-common
 CFLAGS := -std=c11 $(WARN) -O2 -g -ffreestanding -nostdlib -fno-stack-protector \
-	-fno-strict-aliasing -fno-omit-frame-pointer -mcmodel=medany -march=rv64gc -mabi=lp64d \
+	-fno-strict-aliasing -fomit-frame-pointer -mcmodel=medany -march=rv64gc -mabi=lp64d \
 	-fno-tree-loop-distribute-patterns -MMD -MP -I. -DGIT_VERSION='"$(VERSION)"' \
 	-DKERNEL_VERSION='"$(KVERSION)"'
 LDFLAGS := -nostdlib -static -T linker.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096 \
@@ -132,7 +132,7 @@ $(B)/kernel-test.elf: $(TOBJ) linker.ld boot/tools/ksyms.py
 	@python3 boot/tools/relocs.py $< $@
 
 # ---- host unit tests: pure sources built for x86-64 with ASan/UBSan ----
-HOST_PURE := lib/printf.c lib/klog.c lib/ksyms.c lib/timer.c lib/bootargs.c lib/errno.c lib/fdt.c \
+HOST_PURE := lib/printf.c lib/klog.c lib/ksyms.c lib/unwind.c lib/timer.c lib/bootargs.c lib/errno.c lib/fdt.c \
 	drivers/core/dt.c drivers/core/dt_driver.c drivers/core/irq.c \
 	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
 	drivers/pci_res.c drivers/ramblk.c drivers/nvme_prp.c app/echo.c app/lineedit.c \

@@ -62,7 +62,6 @@ _entry:
 	j	4b
 5:	mv	a0, s0
 	mv	a1, s1
-	li	fp, 0			/* terminates the backtrace */
 	call	kmain
 6:	wfi
 	j	6b

@@ -18,7 +18,7 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\n*** KERNEL PANIC: %s\n", msg);
 	if (!nested++)
-		backtrace_print((uintptr_t)__builtin_frame_address(0));
+		backtrace_print();
 	machine_exit(1);
 }
 

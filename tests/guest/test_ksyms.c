@@ -30,3 +30,42 @@ GTEST(ksyms_name_functions)
 	symbol_format(buf, sizeof(buf), (uintptr_t)_etext);
 	ok(strcmp(buf, "?") == 0, "_etext is \"%s\"", buf);
 }
+
+/* The unwinder (no frame pointers) through a chain of real frames: each level calls the next
+ * from the middle of its body, with locals live across the call, as compiled code does. */
+static volatile int sink;
+static __attribute__((noinline, noclone)) int chain3(uintptr_t *ras, int max)
+{
+	int n = backtrace_collect(ras, max);
+	sink++;
+	return n;
+}
+static __attribute__((noinline, noclone)) int chain2(uintptr_t *ras, int max)
+{
+	int x = sink, n = chain3(ras, max);
+	sink = x + n;
+	return n;
+}
+static __attribute__((noinline, noclone)) int chain1(uintptr_t *ras, int max)
+{
+	int x = sink, n = chain2(ras, max);
+	sink = x - n;
+	return n;
+}
+
+GTEST(backtrace_unwinds_without_frame_pointers)
+{
+	uintptr_t ras[16];
+	char buf[64];
+	static const char *const want[] = { "chain2+", "chain1+",
+					    "gtest_fn_backtrace_unwinds_without_frame_pointers+" };
+	int n = chain1(ras, 16);
+	ok(n >= 4, "%d frames", n);
+	for (int i = 0; i < 3 && i < n; i++) {
+		symbol_format(buf, sizeof(buf), ras[i] - 1);
+		ok(strncmp(buf, want[i], strlen(want[i])) == 0, "frame %d is %s", i, buf);
+	}
+	/* the walk goes on to the test runner and ends in the entry code */
+	symbol_format(buf, sizeof(buf), ras[n - 1] - 1);
+	ok(strncmp(buf, "_entry+", 7) == 0, "last frame is %s", buf);
+}

@@ -17,13 +17,14 @@
 
 /* Ports are kept as they are on the wire (network order): the receive path compares them
  * without swapping bytes. */
-static struct {
+struct binding {
 	uint16_t port_be; /* 0 = free */
 	uint16_t flags;
 	void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg);
 	void *arg;
-} binds[UDP_BINDINGS];
-static int last_bind; /* the binding last delivered to, tried first */
+};
+static struct binding binds[UDP_BINDINGS];
+static struct binding *last_bind = binds; /* the binding last delivered to, tried first */
 
 /*
  * Source ports a service never answers (inetd's dg_badinput and check_loop): every port below
@@ -124,23 +125,23 @@ int udp_unbind(uint16_t port)
 	return -ENOENT;
 }
 
-static int lookup_scan(uint16_t port_be)
+static struct binding *lookup_scan(uint16_t port_be)
 {
 	for (int i = 0; i < UDP_BINDINGS; i++) {
 		if (binds[i].port_be == port_be) {
-			last_bind = i;
-			return i;
+			last_bind = &binds[i];
+			return last_bind;
 		}
 	}
-	return -1;
+	return NULL;
 }
 
-/* The binding of port_be (network order), or -1; the last one hit is tried first (inline). */
-static inline int udp_lookup(uint16_t port_be)
+/* The binding of port_be (network order), or NULL; the last one hit is tried first (inline). */
+static inline struct binding *udp_lookup(uint16_t port_be)
 {
 	if (port_be == 0) /* marks a free slot: never a binding */
-		return -1;
-	if (binds[last_bind].port_be == port_be)
+		return NULL;
+	if (last_bind->port_be == port_be)
 		return last_bind;
 	return lookup_scan(port_be);
 }
@@ -161,9 +162,9 @@ static uint64_t *refused(unsigned flags, const struct mbuf *m, uint16_t sport_be
 }
 
 /*
- * The received checksum over pseudo header and datagram. The pseudo header's addresses are
- * summed as they sit in the IP header; without IP options they run straight into the UDP
- * header, so one pass covers both. ulen_be is the UDP length as received (network order):
+ * The received checksum over pseudo header and datagram, inline (no call: udp_input needs no
+ * stack frame). The pseudo header's addresses are summed as they sit in the IP header.
+ * ulen_be is the UDP length as received (network order):
  * summed in the hart's order, as the data is (RFC 1071 2(B)), so that the folded sum of the
  * whole is the stored bytes' and nothing is swapped.
  */
@@ -171,10 +172,9 @@ static bool cksum_ok(const struct ip_hdr *ip, const struct udp_hdr *u, size_t ul
 		     uint16_t ulen_be)
 {
 	uint64_t sum = (uint64_t)(IP_PROTO_UDP << 8) + ulen_be;
-	if ((const uint8_t *)u == (const uint8_t *)ip + IP_HLEN)
-		sum += cksum_sum(&ip->src, 8 + ulen);
-	else
-		sum += cksum_sum(&ip->src, 8) + cksum_sum(u, ulen);
+	/* The UDP header follows a 4-byte aligned IP header of whole words: aligned too. */
+	sum += (uint64_t)ip_word(ip, IP_W_SRC) + ip_word(ip, IP_W_DST);
+	sum += cksum_sum_native((const uint8_t *)u, ulen);
 	return cksum_fold16(sum) == 0xffff;
 }
 
@@ -185,6 +185,13 @@ static __attribute__((noinline, cold)) void no_port(struct mbuf *m)
 	net_drop(m, &net_st.udp.drop_noport);
 }
 
+/*
+ * The peer of the datagram being delivered: static, not on the stack, so that the handler is
+ * called last, as a jump, and udp_input needs no stack frame. Valid until the handler returns
+ * (nothing in the stack delivers a second datagram while a handler runs).
+ */
+static struct udp_peer rx_peer;
+
 void udp_input(struct mbuf *m)
 {
 	struct udp_stats *s = &net_st.udp;
@@ -192,9 +199,9 @@ void udp_input(struct mbuf *m)
 	const struct ip_hdr *ip = (const struct ip_hdr *)(m->head + m->l3_off);
 	const struct udp_hdr *u = (const struct udp_hdr *)l4;
 	size_t len = (size_t)(m->tail - l4), ulen;
-	struct udp_peer peer;
+	struct udp_peer *peer = &rx_peer;
+	struct binding *b;
 	uint64_t *bad;
-	int b;
 	s->rx++;
 	if (len < UDP_HLEN) {
 		net_drop(m, &s->drop_short);
@@ -211,22 +218,22 @@ void udp_input(struct mbuf *m)
 		return;
 	}
 	b = udp_lookup(u->dport);
-	if (b < 0) {
+	if (!b) {
 		no_port(m);
 		return;
 	}
-	bad = refused(binds[b].flags, m, u->sport);
+	bad = refused(b->flags, m, u->sport);
 	if (bad) {
 		net_drop(m, bad);
 		return;
 	}
-	peer.src_ip_be = ip_word(ip, IP_W_SRC);
-	peer.dst_ip_be = ip_word(ip, IP_W_DST);
-	peer.src_port_be = u->sport;
-	peer.dst_port_be = u->dport;
+	peer->src_ip_be = ip_word(ip, IP_W_SRC);
+	peer->dst_ip_be = ip_word(ip, IP_W_DST);
+	peer->src_port_be = u->sport;
+	peer->dst_port_be = u->dport;
 	m->data = l4 + UDP_HLEN; /* at the payload (the length was checked) */
 	s->delivered++;
-	binds[b].handler(m, &peer, binds[b].arg);
+	b->handler(m, peer, b->arg);
 }
 
 /* Push the UDP header on m (data at the payload) and send it; ports in network order. */
@@ -317,5 +324,5 @@ void udp_reset(void)
 	memset(binds, 0, sizeof(binds));
 	memset(loop_bits, 0, sizeof(loop_bits));
 	loop_init = false;
-	last_bind = 0;
+	last_bind = binds;
 }

@@ -153,7 +153,6 @@ static inline uint16_t cksum_ip20(const void *hdr)
 /* eth.c. eth_input is the netdev receive upcall. */
 void eth_input(struct netdev *nd, struct mbuf *m);
 extern const uint8_t eth_broadcast[6] __attribute__((aligned(2)));
-void eth_output_nodev(struct mbuf *m);
 
 /*
  * Inline 6-byte compare and copy in three halfwords: a memcmp/memcpy call per frame costs more
@@ -178,28 +177,9 @@ static inline void mac_copy(uint8_t *dst, const uint8_t *src)
 	d[2] = s[2];
 }
 
-/*
- * Push the Ethernet header (source: our MAC) and queue the frame on the NIC. dst_mac must be
- * 2-byte aligned (it is copied as halfwords). Inline: it is one step of every reply.
- * Runts are not padded here: the NIC pads to 60 bytes (e1000 TCTL.PSP), and a frame that
- * reaches a virtual wire unpadded carries no trailing bytes to misparse.
- */
-static inline void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type)
-{
-	struct netdev *nd = net_dev();
-	struct eth_hdr *eh;
-	if (!nd) {
-		eth_output_nodev(m);
-		return;
-	}
-	eh = mbuf_push(m, ETH_HLEN);
-	mac_copy(eh->dst, dst_mac);
-	mac_copy(eh->src, nd->mac);
-	eh->type = htons(type);
-	net_st.eth.tx_frames++;
-	if (netdev_xmit(nd, m)) /* the driver freed m and counted the drop */
-		net_st.eth.tx_fail++;
-}
+/* Push the Ethernet header (source: our MAC) and queue the frame on the NIC. dst_mac must be
+ * 2-byte aligned (it is copied as halfwords). */
+void eth_output(struct mbuf *m, const uint8_t *dst_mac, uint16_t type);
 
 /* arp.c */
 void arp_init(void);

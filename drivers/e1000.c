@@ -43,6 +43,18 @@ static void rx_recycle(struct e1000_softc *sc, struct e1000_rx_desc *d, uint8_t 
 	d->status = 0;
 }
 
+/* A buffer for a receive slot: a transmitted one taken back, else one from the pool. */
+static inline struct mbuf *rx_buffer(struct e1000_softc *sc)
+{
+	struct mbuf *m;
+	if (sc->nrecycle) {
+		m = sc->recycle[--sc->nrecycle];
+		mbuf_reset(m);
+		return m;
+	}
+	return mbuf_alloc();
+}
+
 static int e1000_poll(struct netdev *nd, int budget)
 {
 	struct e1000_softc *sc = nd->priv;
@@ -64,13 +76,14 @@ static int e1000_poll(struct netdev *nd, int budget)
 		errors = d->errors;
 		sc->rx_cons++;
 		done++;
-		m = sc->rx_mbuf[slot];
+		/* Every buffer in the ring has the same room behind NET_IP_ALIGN (asserted in
+		 * e1000_priv.h): a longer length is a device error, compared as a constant. */
 		if (!(status & E1000_RXD_STAT_EOP) || sc->rx_discard ||
-		    (errors & E1000_RXD_ERR_FRAME) || len > mbuf_tailroom(m)) {
+		    (errors & E1000_RXD_ERR_FRAME) || len > E1000_RX_ROOM) {
 			rx_recycle(sc, d, status);
 			continue;
 		}
-		fresh = mbuf_alloc();
+		fresh = rx_buffer(sc);
 		if (!fresh) {
 			/* pool empty: the frame is dropped, its buffer stays in the slot */
 			nd->stats.rx_drop_nobuf++;
@@ -78,7 +91,8 @@ static int e1000_poll(struct netdev *nd, int budget)
 			continue;
 		}
 		/* The slot is whole again before the frame goes up: the stack may flush. */
-		mbuf_reserve(fresh, NET_IP_ALIGN);
+		m = sc->rx_mbuf[slot];
+		fresh->data = fresh->tail = fresh->data + NET_IP_ALIGN;
 		sc->rx_mbuf[slot] = fresh;
 		d->addr = mbuf_data_phys(fresh);
 		d->status = 0;
@@ -116,7 +130,7 @@ static void rs_mark(struct e1000_softc *sc, uint32_t counter)
 static int e1000_tx_reclaim(struct netdev *nd)
 {
 	struct e1000_softc *sc = nd->priv;
-	int n = 0;
+	uint32_t cons = sc->tx_cons, n0 = cons, nrec = sc->nrecycle;
 	while (sc->rs_cons != sc->rs_prod) {
 		uint32_t last = sc->tx_rs[ring_slot(sc->rs_cons, TXN)];
 		const struct e1000_tx_desc *d = &sc->tx_ring[ring_slot(last, TXN)];
@@ -125,15 +139,19 @@ static int e1000_tx_reclaim(struct netdev *nd)
 		/* DD before reusing the buffers: the device has finished reading them only once
 		 * DD is visible, so nothing of ours may move ahead of this load. */
 		dma_acquire();
-		while (sc->tx_cons != last + 1) {
-			uint32_t slot = ring_slot(sc->tx_cons++, TXN);
-			mbuf_free(sc->tx_mbuf[slot]);
-			sc->tx_mbuf[slot] = NULL;
-			n++;
+		/* tx_mbuf[] past tx_cons is stale and never read: not cleared */
+		for (; cons != last + 1; cons++) {
+			struct mbuf *m = sc->tx_mbuf[ring_slot(cons, TXN)];
+			if (nrec < E1000_RECYCLE)
+				sc->recycle[nrec++] = m;
+			else
+				mbuf_free(m);
 		}
 		sc->rs_cons++;
 	}
-	return n;
+	sc->tx_cons = cons;
+	sc->nrecycle = nrec;
+	return (int)(cons - n0);
 }
 
 /* Out of line, so that the queueing path saves no registers: a frame that cannot go. */
@@ -238,7 +256,10 @@ static void e1000_link_change(struct e1000_softc *sc)
 static void e1000_irq_arm(struct netdev *nd)
 {
 	struct e1000_softc *sc = nd->priv;
-	/* idle: every queued frame out, every buffer back to the device */
+	/* idle: every queued frame out, every buffer back to the device, the buffers kept for
+	 * refills back to the pool (a quiet machine's pool count is the whole free count) */
+	while (sc->nrecycle)
+		mbuf_free(sc->recycle[--sc->nrecycle]);
 	if (sc->tx_prod != sc->tx_prod_doorbell)
 		tx_doorbell(sc);
 	if (sc->rx_cons != sc->rx_cons_doorbell)

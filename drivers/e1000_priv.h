@@ -24,6 +24,9 @@
 /* Refilled receive descriptors handed back per RDT write under load (Linux's e1000 uses 16);
  * the rest go back when the loop goes idle. */
 #define E1000_RX_DOORBELL_BATCH 32
+/* Transmitted buffers kept to refill receive slots (the echo's buffer goes out and comes
+ * back as a receive buffer without a trip through the pool); the rest go to the pool. */
+#define E1000_RECYCLE 64
 /* Replies held back at most while received frames are still waiting (see e1000_flush). */
 #define E1000_TX_BATCH_MAX  64
 #define E1000_RESET_TIMEOUT (100 * NSEC_PER_MSEC)
@@ -38,7 +41,8 @@ _Static_assert(RXN >= 4 * E1000_RX_DOORBELL_BATCH, "RX ring too small for the do
 /* RCTL.BSIZE says 2048, but with LPE clear no stored frame exceeds E1000_MAX_FRAME, which
  * must fit behind the headroom every RX mbuf keeps for the reply's headers (and NET_IP_ALIGN:
  * the 82540's receive buffers need no alignment, so the IP header can be word aligned). */
-_Static_assert(MBUF_SIZE - MBUF_HEADROOM - NET_IP_ALIGN >= E1000_MAX_FRAME, "RX buffer too small");
+#define E1000_RX_ROOM (MBUF_SIZE - MBUF_HEADROOM - NET_IP_ALIGN) /* behind every RX buffer */
+_Static_assert(E1000_RX_ROOM >= E1000_MAX_FRAME, "RX buffer too small");
 
 struct e1000_softc {
 	/* packet path first */
@@ -60,8 +64,10 @@ struct e1000_softc {
 	unsigned long flags;	   /* E1000_F_*: the variant, from the PCI ID table */
 	char irq_name[3][12];	   /* "eth0-rx" ...: the interrupt core keeps the pointers */
 	struct netdev nd;
-	struct mbuf *rx_mbuf[RXN]; /* every slot always holds one */
-	struct mbuf *tx_mbuf[TXN]; /* owned until the descriptor is reclaimed */
+	struct mbuf *rx_mbuf[RXN];	     /* every slot always holds one */
+	struct mbuf *tx_mbuf[TXN];	     /* owned until the descriptor is reclaimed */
+	struct mbuf *recycle[E1000_RECYCLE]; /* reclaimed, owned, for the receive ring */
+	uint32_t nrecycle;
 	uint32_t tx_rs[TXN];
 	struct pci_dev *pd;
 	uint64_t rx_ring_pa, tx_ring_pa;

@@ -64,6 +64,19 @@ extern struct mbuf mbuf_hdrs[MBUF_COUNT];
 struct mbuf *mbuf_alloc_empty(void);
 __attribute__((noreturn)) void mbuf_free_bad(const struct mbuf *m);
 
+/*
+ * Make m (owned, not on the free list) as mbuf_alloc returns it: headroom MBUF_HEADROOM,
+ * length 0, no flags. A driver that takes back its transmitted buffers uses this to refill
+ * its receive ring with them without a trip through the pool.
+ */
+static inline void mbuf_reset(struct mbuf *m)
+{
+	m->next = NULL;
+	m->flags = 0;
+	m->data = m->tail = m->head + MBUF_HEADROOM;
+	m->l3_off = m->l4_off = 0;
+}
+
 /* Take a buffer with MBUF_HEADROOM bytes of headroom and length 0, or NULL (counted). */
 static inline struct mbuf *mbuf_alloc(void)
 {
@@ -72,10 +85,7 @@ static inline struct mbuf *mbuf_alloc(void)
 	if (__builtin_expect(!m, 0))
 		return mbuf_alloc_empty();
 	p->free_list = m->next;
-	m->next = NULL;
-	m->flags = 0;
-	m->data = m->tail = m->head + MBUF_HEADROOM;
-	m->l3_off = m->l4_off = 0;
+	mbuf_reset(m);
 	p->st.allocs++;
 	if (--p->st.free < p->st.low_water)
 		p->st.low_water = p->st.free;

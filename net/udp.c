@@ -264,40 +264,38 @@ void udp_reply(struct mbuf *m, const struct udp_peer *peer)
 	output(m, peer->dst_port_be, udp_peer_src_ip(peer), peer->src_port_be);
 }
 
-/* Both ports of a UDP header, or of a peer (src then dst), as one word. */
-typedef uint32_t __attribute__((may_alias, aligned(2))) ports_u32;
-static inline uint32_t ports_of(const void *p)
-{
-	return *(const ports_u32 *)p;
-}
-_Static_assert(offsetof(struct udp_peer, dst_port_be) == offsetof(struct udp_peer, src_port_be) + 2,
-	       "udp_peer ports as one word");
+_Static_assert(offsetof(struct udp_peer, src_port_be) % 4 == 0 &&
+		       offsetof(struct udp_peer, dst_port_be) ==
+			       offsetof(struct udp_peer, src_port_be) + 2,
+	       "udp_peer's ports are one aligned word, as in the UDP header");
 
 /*
  * The payload goes back exactly as it came, so the received checksum still holds: the reply
  * only swaps the pseudo header's addresses and the ports, and ones' complement addition
  * commutes. That is true only when the datagram was addressed to us (not a broadcast) and
- * carried a checksum, and the payload has not moved; otherwise take the general path.
+ * carried a checksum, and the payload has not moved; otherwise take the general path. The
+ * received UDP header is 4-byte aligned (behind an aligned IP header): both ports are one
+ * word, compared with the peer's and swapped as one.
  */
 void udp_reply_unchanged(struct mbuf *m, const struct udp_peer *peer)
 {
-	struct udp_hdr *u = (struct udp_hdr *)(m->data - UDP_HLEN);
-	uint32_t ports;
+	uint8_t *l4 = m->head + m->l4_off;
+	struct udp_hdr *u = (struct udp_hdr *)l4;
+	wire_u32 *ports = (wire_u32 *)(void *)l4;
+	uint32_t p;
 	/* The headers in front of the payload are the received ones, for this peer. */
-	if (m->data != m->head + m->l4_off + UDP_HLEN || !u->cksum ||
-	    u->len != htons((uint16_t)(mbuf_len(m) + UDP_HLEN)) ||
-	    ports_of(u) != ports_of(&peer->src_port_be)) {
+	if (m->data != l4 + UDP_HLEN || !u->cksum || ntohs(u->len) != (size_t)(m->tail - l4) ||
+	    (p = *ports) != *(const wire_u32 *)(const void *)&peer->src_port_be) {
 		udp_reply(m, peer);
 		return;
 	}
-	mbuf_push(m, UDP_HLEN);
+	m->data = l4;
 	if (!ipv4_can_reply(m)) { /* not a plain unicast datagram to us: the general path */
-		mbuf_pull(m, UDP_HLEN);
+		m->data = l4 + UDP_HLEN;
 		udp_reply(m, peer);
 		return;
 	}
-	ports = ports_of(u);
-	*(ports_u32 *)u = ports >> 16 | ports << 16; /* sport <-> dport */
+	*ports = p >> 16 | p << 16; /* sport <-> dport */
 	net_st.udp.tx++;
 	ipv4_reply(m); /* addresses swapped in the received IP header */
 }

@@ -43,27 +43,40 @@ static void rx_recycle(struct e1000_softc *sc, struct e1000_rx_desc *d, uint8_t 
 	d->status = 0;
 }
 
-/* A buffer for a receive slot: a transmitted one taken back, else one from the pool. */
+/* A buffer for a receive slot, NET_IP_ALIGN bytes in: a transmitted one taken back (reset
+ * here, field by field, from locals: nothing is stored twice), else one from the pool. */
 static inline struct mbuf *rx_buffer(struct e1000_softc *sc)
 {
+	uint32_t n = sc->nrecycle;
 	struct mbuf *m;
-	if (sc->nrecycle) {
-		m = sc->recycle[--sc->nrecycle];
-		mbuf_reset(m);
-		return m;
+	uint8_t *p;
+	if (n) {
+		m = sc->recycle[n - 1];
+		sc->nrecycle = n - 1;
+		m->next = NULL;
+		m->flags = 0;
+		m->l3_off = m->l4_off = 0;
+	} else {
+		m = mbuf_alloc();
+		if (!m)
+			return NULL;
 	}
-	return mbuf_alloc();
+	p = m->head + MBUF_HEADROOM + NET_IP_ALIGN;
+	m->data = m->tail = p;
+	return m;
 }
 
 static int e1000_poll(struct netdev *nd, int budget)
 {
 	struct e1000_softc *sc = nd->priv;
+	struct e1000_rx_desc *ring = sc->rx_ring;
+	uint32_t cons = sc->rx_cons;
 	int done = 0;
 	if (sc->rs_cons != sc->rs_prod)
 		e1000_tx_reclaim(nd);
 	while (done < budget) {
-		uint32_t slot = ring_slot(sc->rx_cons, RXN);
-		struct e1000_rx_desc *d = &sc->rx_ring[slot];
+		uint32_t slot = ring_slot(cons, RXN);
+		struct e1000_rx_desc *d = &ring[slot];
 		struct mbuf *m, *fresh;
 		uint8_t status = desc_status(&d->status), errors;
 		uint32_t len;
@@ -74,7 +87,7 @@ static int e1000_poll(struct netdev *nd, int budget)
 		dma_rmb();
 		len = d->length;
 		errors = d->errors;
-		sc->rx_cons++;
+		sc->rx_cons = ++cons; /* stored: the stack may flush (RDT) before this returns */
 		done++;
 		/* Every buffer in the ring has the same room behind NET_IP_ALIGN (asserted in
 		 * e1000_priv.h): a longer length is a device error, compared as a constant. */
@@ -92,7 +105,6 @@ static int e1000_poll(struct netdev *nd, int budget)
 		}
 		/* The slot is whole again before the frame goes up: the stack may flush. */
 		m = sc->rx_mbuf[slot];
-		fresh->data = fresh->tail = fresh->data + NET_IP_ALIGN;
 		sc->rx_mbuf[slot] = fresh;
 		d->addr = mbuf_data_phys(fresh);
 		d->status = 0;

@@ -21,6 +21,9 @@ extern struct boot_times boot_times;
 void cpu_idle(void);
 /* instret minus the time spent in cpu_idle (instructions executed, under QEMU -icount). */
 uint64_t cpu_busy_instret(void);
+/* instret now, and: count n instructions as idle (a busy wait for work, not work). */
+uint64_t cpu_instret(void);
+void cpu_idle_account(uint64_t n);
 /* Restart the kernel on another hart (SBI HSM hart_start, then this hart stops). Returns only
  * on failure: -ENOTSUP (no HSM), -EINVAL / -EBUSY (no such hart, or it is running). */
 int cpu_move_to_hart(uint32_t hart);

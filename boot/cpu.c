@@ -24,6 +24,16 @@ void cpu_idle(void)
 	idle_instret += csr_read(CSR_INSTRET) - before;
 }
 
+void cpu_idle_account(uint64_t instructions)
+{
+	idle_instret += instructions;
+}
+
+uint64_t cpu_instret(void)
+{
+	return csr_read(CSR_INSTRET);
+}
+
 uint64_t cpu_busy_instret(void)
 {
 	return csr_read(CSR_INSTRET) - idle_instret;

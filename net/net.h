@@ -216,6 +216,10 @@ struct net_sys_stats {
 	uint64_t ram_used_bytes; /* the image (text, data, bss with the mbuf pool) + pages in use */
 	uint64_t instret_exact;	 /* 1: instret counts instructions (QEMU -icount shift=0, real
 				  * hart); 0: the two instret figures are not instruction counts */
+	/* the main loop's adaptive busy polling (loop.poll_us=): its window now, spins that
+	 * found a frame, spins that ran out, sleeps shorter than the largest window, and 1 while
+	 * spinning wins (receives more frames than sleeping at once) */
+	uint64_t poll_window_ns, poll_hits, poll_misses, poll_short_sleeps, poll_spinning;
 };
 extern void (*net_sys_sample)(struct net_sys_stats *out);
 /* Print every counter of every layer (and the NIC's and the mbuf pool's) on the console. */

@@ -128,10 +128,12 @@ static const struct field dhcp_f[] = {
 };
 
 static const struct field sys_f[] = {
-	F(net_sys_stats, instret),	 F(net_sys_stats, busy_instret),
-	F(net_sys_stats, main_loop_us),	 F(net_sys_stats, nic_rx_on_us),
-	F(net_sys_stats, ram_bytes),	 F(net_sys_stats, ram_used_bytes),
-	F(net_sys_stats, instret_exact),
+	F(net_sys_stats, instret),	     F(net_sys_stats, busy_instret),
+	F(net_sys_stats, main_loop_us),	     F(net_sys_stats, nic_rx_on_us),
+	F(net_sys_stats, ram_bytes),	     F(net_sys_stats, ram_used_bytes),
+	F(net_sys_stats, instret_exact),     F(net_sys_stats, poll_window_ns),
+	F(net_sys_stats, poll_hits),	     F(net_sys_stats, poll_misses),
+	F(net_sys_stats, poll_short_sleeps), F(net_sys_stats, poll_spinning),
 };
 
 void (*net_sys_sample)(struct net_sys_stats *out);

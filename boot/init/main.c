@@ -44,6 +44,11 @@ static void sys_sample(struct net_sys_stats *out)
 	out->instret = csr_read(CSR_INSTRET);
 	out->busy_instret = cpu_busy_instret();
 	out->instret_exact = instret_is_exact();
+	out->poll_window_ns = loop_poll.window_ns;
+	out->poll_hits = loop_poll.hits;
+	out->poll_misses = loop_poll.misses;
+	out->poll_short_sleeps = loop_poll.short_sleeps;
+	out->poll_spinning = loop_poll.spinning;
 	out->main_loop_us = boot_times.loop_ns / 1000;
 	out->nic_rx_on_us = netdev_first() ? netdev_first()->rx_on_ns / 1000 : 0;
 	out->ram_bytes = image + ps->total * PAGE_SIZE;
@@ -68,10 +73,21 @@ static int set_tick(const char *v)
 	return 0;
 }
 
+static int set_poll(const char *v)
+{
+	unsigned long long n;
+	if (parse_u64(v, &n) || n > 1000)
+		return -EINVAL;
+	loop_poll_max_ns = n * 1000;
+	return 0;
+}
+
 static const struct bootarg root_args[] = {
 	{ "boot.hart", set_boot_hart, "hart id to run on (moves there at boot; default: any)" },
 	{ "loop.tick_us", set_tick,
 	  "50..1000000: wake-up period when a device has no interrupt (default 1000)" },
+	{ "loop.poll_us", set_poll,
+	  "0..1000: largest busy-poll window before sleeping; 0 = off (default 200)" },
 };
 static const struct bootarg_table root_bootargs = { root_args, ARRAY_SIZE(root_args) };
 

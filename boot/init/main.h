@@ -17,3 +17,14 @@ extern struct dt_machine machine;
 
 /* The loop's wake-up period when a device has no interrupt (loop.tick_us=). */
 extern uint64_t loop_tick_ns;
+
+/* Adaptive busy polling (boot/init/loop.c): the largest window (loop.poll_us=; 0: off). */
+#define LOOP_POLL_DEFAULT_US 200
+extern uint64_t loop_poll_max_ns;
+struct loop_poll_stats {
+	uint64_t window_ns;    /* the window now */
+	uint64_t hits, misses; /* spins that found a frame, spins that ran out */
+	uint64_t short_sleeps; /* sleeps shorter than the largest window (it grows) */
+	uint64_t spinning;     /* 1: spinning received more frames the last time it was tried */
+};
+extern struct loop_poll_stats loop_poll;

@@ -90,6 +90,7 @@ from qemu import Qemu, free_udp_port, udp_stats, user_netdev  # noqa: E402
 from wire import udp_drops  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import insnprof  # noqa: E402
+import benchnet  # noqa: E402
 
 B = os.path.join(ROOT, "build")
 UDPLOAD = os.path.join(B, "udpload")
@@ -288,6 +289,22 @@ def region_figures(icount, disk=False):
         if tmp:
             shutil.rmtree(tmp)
     return rows
+
+
+def backends_section(a, cases, figs, problems):
+    """Echo/s and RTT over slirp and over a tap in a namespace made here (skipped, with the
+    reason, where it cannot be made), for the kernel as it boots, with loop.poll_us=0 and as
+    the ceiling (tests/tools/benchnet.py); the busy-polling targets."""
+    ns, why = benchnet.tap_setup()
+    backends = ["slirp"] + (["tap"] if ns else [])
+    if not ns:
+        print("bench: tap back-end skipped: " + why)
+        figs["tap back-end skipped: " + why] = summary([0], "")
+    try:
+        benchnet.matrix(backends, cases, a.runs, a.secs, ns, summary, figs)
+    finally:
+        benchnet.tap_teardown(ns)
+    benchnet.targets(figs, backends, problems)
 
 
 def region_section(figs):
@@ -500,7 +517,23 @@ def main():
                          "the same echo, in the same run, and print both side by side")
     ap.add_argument("--regions", action="store_true",
                     help="only the region figures (RAM store and NVMe)")
+    ap.add_argument("--backends", action="store_true",
+                    help="only the echo figures over slirp and tap for the three guests "
+                         "(adaptive poll, no poll, ceiling) and the busy-polling targets")
     a = ap.parse_args()
+    if a.quick:
+        a.runs, a.secs = 1, 1.0
+    if a.backends:
+        build()
+        figs, problems = {}, []
+        backends_section(a, [(s, w) for s in (64, 1472) for w in (1, 8, 32, 128)], figs,
+                         problems)
+        for name, f in figs.items():
+            print("%-60s %12s %12s %12s  %s" % (name, fmt(f["median"]), fmt(f["min"]),
+                                                fmt(f["max"]), f["unit"]))
+        for p in problems:
+            print("bench: PROBLEM: " + p)
+        return 1 if problems else 0
     if a.regions:
         build()
         figs = {}
@@ -690,6 +723,7 @@ def measure(a, out_name="bench.json"):
         figs["mbuf alloc_fail"] = summary([final["mbuf"]["alloc_fail"]], "")
 
     if not a.other:
+        backends_section(a, cases, figs, problems)
         region_section(figs)
 
     print("bench: %s; host CPU %s (%d cores); kernel %s" % (info["qemu"], info["host_cpu"],
@@ -699,20 +733,26 @@ def measure(a, out_name="bench.json"):
         print("%-44s %12s %12s %12s  %s" % (name, fmt(f["median"]), fmt(f["min"]),
                                             fmt(f["max"]), f["unit"]))
     if not a.other:
-        print("targets (issue 7; guest, 64-byte echo; median, and the worst run):")
+        i64, i1472 = figs["instr/dgram 64B w=32"], figs["instr/dgram 1472B w=32"]
+        figs["instr/payload byte 1472B w=32 (over 64B)"] = summary(
+            [(b - a) / (1472 - 64) for a, b in zip(i64["runs"], i1472["runs"])
+             if a is not None and b is not None], "instr/byte")
+        print("targets (issues 7 and 17; guest, echo over slirp; median, and the worst run):")
         for name, key, limit in (
-                ("instructions/datagram, 32 in flight", "instr/dgram 64B w=32", 1000),
+                ("instructions/datagram, 64 B, 32 in flight", "instr/dgram 64B w=32", 450),
+                ("instructions/payload byte, 1472 B", "instr/payload byte 1472B w=32 (over 64B)",
+                 0.4),
                 ("interrupts/datagram, 32 in flight", "irqs/dgram 64B w=32", 0.05),
                 ("interrupts/datagram, 128 in flight", "irqs/dgram 64B w=128", 0.05),
                 ("doorbell writes/datagram, 32 in flight", "doorbells/dgram 64B w=32", 0.1),
                 ("doorbell writes/datagram, 128 in flight", "doorbells/dgram 64B w=128", 0.1),
                 ("image bytes (kernel.bin)", "footprint image_bin", 128 * 1024)):
             f = figs[key]
-            print("  %-42s < %-8s %10s %10s  %s" % (name, fmt(limit), fmt(f["median"]),
-                                                   fmt(f["max"]),
-                                                   "met" if f["max"] < limit else
-                                                   "met by the median" if f["median"] < limit
-                                                   else "MISSED"))
+            print("  %-42s <= %-8s %10s %10s  %s" % (name, fmt(limit), fmt(f["median"]),
+                                                    fmt(f["max"]),
+                                                    "met" if f["max"] <= limit else
+                                                    "met by the median" if f["median"] <= limit
+                                                    else "MISSED"))
     if not a.other and a.configs:
         config_matrix(a, figs, problems)
     if prof:

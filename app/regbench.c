@@ -107,7 +107,7 @@ int regbench_run(struct blkdev *bd)
 {
 	uint64_t off = 1u << 20; /* past the store service's bytes */
 	uint64_t direct_ns, map_ns, sync_ns, page_ns, direct_sum, map_sum, f0, nfaults, t0;
-	uint64_t w0, direct_wait, map_wait, sync_wait, page_wait = 0;
+	uint64_t w0, direct_wait, map_wait, sync_wait, page_wait = 0, fences, sync_fences;
 	void *addr;
 	int err;
 	if (!bd || bd->nblocks * bd->block_size < off + BENCH_BYTES)
@@ -122,12 +122,14 @@ int regbench_run(struct blkdev *bd)
 	if (err)
 		return err;
 	f0 = faults();
+	fences = region_stats()->tlb_fences;
 	w0 = bd_wait();
 	t0 = clock_ns();
 	map_sum = sum_words(addr, BENCH_BYTES / 8);
 	map_ns = clock_ns() - t0;
 	map_wait = bd_wait() - w0;
 	nfaults = faults() - f0;
+	fences = region_stats()->tlb_fences - fences;
 	/* Dirty every page (same value back), then time the write-back of all of them. */
 	for (size_t i = 0; i < BENCH_BYTES; i += PAGE_SIZE) {
 		volatile uint8_t *p = (volatile uint8_t *)addr + i;
@@ -135,9 +137,11 @@ int regbench_run(struct blkdev *bd)
 		*p = b;
 	}
 	w0 = bd_wait();
+	sync_fences = region_stats()->tlb_fences;
 	t0 = clock_ns();
 	err = region_sync(addr, BENCH_BYTES);
 	sync_ns = clock_ns() - t0;
+	sync_fences = region_stats()->tlb_fences - sync_fences;
 	sync_wait = bd_wait() - w0;
 	page_ns = err ? 0 : page_sync_ns(addr, &page_wait);
 	region_unmap(addr, BENCH_BYTES);
@@ -156,12 +160,15 @@ int regbench_run(struct blkdev *bd)
 		mib_per_s(BENCH_BYTES, map_ns), (unsigned long)page_ns);
 	/* The same without the time spent polling the device: the kernel's own work. */
 	kprintf("regbench: direct_wait_ns %lu map_wait_ns %lu sync_wait_ns %lu page_wait_ns %lu "
-		"ratio_cpu_x100 %lu sync_cpu_ns %lu page_sync_cpu_ns %lu\n",
+		"ratio_cpu_x100 %lu sync_cpu_ns %lu page_sync_cpu_ns %lu fences_per_mib %lu "
+		"sync_fences_per_mib %lu\n",
 		(unsigned long)direct_wait, (unsigned long)map_wait, (unsigned long)sync_wait,
 		(unsigned long)page_wait,
 		(unsigned long)(direct_ns > direct_wait
 					? (map_ns - map_wait) * 100 / (direct_ns - direct_wait)
 					: 0),
-		(unsigned long)(sync_ns - sync_wait), (unsigned long)(page_ns - page_wait));
+		(unsigned long)(sync_ns - sync_wait), (unsigned long)(page_ns - page_wait),
+		(unsigned long)(fences * (1u << 20) / BENCH_BYTES),
+		(unsigned long)(sync_fences * (1u << 20) / BENCH_BYTES));
 	return 0;
 }

@@ -275,8 +275,10 @@ static int fault_read(struct region *r, uint64_t va, uint64_t pgno)
 	struct pcache_page *pg;
 	unsigned vmprot = VM_R;
 	int err;
-	if (vm_lookup(va, NULL))
-		return 0; /* already resolved (a stale TLB entry): retry */
+	if (vm_lookup(va, NULL)) {
+		vm_flush_stale(va); /* already resolved (a stale TLB entry): retry */
+		return 0;
+	}
 	err = pcache_get(r->bd, pgno, 0, &pg);
 	if (err)
 		return err;
@@ -298,8 +300,10 @@ static int fault_write_shared(struct region *r, uint64_t va, uint64_t pgno)
 	unsigned vmprot;
 	uint64_t pa = vm_lookup(va, &vmprot);
 	int err;
-	if (pa && (vmprot & VM_W))
+	if (pa && (vmprot & VM_W)) {
+		vm_flush_stale(va);
 		return 0;
+	}
 	err = pcache_get(r->bd, pgno, 0, &pg);
 	if (err)
 		return err;
@@ -323,8 +327,10 @@ static int fault_cow(struct region *r, uint64_t va, uint64_t pgno)
 	unsigned vmprot;
 	uint64_t pa = vm_lookup(va, &vmprot), copy;
 	int err;
-	if (pa && (vmprot & VM_W))
+	if (pa && (vmprot & VM_W)) {
+		vm_flush_stale(va);
 		return 0;
+	}
 	if (pa && !(pg && pg->frame == pa)) {
 		/* Already a private copy, read-only after region_protect: just allow writes. */
 		err = vm_protect_page(va, VM_R | VM_W);
@@ -354,7 +360,19 @@ static int fault_cow(struct region *r, uint64_t va, uint64_t pgno)
 	return err;
 }
 
+static int fault(uint64_t va, enum fault_access acc);
+
+/* One TLB fence for the whole fault: the page, its read-ahead, anything evicted for them. */
 int region_fault(uint64_t va, enum fault_access acc)
+{
+	int err;
+	vm_batch_begin();
+	err = fault(va, acc);
+	vm_batch_end();
+	return err;
+}
+
+static int fault(uint64_t va, enum fault_access acc)
 {
 	struct region *r = region_find(va);
 	uint64_t page_va = va & ~PAGE_MASK;
@@ -536,7 +554,9 @@ int region_sync(void *addr, size_t length)
 	int err = range_check(addr, length, &start, &end);
 	if (err)
 		return err;
+	vm_batch_begin(); /* one TLB fence for every page write-protected */
 	err = sync_range(start, end);
+	vm_batch_end();
 	if (!err)
 		stats.syncs++;
 	return err;
@@ -598,12 +618,14 @@ int region_unmap(void *addr, size_t length)
 	/* Only a hole strictly inside one region takes a slot (trimming a head or tail does not). */
 	if (overlaps(start, end, &r) && r->va < start && region_end(r) > end && !free_slots())
 		return -ENOSPC;
+	vm_batch_begin();	      /* one TLB fence for the write-protects and the unmaps */
 	err = sync_range(start, end); /* first: a write error leaves everything mapped */
-	if (err)
-		return err;
-	while (overlaps(start, end, &r))
+	while (!err && overlaps(start, end, &r))
 		region_cut(r, r->va > start ? r->va : start,
 			   region_end(r) < end ? region_end(r) : end);
+	vm_batch_end();
+	if (err)
+		return err;
 	stats.unmaps++;
 	return 0;
 }
@@ -625,6 +647,7 @@ int region_protect(void *addr, size_t length, unsigned prot)
 	err = range_isolate(start, end);
 	if (err)
 		return err;
+	vm_batch_begin(); /* one TLB fence for the range */
 	for (int i = 0; i < REGION_MAX; i++) {
 		struct region *r = &regions[i];
 		if (!r->va || r->va < start || region_end(r) > end)
@@ -638,6 +661,7 @@ int region_protect(void *addr, size_t length, unsigned prot)
 				vm_protect_page(va, VM_R);
 		}
 	}
+	vm_batch_end();
 	region_merge();
 	stats.protects++;
 	return 0;
@@ -647,6 +671,8 @@ int region_protect(void *addr, size_t length, unsigned prot)
 
 const struct region_stats *region_stats(void)
 {
+	const struct vm_stats *v = vm_stats();
+	stats.tlb_fences = v->fences_page + v->fences_full;
 	return &stats;
 }
 

@@ -85,6 +85,7 @@ struct region_stats {
 	uint64_t readahead;			/* pages loaded ahead of a sequential fault */
 	uint64_t pages_synced;			/* dirty pages written back by region_sync/unmap */
 	uint64_t maps, unmaps, syncs, protects; /* successful calls */
+	uint64_t tlb_fences;			/* sfence.vma issued (mm/vm.c), any cause */
 	uint32_t regions;			/* live now */
 	uint32_t private_pages;			/* live copy-on-write frames */
 };

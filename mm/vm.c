@@ -123,14 +123,90 @@ static int prot_bits(unsigned prot, pte_t *perm)
 	return 0;
 }
 
+/*
+ * TLB maintenance. A change that adds rights (a new mapping, a table, write permission) is
+ * not fenced: the privileged spec lets a hart cache the old, lesser entry, and the access
+ * then faults again; the fault finds the page already mapped and calls vm_flush_stale (as
+ * Linux does for new vmalloc mappings on RISC-V). A change that takes rights away (unmap,
+ * write-protect, remap) is fenced before the kernel goes on, batched (vm_batch_begin/end):
+ * inside a batch each change only notes its page, and the end fences once: page by page for
+ * up to VM_BATCH_PAGES pages, else one full sfence.vma. QEMU (7.2) turns every sfence.vma,
+ * with an address or not, into a flush of its whole software TLB and caches no failed
+ * translation: a fault that maps 9 pages (read-ahead) costs no flush at all, and a sync that
+ * write-protects 256 pages one, where each page cost one.
+ */
+#define VM_BATCH_PAGES 2
+static struct {
+	int depth;
+	int n;	   /* pages noted (when not full) */
+	bool full; /* a full fence is due */
+	uint64_t va[VM_BATCH_PAGES];
+} batch;
+static struct vm_stats st;
+
+static void fence_page(uint64_t va)
+{
+	sfence_vma_addr(va);
+	st.fences_page++;
+}
+
+static void fence_all(void)
+{
+	sfence_vma();
+	st.fences_full++;
+}
+
 static void flush_one(uint64_t va, bool grew)
 {
 	if (!vm_live)
 		return;
+	if (batch.depth) {
+		st.deferred++;
+		if (grew || batch.n == VM_BATCH_PAGES)
+			batch.full = true;
+		else if (!batch.full)
+			batch.va[batch.n++] = va;
+		return;
+	}
 	if (grew)
-		sfence_vma();
+		fence_all();
 	else
-		sfence_vma_addr(va);
+		fence_page(va);
+}
+
+void vm_flush_stale(uint64_t va)
+{
+	st.stale++;
+	/* a full fence: the stale entry may be a non-leaf one (a table added lazily) */
+	if (batch.depth)
+		batch.full = true;
+	else if (vm_live)
+		fence_all();
+	(void)va;
+}
+
+void vm_batch_begin(void)
+{
+	batch.depth++;
+}
+
+void vm_batch_end(void)
+{
+	ASSERT(batch.depth > 0);
+	batch.depth--;
+	/* every end fences what is noted: a fault inside an open batch returns fenced */
+	if (batch.full)
+		fence_all();
+	else
+		for (int i = 0; i < batch.n; i++)
+			fence_page(batch.va[i]);
+	batch.n = 0;
+	batch.full = false;
+}
+
+const struct vm_stats *vm_stats(void)
+{
+	return &st;
 }
 
 /*
@@ -246,7 +322,7 @@ int vm_map_mmio(uint64_t pa, uint64_t size)
 
 int vm_map_page(uint64_t va, uint64_t pa, unsigned prot)
 {
-	pte_t perm, *pte;
+	pte_t perm, *pte, was;
 	int err = 0;
 	bool grew = false;
 	if (!root)
@@ -257,8 +333,13 @@ int vm_map_page(uint64_t va, uint64_t pa, unsigned prot)
 	pte = walk(va, 0, true, &err, &grew);
 	if (!pte)
 		return err;
+	was = *pte;
 	*pte = leaf(pa, perm);
-	flush_one(va, grew);
+	/* invalid -> valid (new tables too) needs no fence now: see vm_flush_stale */
+	if (was & PTE_V)
+		flush_one(va, false);
+	else
+		st.lazy++;
 	return 0;
 }
 
@@ -283,7 +364,7 @@ void vm_unmap_page(uint64_t va)
 
 int vm_protect_page(uint64_t va, unsigned prot)
 {
-	pte_t perm, *pte;
+	pte_t perm, *pte, was;
 	int err = 0;
 	bool grew = false;
 	if (!root)
@@ -295,8 +376,13 @@ int vm_protect_page(uint64_t va, unsigned prot)
 		return err;
 	if (!(*pte & PTE_V))
 		return -ENOENT;
+	was = *pte;
 	*pte = leaf(pte_pa(*pte), perm);
-	flush_one(va, false);
+	/* only taking rights away needs a fence; added ones are seen lazily (vm_flush_stale) */
+	if ((was & (PTE_R | PTE_W | PTE_X)) & ~perm)
+		flush_one(va, false);
+	else
+		st.lazy++;
 	return 0;
 }
 

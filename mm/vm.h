@@ -18,11 +18,36 @@ int vm_init(const struct fdt_range *ram, int nram);
  * the range is noted and mapped when the table is built (-ENOSPC past a few ranges). */
 int vm_map_mmio(uint64_t pa, uint64_t size);
 /* Map one 4 KiB page va -> pa with prot (VM_R/VM_W); replaces an existing mapping and flushes
- * that TLB entry. 0 or -ENOMEM (no frame for an intermediate table) / -EINVAL. */
+ * that TLB entry (a new one is not flushed: vm_flush_stale). 0 or -ENOMEM (no frame for an
+ * intermediate table) / -EINVAL. */
 int vm_map_page(uint64_t va, uint64_t pa, unsigned prot);
 /* Remove the mapping of va (no-op if absent) and flush it from the TLB. */
 void vm_unmap_page(uint64_t va);
-/* Change prot of an existing mapping; -ENOENT if va is not mapped. */
+/* Change prot of an existing mapping (fenced when rights go); -ENOENT if va is not mapped. */
 int vm_protect_page(uint64_t va, unsigned prot);
 /* Physical address va maps to, or 0 if unmapped; *prot gets VM_ bits if prot != NULL. */
 uint64_t vm_lookup(uint64_t va, unsigned *prot);
+
+/*
+ * Batched TLB maintenance: between vm_batch_begin() and vm_batch_end(), vm_map_page,
+ * vm_unmap_page and vm_protect_page change the tables at once but defer their sfence.vma;
+ * vm_batch_end fences once for all of them. Until then the old translations may still be
+ * used: a batch covers work that does not touch the pages it changes (a fault handler before
+ * it returns, a sync, an unmap), and frames freed inside it are not reused before its end by
+ * anything that reads through the old mapping. Batches nest; every end fences.
+ */
+void vm_batch_begin(void);
+void vm_batch_end(void);
+/*
+ * A page fault found va already mapped as the access needs: the TLB held the entry from
+ * before a change that added rights, which vm_map_page and vm_protect_page do not fence (see
+ * vm.c). Fences (inside a batch: at its end); the access is then retried.
+ */
+void vm_flush_stale(uint64_t va);
+struct vm_stats {
+	uint64_t fences_page, fences_full; /* sfence.vma with an address, and without */
+	uint64_t deferred;		   /* changes whose fence a batch took over */
+	uint64_t lazy;			   /* changes that added rights: not fenced */
+	uint64_t stale;			   /* faults on a stale entry (vm_flush_stale) */
+};
+const struct vm_stats *vm_stats(void);

@@ -272,7 +272,7 @@ def region_figures(icount, disk=False):
     rows = []
     try:
         q.wait_for(r"main loop reached", timeout=30)
-        for _ in range(3):
+        for _ in range(4):  # the first is a warm-up: QEMU translating the code, dropped
             n = len(re.findall(r"regbench:", q.output()))
             q.send("bench region%s\r" % dev)
             deadline = time.monotonic() + 60
@@ -281,7 +281,7 @@ def region_figures(icount, disk=False):
                 time.sleep(0.05)
         # two lines per run: the figures, then the same without the device wait
         lines = re.findall(r"regbench: (.*)", q.output())
-        for first, second in zip(lines[0::2], lines[1::2]):
+        for first, second in list(zip(lines[0::2], lines[1::2]))[1:]:
             kv = (first + " " + second).split()
             rows.append({kv[i]: int(kv[i + 1]) for i in range(0, len(kv) - 1, 2)})
     finally:
@@ -321,6 +321,10 @@ def region_section(figs):
                     [r["ratio_cpu_x100"] / 100 for r in rows], "x")
             figs["region faults per MiB (%s)" % tag] = summary(
                 [r["faults_per_mib"] for r in rows], "")
+            figs["region TLB fences per MiB read (%s)" % tag] = summary(
+                [r["fences_per_mib"] for r in rows], "")
+            figs["region TLB fences per MiB synced (%s)" % tag] = summary(
+                [r["sync_fences_per_mib"] for r in rows], "")
             figs["region sync MiB/s fully dirty (%s)" % tag] = summary(
                 [r["sync_mib_s"] for r in rows], "MiB/s")
             figs["region mapped read MiB/s (%s)" % tag] = summary(

@@ -67,11 +67,88 @@ static struct fpte *fake_pte(uint64_t va)
 	return &ptes[i];
 }
 
+/*
+ * A TLB in front of the fake table: sim_access caches a page's translation on first use and
+ * keeps it until a fence drops it (an unbatched change fences its page; vm_batch_end fences
+ * everything), as hardware may. A change that region code leaves unfenced when it returns
+ * is seen stale: a write through a write-protected page that still reads writable, a fault
+ * that never resolves.
+ */
+static struct fpte tlb[FAKE_PAGES];
+static bool tlb_ok[FAKE_PAGES];
+static uint32_t tlb_filled[FAKE_PAGES], ntlb; /* pages cached since the last full fence */
+static int fake_batch;
+static long fake_fences;
+
+static bool fake_pending; /* a fence is due at the batch's end */
+
+static void fake_fence(uint64_t va)
+{
+	if (fake_batch) {
+		fake_pending = true; /* the batch's end fences */
+		return;
+	}
+	fake_fences++;
+	if (fake_pte(va))
+		tlb_ok[(va - CONFIG_REGION_BASE) / PAGE_SIZE] = false;
+}
+
+void vm_batch_begin(void)
+{
+	fake_batch++;
+}
+
+void vm_batch_end(void)
+{
+	fake_batch--;
+	if (!fake_pending)
+		return;
+	fake_pending = false;
+	fake_fences++;
+	for (uint32_t i = 0; i < ntlb; i++)
+		tlb_ok[tlb_filled[i]] = false;
+	ntlb = 0;
+}
+
+void vm_flush_stale(uint64_t va)
+{
+	(void)va;
+	fake_batch++; /* a full fence, now or at the end of the fault's batch */
+	fake_pending = true;
+	vm_batch_end();
+}
+
+const struct vm_stats *vm_stats(void)
+{
+	static struct vm_stats v;
+	v.fences_page = (uint64_t)fake_fences;
+	return &v;
+}
+
+static struct fpte *tlb_lookup(uint64_t va)
+{
+	uint64_t i = (va - CONFIG_REGION_BASE) / PAGE_SIZE;
+	if (!fake_pte(va))
+		return NULL;
+	if (!tlb_ok[i]) {
+		if (ntlb == FAKE_PAGES) { /* every slot noted once already: start over */
+			memset(tlb_ok, 0, sizeof(tlb_ok));
+			ntlb = 0;
+		}
+		tlb[i] = ptes[i];
+		tlb_ok[i] = true;
+		tlb_filled[ntlb++] = (uint32_t)i;
+	}
+	return &tlb[i];
+}
+
 int vm_map_page(uint64_t va, uint64_t pa, unsigned prot)
 {
 	struct fpte *e = fake_pte(va);
 	if (!e || (va & (PAGE_SIZE - 1)) || !pa || !(prot & VM_R) || (prot & VM_X))
 		return -EINVAL;
+	if (e->pa) /* a remap is fenced; a new mapping is not, as mm/vm.c */
+		fake_fence(va);
 	ptes_live += !e->pa;
 	e->pa = pa;
 	e->prot = prot;
@@ -84,6 +161,7 @@ void vm_unmap_page(uint64_t va)
 	if (e && e->pa) {
 		e->pa = 0;
 		ptes_live--;
+		fake_fence(va);
 	}
 }
 
@@ -92,6 +170,8 @@ int vm_protect_page(uint64_t va, unsigned prot)
 	struct fpte *e = fake_pte(va);
 	if (!e || !e->pa)
 		return -ENOENT;
+	if (e->prot & ~prot) /* only taking rights away is fenced, as mm/vm.c */
+		fake_fence(va);
 	e->prot = prot;
 	return 0;
 }
@@ -109,14 +189,19 @@ uint64_t vm_lookup(uint64_t va, unsigned *prot)
 /* ---- the MMU: fault when absent or read-only, then access ---- */
 static int sim_access(uint64_t va, bool write, uint8_t *v)
 {
-	struct fpte *e = fake_pte(va & ~(PAGE_SIZE - 1));
+	struct fpte *e = tlb_lookup(va & ~(PAGE_SIZE - 1));
 	uint8_t *p;
-	if (!e || !e->pa || (write && !(e->prot & VM_W))) {
-		int err = region_fault(va, write ? FAULT_WRITE : FAULT_READ);
+	/* as a hart: fault, retry; a stale entry faults once more, and that fault fences it */
+	for (int tries = 0; !e || !e->pa || (write && !(e->prot & VM_W)); tries++) {
+		int err;
+		if (tries == 2)
+			return -9999; /* "resolved" but the retry would fault again (or unfenced) */
+		err = region_fault(va, write ? FAULT_WRITE : FAULT_READ);
 		if (err)
 			return err;
-		if (!e || !e->pa || (write && !(e->prot & VM_W)))
-			return -9999; /* "resolved" but the retry would fault again */
+		if (fake_batch)
+			return -9998; /* the fault returned inside a batch it left open */
+		e = tlb_lookup(va & ~(PAGE_SIZE - 1));
 	}
 	p = (uint8_t *)(uintptr_t)(e->pa + (va & (PAGE_SIZE - 1)));
 	if (write)

@@ -352,10 +352,10 @@ int vm_init(const struct fdt_range *ram, int nram)
 			pr_err("vm: cannot map MMIO %lx-%lx (%s)\n",
 			       (unsigned long)early_mmio[i].base,
 			       (unsigned long)(early_mmio[i].base + early_mmio[i].size - 1),
-			       strerror(err));
+			       errname(err));
 	}
 	if (err) {
-		pr_err("vm: building the kernel table failed (%s)\n", strerror(err));
+		pr_err("vm: building the kernel table failed (%s)\n", errname(err));
 		root = NULL; /* never live: the MMU stays in Bare mode */
 		return err;
 	}

@@ -8,6 +8,7 @@
 #include "boot/boot.h"
 #include "boot/csr.h"
 #include "boot/init/main.h"
+#include "boot/instret.h"
 #include "boot/sbi.h"
 #include "boot/time.h"
 #include "boot/trap.h"
@@ -42,6 +43,7 @@ static void sys_sample(struct net_sys_stats *out)
 	uint64_t image = (uintptr_t)_end - (uintptr_t)_start;
 	out->instret = csr_read(CSR_INSTRET);
 	out->busy_instret = cpu_busy_instret();
+	out->instret_exact = instret_is_exact();
 	out->main_loop_us = boot_times.loop_ns / 1000;
 	out->nic_rx_on_us = netdev_first() ? netdev_first()->rx_on_ns / 1000 : 0;
 	out->ram_bytes = image + ps->total * PAGE_SIZE;
@@ -122,7 +124,8 @@ static void discover(uint64_t dtb)
 
 static void banner(void)
 {
-	kprintf("\nunikernel %s (%s) on RISC-V\n", KERNEL_VERSION, GIT_VERSION);
+	kprintf("\n");
+	pr_info("unikernel %s (%s) on RISC-V\n", KERNEL_VERSION, GIT_VERSION);
 	pr_info("boot: hart %lu, %d cpu(s), SBI v%lu.%lu impl %lu%s\n", (unsigned long)boot_hartid,
 		machine.ncpus, (sbi.spec_version >> 24) & 0x7f, sbi.spec_version & 0xffffff,
 		sbi.impl_id, sbi.has_dbcn ? ", debug console" : "");
@@ -195,7 +198,7 @@ static void ram_plan(void)
 		int err = page_add_range(base, machine.mem[i].size);
 		if (err)
 			pr_warn("mem: %016lx-%016lx not used (%s)\n", (unsigned long)base,
-				(unsigned long)(end - 1), strerror(err));
+				(unsigned long)(end - 1), errname(err));
 		else if (end > reach) {
 			base = base > reach ? base : reach;
 			unused += end - base;
@@ -246,8 +249,8 @@ static void memory_init(void)
 		      (unsigned long)(CONFIG_RAM_MIN_WORK >> 20));
 	err = vm_init(machine.mem, machine.nmem);
 	if (err)
-		fatal("cannot build the kernel page table (%s)", strerror(err));
-	page_dump();
+		fatal("cannot build the kernel page table (%s)", errname(err));
+	page_dump(LOG_INFO);
 }
 
 /* The interrupt controllers, then the console's input interrupt. */

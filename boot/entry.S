@@ -54,10 +54,12 @@ _entry:
 3:	fence.i				/* patched words may be fetched as code later */
 
 	/*
-	 * Is the device tree inside our memory [_start, _end)? A loader that ignores image_size
-	 * (QEMU's, when RAM ends soon after the image) may have put it in the BSS, which is
-	 * cleared next. s2 = its totalsize (1 if the header is not a device tree's) for kmain
-	 * to report, 0 if it is clear of us. Only reads inside [_start, _end).
+	 * Does the device tree start inside our memory [_start, _end)? A loader that ignores
+	 * image_size (QEMU's, when RAM ends soon after the image) may have put it in the BSS,
+	 * which is cleared next. s2 = its totalsize (1 if the header is not a device tree's)
+	 * for kmain to report, 0 if it is clear of us. Reads only its first 8 bytes, and only
+	 * there. (One that starts below _start and runs into the image was overwritten by the
+	 * image, or overwrote it: kmain's checks of the tree see the damage.)
 	 */
 	li	s2, 0
 	andi	t0, s1, 7

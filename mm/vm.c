@@ -294,7 +294,8 @@ int vm_select(uint64_t ram_end)
 	if (!has[MODE_SV39] && !has[MODE_SV48])
 		return -ENOTSUP;
 	if (want != MODE_AUTO && !has[want]) {
-		pr_warn("vm: vm.mode=%s, but the hart has no %s\n", modes[want].name,
+		pr_warn("vm: vm.mode asks for %s, which the hart does not have: choosing as for "
+			"auto\n",
 			modes[want].name);
 		want = MODE_AUTO;
 	}

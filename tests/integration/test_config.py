@@ -114,9 +114,14 @@ def test_ram_beyond_sv39_takes_sv48():
 
 
 def test_ram_beyond_sv39_with_vm_mode_sv39_is_left_unused():
-    with Qemu(stdin=True, bootargs="vm.mode=sv39", **big("300G")) as q:
+    """And a store in that RAM is refused like any other memory the kernel cannot use."""
+    with Qemu(stdin=True, bootargs="vm.mode=sv39 ramblk=0x4100000000,0x400000",
+              **big("300G")) as q:
         m = q.wait_for(r"warning: mem: .*", timeout=60)
         assert re.search(r"0x0*4000000000-0x0*4b7fffffff \(47104 MiB\) .*unused", m.group(0)), \
+            m.group(0)
+        m = q.wait_for(r"ramblk: ramblk=0x4100000000,0x400000 refused: .*", timeout=30)
+        assert "RAM beyond the page tables' reach 0x4000000000-0x4b7fffffff" in m.group(0), \
             m.group(0)
         q.wait_for(r"vm: Sv39 on", timeout=30)
         # QEMU puts the 64-bit PCI window after RAM: out of reach too, so not used

@@ -110,6 +110,14 @@ esac
 
 set -- -M "$qmachine" -m "$MEM" -smp "$SMP" -bios "$BIOS" -kernel "$kernel" \
 	-append "$BOOTARGS" -device "$NIC,netdev=n0" -netdev "$netdev"
+# More guest RAM than the host has (MEM=300G, to see what the kernel makes of it): QEMU would
+# reserve all of it up front and fail; give it RAM that the host commits only as it is touched.
+host_mib=$(awk '/^MemTotal:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null)
+if [ -n "$host_mib" ] && [ "$mib" -gt "$host_mib" ]; then
+	qmachine="$qmachine,memory-backend=ram0"
+	shift 2
+	set -- -M "$qmachine" "$@" -object "memory-backend-ram,id=ram0,size=$MEM,reserve=off"
+fi
 if [ -n "$PCAP" ]; then
 	[ -d "$(dirname "$PCAP")" ] || refuse "PCAP=$PCAP: no folder $(dirname "$PCAP")"
 	set -- "$@" -object "filter-dump,id=cap0,netdev=n0,file=$PCAP"

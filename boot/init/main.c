@@ -78,7 +78,7 @@ static const struct bootarg_table root_bootargs = { root_args, ARRAY_SIZE(root_a
 
 /* Every module's boot arguments (lib/bootargs.h): each module declares its own keys. */
 static const struct bootarg_table *const bootarg_tables[] = {
-	&root_bootargs, &log_bootargs,  &vm_bootargs,   &pci_bootargs, &ramblk_bootargs,
+	&root_bootargs, &log_bootargs, &vm_bootargs,   &pci_bootargs,	&ramblk_bootargs,
 	&nvme_bootargs, &net_bootargs, &echo_bootargs, &store_bootargs,
 };
 

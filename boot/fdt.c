@@ -365,7 +365,7 @@ int fdt_find_path(const struct fdt *f, const char *path, size_t plen, size_t *no
 }
 
 /* Find the node whose phandle is ph, and its parent (0 for the root). */
-static int find_phandle(const struct fdt *f, uint32_t ph, size_t *node, size_t *parent)
+int fdt_find_phandle(const struct fdt *f, uint32_t ph, size_t *node, size_t *parent)
 {
 	struct walk w;
 
@@ -391,7 +391,8 @@ static int find_phandle(const struct fdt *f, uint32_t ph, size_t *node, size_t *
 int fdt_irq_parent_cells(const struct fdt *f, uint32_t ph, uint32_t *ac, uint32_t *ic, size_t *node,
 			 size_t *parent)
 {
-	if (find_phandle(f, ph, node, parent) || fdt_prop_u32(f, *node, "#address-cells", 0, ac) ||
+	if (fdt_find_phandle(f, ph, node, parent) ||
+	    fdt_prop_u32(f, *node, "#address-cells", 0, ac) ||
 	    fdt_prop_u32(f, *node, "#interrupt-cells", 0, ic))
 		return -EINVAL;
 	return *ac > FDT_MAX_CELLS || *ic == 0 || *ic > FDT_MAX_CELLS ? -EINVAL : 0;

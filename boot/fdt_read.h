@@ -1,6 +1,7 @@
 /*
  * The flattened device tree reader shared by boot/fdt.c (blob, tokens, walk, properties) and
- * boot/fdt_platform.c (what the kernel needs from the tree). Private to those two files.
+ * boot/fdt_platform.c (what the kernel needs from the tree). Private to those two files, and
+ * to drivers/gem_dt.c until drivers find their own nodes through the driver model.
  */
 #pragma once
 #include <stdbool.h>
@@ -90,5 +91,7 @@ int fdt_reg_append(const struct fdt *f, size_t node, struct cells pc, struct fdt
 int fdt_reg_first(const struct fdt *f, size_t node, struct cells pc, uint64_t *base,
 		  uint64_t *size);
 int fdt_find_path(const struct fdt *f, const char *path, size_t plen, size_t *node);
+/* The node whose phandle (or linux,phandle) is ph, and its parent; -EINVAL if none. */
+int fdt_find_phandle(const struct fdt *f, uint32_t ph, size_t *node, size_t *parent);
 int fdt_irq_parent_cells(const struct fdt *f, uint32_t ph, uint32_t *ac, uint32_t *ic, size_t *node,
 			 size_t *parent);

@@ -11,6 +11,7 @@
 #include "boot/sbi.h"
 #include "boot/time.h"
 #include "boot/trap.h"
+#include "drivers/gem_dt.h"
 #include "drivers/pci.h"
 #include "drivers/plic.h"
 #include "drivers/ramblk.h"
@@ -167,6 +168,7 @@ static void interrupts_init(void)
 void kmain(uint64_t hartid, uint64_t dtb);
 void kmain(uint64_t hartid, uint64_t dtb)
 {
+	size_t dtb_size;
 	boot_hartid = hartid;
 	boot_dtb_pa = dtb;
 	trap_init(); /* first: any fault from here on is reported, not a silent hang */
@@ -181,6 +183,9 @@ void kmain(uint64_t hartid, uint64_t dtb)
 	interrupts_init();
 	mbuf_pool_init();
 	pci_init();
+	if (fdt_check_header((const void *)(uintptr_t)dtb, CONFIG_DTB_MAX, &dtb_size) == 0)
+		gem_dt_probe_all((const void *)(uintptr_t)dtb, dtb_size,
+				 plat.has_plic ? plat.plic_phandle : 0);
 	if (!netdev_first())
 		pr_warn("boot: no NIC found: networking is off "
 			"(the block store and regions work)\n");

@@ -17,8 +17,9 @@ struct netdev_stats {
 	uint64_t rx_drop_oversize; /* frame spanning several descriptors (no EOP) */
 	uint64_t tx_drop_full;	   /* ring full at xmit */
 	uint64_t tx_drop_oversize;
-	uint64_t irqs;			     /* interrupts taken */
-	uint64_t polls;			     /* poll passes that found work */
+	uint64_t tx_drop_error; /* descriptor reported the frame lost (bus error, ...) */
+	uint64_t irqs;		/* interrupts taken */
+	uint64_t polls;		/* poll passes that found work */
 	uint64_t rx_doorbells, tx_doorbells; /* RDT and TDT writes */
 	uint64_t link_changes;
 };

@@ -1,0 +1,735 @@
+/*
+ * Cadence GEM ("macb") Ethernet driver, one queue, polled NAPI-style from the main loop like
+ * the e1000 (Zynq-7000 TRM UG585 ch. 16 "Gigabit Ethernet Controller": init 16.3, DMA and
+ * descriptors 16.3.5-16.3.6, PHY management 16.3.4; FU540-C000 manual ch. 19 for GEMGXL).
+ * The packet path touches only RAM: descriptors and mbufs. The one register it writes is NCR,
+ * once per batch (TSTART); interrupts are armed and taken only when the loop goes idle.
+ * There is no receive tail register: a descriptor is the device's as soon as its OWN bit is
+ * clear, so refilled slots go back without a doorbell.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "boot/irq.h"
+#include "drivers/gem.h"
+#include "drivers/gem_regs.h"
+#include "drivers/mii.h"
+#include "lib/config.h"
+#include "lib/errno.h"
+#include "lib/kprintf.h"
+#include "lib/mmio.h"
+#include "lib/string.h"
+#include "lib/timer.h"
+#include "mm/page.h"
+#include "mm/vm.h"
+#include "net/mbuf.h"
+#include "net/netdev.h"
+
+#define RXN		   CONFIG_GEM_RX_RING
+#define TXN		   CONFIG_GEM_TX_RING
+#define GEM_MAX_UNITS	   2
+#define GEM_TX_BATCH_MAX   64 /* replies held back at most while frames wait (see flush) */
+#define GEM_MDIO_TIMEOUT   (10 * NSEC_PER_MSEC)
+#define GEM_LINK_POLL	   (CONFIG_GEM_LINK_POLL_MS * NSEC_PER_MSEC)
+#define GEM_ETH_ZLEN	   60 /* shortest frame without FCS */
+#define GEM_DESC_MAX_BYTES ((size_t)sizeof(struct gem_desc))
+
+_Static_assert((RXN & (RXN - 1)) == 0 && (TXN & (TXN - 1)) == 0, "rings are powers of two");
+_Static_assert(RXN >= 8 && TXN >= 8, "rings of at least 8 descriptors");
+_Static_assert(NET_IP_ALIGN <= 3, "NCFGR.RBOF holds 0-3 bytes");
+/* Every RX mbuf keeps the reply's headroom; the frame lands NET_IP_ALIGN bytes behind it,
+ * and the buffer the device may fill (GEM_RX_BUF from the DMA address) must fit. */
+_Static_assert(MBUF_SIZE - MBUF_HEADROOM >= GEM_RX_BUF, "RX buffer too small");
+_Static_assert(MBUF_HEADROOM % 8 == 0, "RX DMA addresses are 8-byte aligned");
+
+/*
+ * Named barriers for descriptor memory the device reads and writes (RISC-V RVWMO; Linux's
+ * dma_rmb/dma_wmb). Register accesses carry their own fences (lib/mmio.h).
+ */
+/* A device-written ownership bit before the other words it wrote with it. */
+static inline void gem_rmb(void)
+{
+	__asm__ volatile("fence r,r" ::: "memory");
+}
+/* Buffer address and frame bytes before the store that hands the descriptor over. */
+static inline void gem_wmb(void)
+{
+	__asm__ volatile("fence w,w" ::: "memory");
+}
+/* A device-written "done" bit before we reuse (write) the buffer it covered. */
+static inline void gem_r_rw_mb(void)
+{
+	__asm__ volatile("fence r,rw" ::: "memory");
+}
+
+struct gem_softc {
+	/* packet path first */
+	uint8_t *rx_ring, *tx_ring; /* descriptors, 1 << desc_shift bytes each */
+	uintptr_t regs;
+	uint32_t desc_shift;	   /* 3 (two words) or 4 (four words, 64-bit addresses) */
+	uint32_t ncr;		   /* NCR with RE | TE | MPE: what every doorbell writes */
+	uint32_t rx_cons;	   /* next RX descriptor to look at (free-running) */
+	uint32_t rx_cons_kick;	   /* rx_cons at the last NCR write (see gem_irq_arm) */
+	uint32_t tx_prod;	   /* next TX descriptor to fill */
+	uint32_t tx_cons;	   /* oldest TX descriptor not reclaimed */
+	uint32_t tx_prod_doorbell; /* tx_prod at the last TSTART */
+	bool addr64;		   /* DMACFG.ADDR64: descriptors carry address bits 63:32 */
+	bool rx_discard;	   /* dropping the rest of a frame that spans descriptors */
+	bool has_irq;		   /* our handler owns the PLIC source */
+	bool irq_armed;		   /* IER holds RCOMP (cleared by intr) */
+	bool isr_w1c;		   /* ISR is write-1-to-clear (DCFG1.IRQCOR clear) */
+	struct netdev nd;
+	struct mbuf *rx_mbuf[RXN]; /* every slot always holds one */
+	struct mbuf *tx_mbuf[TXN]; /* owned until the descriptor is reclaimed */
+	/* bring-up, link, introspection */
+	struct gem_config cfg;
+	uintptr_t mgmt; /* GEMGXL block, 0 if none */
+	uint32_t ncfgr; /* NCFGR without the speed bits */
+	uint64_t rx_ring_pa, tx_ring_pa;
+	struct mii_bus mdio;
+	int phy_addr; /* -1: no PHY answered, the link is taken as up at 1000 full */
+	uint32_t phy_id;
+	struct mii_link link;
+	struct timer link_timer;
+};
+
+static struct gem_softc units[GEM_MAX_UNITS];
+static int nunits;
+
+static int gem_tx_reclaim(struct netdev *nd);
+
+static inline uint32_t rd(const struct gem_softc *sc, uint32_t reg)
+{
+	return mmio_read32(sc->regs + reg);
+}
+static inline void wr(const struct gem_softc *sc, uint32_t reg, uint32_t v)
+{
+	mmio_write32(sc->regs + reg, v);
+}
+
+/* Registered netdevs so far: the next one's name is eth<count>. */
+static int netdevs_registered(void)
+{
+	int n = 0;
+	for (const struct netdev *nd = netdev_first(); nd; nd = nd->next)
+		n++;
+	return n;
+}
+
+static inline uint32_t ring_slot(uint32_t counter, uint32_t n)
+{
+	return counter & (n - 1);
+}
+
+/* The device writes descriptors behind the compiler's back: access them as volatile. */
+static inline volatile struct gem_desc *rxd(const struct gem_softc *sc, uint32_t slot)
+{
+	return (volatile struct gem_desc *)(sc->rx_ring + ((size_t)slot << sc->desc_shift));
+}
+static inline volatile struct gem_desc *txd(const struct gem_softc *sc, uint32_t slot)
+{
+	return (volatile struct gem_desc *)(sc->tx_ring + ((size_t)slot << sc->desc_shift));
+}
+
+/* ---- receive ---- */
+
+/* Hand slot's buffer (m, already reserved by NET_IP_ALIGN) to the device. */
+static inline void rx_give(struct gem_softc *sc, uint32_t slot, const struct mbuf *m)
+{
+	volatile struct gem_desc *d = rxd(sc, slot);
+	uint64_t pa = mbuf_data_phys(m) - NET_IP_ALIGN; /* RBOF puts the frame back at data */
+	if (sc->addr64) {
+		d->addr_hi = (uint32_t)(pa >> 32);
+		gem_wmb(); /* the high address bits before word 0 clears OWN */
+	}
+	d->addr = gem_rx_word0(pa, slot == RXN - 1);
+}
+
+/* A descriptor we will not deliver: count why, give its buffer straight back. */
+static void rx_recycle(struct gem_softc *sc, uint32_t slot, enum gem_rx_verdict v, uint32_t ctrl)
+{
+	struct netdev_stats *st = &sc->nd.stats;
+	if (v == GEM_RX_MIDDLE) {
+		if (!sc->rx_discard)
+			st->rx_drop_error++; /* no start of frame, and no frame to continue */
+		else if (ctrl & GEM_RX_EOF)
+			sc->rx_discard = false; /* the rest of an oversize frame, counted */
+	} else if (v == GEM_RX_SPANS) {
+		st->rx_drop_oversize++;
+		sc->rx_discard = true;
+	} else {
+		st->rx_drop_error++; /* GEM_RX_BAD_LEN */
+	}
+	rx_give(sc, slot, sc->rx_mbuf[slot]);
+}
+
+static int gem_poll(struct netdev *nd, int budget)
+{
+	struct gem_softc *sc = nd->priv;
+	int done = 0;
+	if (sc->tx_cons != sc->tx_prod)
+		gem_tx_reclaim(nd);
+	while (done < budget) {
+		uint32_t slot = ring_slot(sc->rx_cons, RXN), ctrl, len;
+		volatile struct gem_desc *d = rxd(sc, slot);
+		struct mbuf *m, *fresh;
+		enum gem_rx_verdict v;
+		if (!(d->addr & GEM_RX_OWN))
+			break;
+		gem_rmb(); /* OWN is read before the status word the device wrote with it */
+		ctrl = d->ctrl;
+		sc->rx_cons++;
+		done++;
+		m = sc->rx_mbuf[slot];
+		v = gem_rx_classify(ctrl, (uint32_t)mbuf_tailroom(m));
+		if (ctrl & GEM_RX_SOF)
+			sc->rx_discard = false; /* an oversize frame that lost its end: over */
+		if (v != GEM_RX_DELIVER) {
+			rx_recycle(sc, slot, v, ctrl);
+			continue;
+		}
+		fresh = mbuf_alloc();
+		if (!fresh) {
+			/* pool empty: the frame is dropped, its buffer stays in the slot */
+			nd->stats.rx_drop_nobuf++;
+			rx_give(sc, slot, m);
+			continue;
+		}
+		/* The slot is whole again before the frame goes up: the stack may transmit. */
+		mbuf_reserve(fresh, NET_IP_ALIGN);
+		sc->rx_mbuf[slot] = fresh;
+		rx_give(sc, slot, fresh);
+		len = ctrl & GEM_RX_LEN_MASK;
+		m->tail = m->data + len;
+		nd->stats.rx_frames++;
+		nd->stats.rx_bytes += len;
+		nd->rx(nd, m);
+	}
+	if (done)
+		nd->stats.polls++;
+	return done;
+}
+
+static bool gem_rx_pending(const struct netdev *nd)
+{
+	const struct gem_softc *sc = nd->priv;
+	return (rxd(sc, ring_slot(sc->rx_cons, RXN))->addr & GEM_RX_OWN) != 0;
+}
+
+/* ---- transmit ---- */
+
+/* Free the mbufs of every frame the device has sent: it sets USED back in the first (here:
+ * only) descriptor of each frame, in ring order. Error bits there mean the frame was lost. */
+static int gem_tx_reclaim(struct netdev *nd)
+{
+	struct gem_softc *sc = nd->priv;
+	int n = 0;
+	while (sc->tx_cons != sc->tx_prod) {
+		uint32_t slot = ring_slot(sc->tx_cons, TXN);
+		uint32_t ctrl = txd(sc, slot)->ctrl;
+		if (!(ctrl & GEM_TX_USED))
+			break;
+		if (ctrl & GEM_TX_ERR_BITS)
+			nd->stats.tx_drop_error++;
+		if (n == 0)
+			gem_r_rw_mb(); /* USED before the buffers are reused */
+		mbuf_free(sc->tx_mbuf[slot]);
+		sc->tx_mbuf[slot] = NULL;
+		sc->tx_cons++;
+		n++;
+	}
+	return n;
+}
+
+static int gem_xmit(struct netdev *nd, struct mbuf *m)
+{
+	struct gem_softc *sc = nd->priv;
+	uint32_t len = (uint32_t)mbuf_len(m), slot;
+	volatile struct gem_desc *d;
+	uint64_t pa;
+	if (len == 0 || len > GEM_TX_MAX_LEN) {
+		nd->stats.tx_drop_oversize++;
+		mbuf_free(m);
+		return -EINVAL;
+	}
+	if (len < GEM_ETH_ZLEN && mbuf_tailroom(m) >= GEM_ETH_ZLEN - len) {
+		/* The MAC pads runts itself; QEMU's model sends them short. Pad here so the
+		 * wire sees the same frames from both. */
+		memset(mbuf_put(m, GEM_ETH_ZLEN - len), 0, GEM_ETH_ZLEN - len);
+		len = GEM_ETH_ZLEN;
+	}
+	if (TXN - 1 - (sc->tx_prod - sc->tx_cons) == 0 && gem_tx_reclaim(nd) == 0) {
+		nd->stats.tx_drop_full++;
+		mbuf_free(m);
+		return -ENOSPC;
+	}
+	slot = ring_slot(sc->tx_prod++, TXN);
+	d = txd(sc, slot);
+	pa = mbuf_data_phys(m);
+	sc->tx_mbuf[slot] = m;
+	d->addr = (uint32_t)pa;
+	if (sc->addr64)
+		d->addr_hi = (uint32_t)(pa >> 32);
+	gem_wmb(); /* address and frame before USED clears: the device may be running */
+	d->ctrl = gem_tx_ctrl(len, slot == TXN - 1);
+	nd->stats.tx_frames++;
+	nd->stats.tx_bytes += len;
+	return 0;
+}
+
+/* One NCR write starts the transmitter over every descriptor filled since the last one, and
+ * (QEMU's model) makes the receiver read its current descriptor again. */
+static void tx_doorbell(struct gem_softc *sc)
+{
+	/* mmio_write32 orders the descriptor stores before the doorbell (fence w,o). */
+	wr(sc, GEM_NCR, sc->ncr | GEM_NCR_TSTART);
+	sc->tx_prod_doorbell = sc->tx_prod;
+	sc->rx_cons_kick = sc->rx_cons;
+	sc->nd.stats.tx_doorbells++;
+}
+
+/*
+ * A batch ends when the receive ring has nothing more: replies of several passes leave with
+ * one TSTART (as the e1000's one TDT write), bounded by GEM_TX_BATCH_MAX under a stream that
+ * never lets the ring run dry; gem_irq_arm flushes before any sleep.
+ */
+static void gem_flush(struct netdev *nd)
+{
+	struct gem_softc *sc = nd->priv;
+	uint32_t queued = sc->tx_prod - sc->tx_prod_doorbell;
+	if (queued && (queued >= GEM_TX_BATCH_MAX || !gem_rx_pending(nd)))
+		tx_doorbell(sc);
+}
+
+/* ---- interrupts ---- */
+
+static void ack_isr(struct gem_softc *sc)
+{
+	uint32_t isr = rd(sc, GEM_ISR); /* clears it where DCFG1.IRQCOR is set */
+	if (sc->isr_w1c)
+		wr(sc, GEM_ISR, isr);
+}
+
+/*
+ * The loop goes idle. QEMU's model reads a receive descriptor once and, if software owned it
+ * (the ring was full), stops taking frames until NCR is written again with RE set (its
+ * gem_get_rx_desc/can_receive); real GEMs re-read it at the next frame. So after frames were
+ * taken since the last NCR write, one more NCR write (no TSTART) is due; under traffic the
+ * TSTART writes do it.
+ */
+static void gem_irq_arm(struct netdev *nd)
+{
+	struct gem_softc *sc = nd->priv;
+	if (sc->tx_prod != sc->tx_prod_doorbell) {
+		tx_doorbell(sc);
+	} else if (sc->rx_cons != sc->rx_cons_kick) {
+		wr(sc, GEM_NCR, sc->ncr);
+		sc->rx_cons_kick = sc->rx_cons;
+		sc->nd.stats.rx_doorbells++;
+	}
+	if (sc->irq_armed || !sc->has_irq)
+		return;
+	/* RCOMP latched while masked (frames already polled) would fire at once: clear it
+	 * first. A frame landing after this interrupts; one landing before is seen by the
+	 * main loop's rx_pending re-check. */
+	ack_isr(sc);
+	wr(sc, GEM_IER, GEM_INT_RCOMP);
+	sc->irq_armed = true;
+}
+
+/* The ISR read (or write back) drops the level line before plic_dispatch completes it. */
+static void gem_intr(struct netdev *nd)
+{
+	struct gem_softc *sc = nd->priv;
+	nd->stats.irqs++;
+	wr(sc, GEM_IDR, GEM_INT_RCOMP); /* polling takes over until idle */
+	sc->irq_armed = false;
+	ack_isr(sc);
+}
+
+static void gem_irq(void *arg)
+{
+	gem_intr(arg);
+}
+
+static const struct netdev_ops gem_ops = {
+	.poll = gem_poll,
+	.xmit = gem_xmit,
+	.flush = gem_flush,
+	.irq_arm = gem_irq_arm,
+	.intr = gem_intr,
+	.rx_pending = gem_rx_pending,
+	.tx_reclaim = gem_tx_reclaim,
+};
+
+/* ---- PHY management (UG585 16.3.4): one Clause 22 frame per MAN write ---- */
+
+static int mdio_wait(const struct gem_softc *sc)
+{
+	uint64_t deadline = clock_ns() + GEM_MDIO_TIMEOUT;
+	while (!(rd(sc, GEM_NSR) & GEM_NSR_IDLE))
+		if (clock_ns() > deadline)
+			return (rd(sc, GEM_NSR) & GEM_NSR_IDLE) ? 0 : -EIO;
+	return 0;
+}
+
+static int mdio_read(void *ctx, uint32_t phy, uint32_t reg)
+{
+	const struct gem_softc *sc = ctx;
+	if (mdio_wait(sc))
+		return -EIO;
+	wr(sc, GEM_MAN,
+	   GEM_MAN_SOF | GEM_MAN_READ | phy << GEM_MAN_PHYA_SHIFT | reg << GEM_MAN_REGA_SHIFT |
+		   GEM_MAN_CODE);
+	if (mdio_wait(sc))
+		return -EIO;
+	return (int)(rd(sc, GEM_MAN) & GEM_MAN_DATA_MASK);
+}
+
+static int mdio_write(void *ctx, uint32_t phy, uint32_t reg, uint16_t val)
+{
+	const struct gem_softc *sc = ctx;
+	if (mdio_wait(sc))
+		return -EIO;
+	wr(sc, GEM_MAN,
+	   GEM_MAN_SOF | GEM_MAN_WRITE | phy << GEM_MAN_PHYA_SHIFT | reg << GEM_MAN_REGA_SHIFT |
+		   GEM_MAN_CODE | val);
+	return mdio_wait(sc);
+}
+
+/* The DT's phy-handle address, else the first address that answers. */
+static void phy_find(struct gem_softc *sc)
+{
+	uint32_t lo = sc->cfg.phy_addr >= 0 ? (uint32_t)sc->cfg.phy_addr : 0;
+	uint32_t hi = sc->cfg.phy_addr >= 0 ? lo : 31;
+	sc->phy_addr = -1;
+	for (uint32_t a = lo; a <= hi; a++)
+		if (mii_read_id(&sc->mdio, a, &sc->phy_id) == 0) {
+			sc->phy_addr = (int)a;
+			return;
+		}
+}
+
+/* MAC speed/duplex to match the PHY (NCFGR), and on FU540/FU740 the TX clock source. */
+static void program_speed(struct gem_softc *sc)
+{
+	uint32_t v = sc->ncfgr;
+	if (sc->link.full_duplex)
+		v |= GEM_NCFGR_FD;
+	if (sc->link.speed == 1000)
+		v |= GEM_NCFGR_GBE;
+	else if (sc->link.speed == 100)
+		v |= GEM_NCFGR_SPD;
+	wr(sc, GEM_NCFGR, v);
+	if (sc->mgmt)
+		mmio_write32(sc->mgmt + GEMGXL_TX_CLK_SEL, sc->link.speed == 1000
+								   ? GEMGXL_TX_CLK_SEL_GMII
+								   : GEMGXL_TX_CLK_SEL_MII);
+}
+
+static void link_update(struct gem_softc *sc, bool boot)
+{
+	struct mii_link now = { .up = true, .speed = 1000, .full_duplex = true };
+	if (sc->phy_addr >= 0 && mii_read_link(&sc->mdio, (uint32_t)sc->phy_addr, true, &now)) {
+		pr_warn("%s: PHY %d does not answer on MDIO\n", sc->nd.name, sc->phy_addr);
+		return;
+	}
+	if (!boot && now.up == sc->link.up &&
+	    (!now.up || (now.speed == sc->link.speed && now.full_duplex == sc->link.full_duplex)))
+		return;
+	if (now.up)
+		sc->link = now;
+	else
+		sc->link.up = false;
+	if (now.up)
+		program_speed(sc);
+	if (!boot) {
+		sc->nd.stats.link_changes++;
+		if (now.up)
+			pr_info("%s: link up, %u Mb/s %s duplex\n", sc->nd.name, now.speed,
+				now.full_duplex ? "full" : "half");
+		else
+			pr_info("%s: link down\n", sc->nd.name);
+	}
+	sc->nd.link_up = now.up;
+}
+
+/* GEM has no link interrupt of its own (the PHY's pin is not wired to it): poll the PHY. */
+static void link_poll(struct timer *t)
+{
+	struct gem_softc *sc = t->arg;
+	link_update(sc, false);
+	timer_arm(t, GEM_LINK_POLL);
+}
+
+/* ---- bring-up (UG585 16.3.1 "Initialize the controller") ---- */
+
+static void reset(struct gem_softc *sc)
+{
+	wr(sc, GEM_NCR, 0); /* receiver and transmitter off; the TX queue pointer goes home */
+	wr(sc, GEM_NCR, GEM_NCR_CLRSTAT);
+	wr(sc, GEM_TSR, GEM_TSR_ALL);
+	wr(sc, GEM_RSR, GEM_RSR_ALL);
+	wr(sc, GEM_IDR, GEM_INT_ALL);
+	ack_isr(sc);
+	wr(sc, GEM_NCR, GEM_NCR_MPE); /* MDIO on for the PHY */
+}
+
+static bool mac_ok(const uint8_t mac[6])
+{
+	bool zero = !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
+	return !zero && !(mac[0] & 1); /* not all zeros, not multicast */
+}
+
+/* local-mac-address when the DT has one, else what firmware left in SA1. */
+static int set_mac(struct gem_softc *sc)
+{
+	uint8_t *mac = sc->nd.mac;
+	if (sc->cfg.has_mac && mac_ok(sc->cfg.mac)) {
+		memcpy(mac, sc->cfg.mac, 6);
+	} else {
+		uint32_t lo = rd(sc, GEM_SA1B), hi = rd(sc, GEM_SA1T);
+		for (int i = 0; i < 4; i++)
+			mac[i] = (uint8_t)(lo >> (8 * i));
+		mac[4] = (uint8_t)hi;
+		mac[5] = (uint8_t)(hi >> 8);
+		if (!mac_ok(mac))
+			return -ENODEV;
+	}
+	/* Bottom then top: writing the top word enables the filter (UG585 16.2.6). The other
+	 * three specific-address filters stay disabled (bottom written, top not). */
+	wr(sc, GEM_SA1B,
+	   (uint32_t)mac[0] | (uint32_t)mac[1] << 8 | (uint32_t)mac[2] << 16 |
+		   (uint32_t)mac[3] << 24);
+	wr(sc, GEM_SA1T, (uint32_t)mac[4] | (uint32_t)mac[5] << 8);
+	for (uint32_t n = 1; n < 4; n++)
+		wr(sc, GEM_SAB(n), 0);
+	return 0;
+}
+
+static size_t ring_bytes(const struct gem_softc *sc, uint32_t n)
+{
+	return (size_t)n << sc->desc_shift;
+}
+
+static size_t ring_pages(size_t bytes)
+{
+	return (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+static void free_rings(struct gem_softc *sc)
+{
+	for (int i = 0; i < RXN; i++) {
+		mbuf_free(sc->rx_mbuf[i]);
+		sc->rx_mbuf[i] = NULL;
+	}
+	if (sc->rx_ring_pa)
+		page_free_contig(sc->rx_ring_pa, ring_pages(ring_bytes(sc, RXN)));
+	if (sc->tx_ring_pa)
+		page_free_contig(sc->tx_ring_pa, ring_pages(ring_bytes(sc, TXN)));
+}
+
+/* Rings in contiguous frames (each inside one 4 GiB window: RBQPH/TBQPH cover the ring),
+ * every RX slot backed by an mbuf, every TX slot software's (USED). */
+static int alloc_rings(struct gem_softc *sc)
+{
+	uint64_t limit = sc->addr64 ? UINT64_MAX : 1ull << 32;
+	sc->rx_ring_pa = page_alloc_contig(ring_pages(ring_bytes(sc, RXN)), PAGE_SIZE);
+	sc->tx_ring_pa = page_alloc_contig(ring_pages(ring_bytes(sc, TXN)), PAGE_SIZE);
+	if (!sc->rx_ring_pa || !sc->tx_ring_pa)
+		goto fail;
+	if (sc->rx_ring_pa + ring_bytes(sc, RXN) > limit ||
+	    sc->tx_ring_pa + ring_bytes(sc, TXN) > limit) {
+		pr_warn("%s: rings above 4 GiB without 64-bit DMA\n", sc->nd.name);
+		goto fail;
+	}
+	sc->rx_ring = (uint8_t *)(uintptr_t)sc->rx_ring_pa;
+	sc->tx_ring = (uint8_t *)(uintptr_t)sc->tx_ring_pa;
+	for (uint32_t i = 0; i < RXN; i++) {
+		struct mbuf *m = mbuf_alloc();
+		if (!m || mbuf_tailroom(m) < GEM_RX_BUF || mbuf_data_phys(m) + GEM_RX_BUF > limit) {
+			mbuf_free(m);
+			goto fail;
+		}
+		mbuf_reserve(m, NET_IP_ALIGN);
+		sc->rx_mbuf[i] = m;
+		rx_give(sc, i, m);
+	}
+	for (uint32_t i = 0; i < TXN; i++)
+		txd(sc, i)->ctrl = gem_tx_ctrl_free(i == TXN - 1);
+	return 0;
+fail:
+	free_rings(sc);
+	return -ENOMEM;
+}
+
+/* NCFGR.DBW from the design's bus width (Linux macb_dbw). */
+static uint32_t bus_width_bits(uint32_t dcfg1)
+{
+	switch (GEM_DCFG1_DBWDEF(dcfg1)) {
+	case 4:
+		return 2u << GEM_NCFGR_DBW_SHIFT;
+	case 2:
+		return 1u << GEM_NCFGR_DBW_SHIFT;
+	default:
+		return 0;
+	}
+}
+
+static void configure(struct gem_softc *sc, uint32_t dcfg1)
+{
+	uint32_t dma = rd(sc, GEM_DMACFG);
+	/* Unicast to SA1 and broadcast (ARP, DHCP) are all the stack takes: no hash filters,
+	 * not promiscuous. FCS removed, frames up to 1536 bytes, IP header aligned by RBOF. */
+	sc->ncfgr = GEM_NCFGR_CLK_DIV224 << GEM_NCFGR_CLK_SHIFT | bus_width_bits(dcfg1) |
+		    GEM_NCFGR_DRFCS | GEM_NCFGR_BIG |
+		    (uint32_t)NET_IP_ALIGN << GEM_NCFGR_RBOF_SHIFT;
+	wr(sc, GEM_NCFGR, sc->ncfgr | GEM_NCFGR_GBE | GEM_NCFGR_FD);
+	wr(sc, GEM_HRB, 0);
+	wr(sc, GEM_HRT, 0);
+	dma &= ~(GEM_DMACFG_RXBS_MASK | GEM_DMACFG_ENDIA_DESC | GEM_DMACFG_ENDIA_PKT |
+		 GEM_DMACFG_TXCOEN | GEM_DMACFG_ADDR64 | GEM_DMACFG_RX_BD_EXT |
+		 GEM_DMACFG_TX_BD_EXT);
+	dma |= (GEM_RX_BUF / GEM_DMACFG_RXBS_UNIT) << GEM_DMACFG_RXBS_SHIFT |
+	       GEM_DMACFG_RXBMS_MASK | GEM_DMACFG_TXPBMS | (sc->addr64 ? GEM_DMACFG_ADDR64 : 0);
+	if (sc->cfg.variant->burst)
+		dma = (dma & ~GEM_DMACFG_FBLDO_MASK) | sc->cfg.variant->burst;
+	wr(sc, GEM_DMACFG, dma);
+	if (sc->addr64) {
+		wr(sc, GEM_RBQPH, (uint32_t)(sc->rx_ring_pa >> 32));
+		wr(sc, GEM_TBQPH, (uint32_t)(sc->tx_ring_pa >> 32));
+	}
+	wr(sc, GEM_RBQP, (uint32_t)sc->rx_ring_pa);
+	wr(sc, GEM_TBQP, (uint32_t)sc->tx_ring_pa);
+}
+
+static void attach_irq(struct gem_softc *sc)
+{
+	int err;
+	if (sc->cfg.irq == 0) {
+		pr_warn("%s: no interrupt in the device tree: polled only\n", sc->nd.name);
+		return;
+	}
+	err = irq_register(sc->cfg.irq, gem_irq, &sc->nd);
+	if (err) {
+		pr_warn("%s: irq %u not registered (%d): polled only\n", sc->nd.name, sc->cfg.irq,
+			err);
+		return;
+	}
+	sc->has_irq = true;
+}
+
+static void log_attach(const struct gem_softc *sc, uint32_t mid)
+{
+	const uint8_t *m = sc->nd.mac;
+	const char *phy = mii_phy_name(sc->phy_id);
+	char phybuf[40];
+	if (sc->phy_addr < 0)
+		ksnprintf(phybuf, sizeof(phybuf), "no PHY on MDIO");
+	else
+		ksnprintf(phybuf, sizeof(phybuf), "PHY %s%s%08x at %d", phy ? phy : "",
+			  phy ? " " : "id ", sc->phy_id, sc->phy_addr);
+	pr_info("%s: GEM rev %04x (%s) at %lx irq %u, MAC %02x:%02x:%02x:%02x:%02x:%02x, %s\n",
+		sc->nd.name, GEM_MID_REV(mid), sc->cfg.variant->name, (unsigned long)sc->cfg.base,
+		sc->cfg.irq, m[0], m[1], m[2], m[3], m[4], m[5], phybuf);
+	if (sc->link.up)
+		pr_info("%s: link up, %u Mb/s %s duplex, rings %d/%d, %s-bit DMA\n", sc->nd.name,
+			sc->link.speed, sc->link.full_duplex ? "full" : "half", RXN, TXN,
+			sc->addr64 ? "64" : "32");
+	else
+		pr_info("%s: link down, rings %d/%d, %s-bit DMA\n", sc->nd.name, RXN, TXN,
+			sc->addr64 ? "64" : "32");
+}
+
+static int map_regs(struct gem_softc *sc)
+{
+	const struct gem_config *c = &sc->cfg;
+	if (c->size < GEM_REGS_SIZE || vm_map_mmio(c->base, c->size))
+		return -ENODEV;
+	sc->regs = (uintptr_t)c->base; /* MMIO is identity-mapped */
+	if (c->variant->gemgxl_mgmt && c->mgmt_size && vm_map_mmio(c->mgmt_base, c->mgmt_size))
+		return -ENODEV;
+	sc->mgmt = c->variant->gemgxl_mgmt && c->mgmt_size ? (uintptr_t)c->mgmt_base : 0;
+	return 0;
+}
+
+/* Registers mapped: is it a GEM, and which DMA does the design have? */
+static int identify(struct gem_softc *sc, uint32_t *mid, uint32_t *dcfg1)
+{
+	*mid = rd(sc, GEM_MID);
+	if (GEM_MID_IDNUM(*mid) < GEM_MID_IS_GEM) {
+		pr_warn("%s: %s at %lx: module ID %03x is a 10/100 MACB, not a GEM: left alone\n",
+			sc->nd.name, sc->cfg.node, (unsigned long)sc->cfg.base,
+			GEM_MID_IDNUM(*mid));
+		return -ENODEV;
+	}
+	*dcfg1 = rd(sc, GEM_DCFG1);
+	sc->isr_w1c = !(*dcfg1 & GEM_DCFG1_IRQCOR);
+	sc->addr64 = (rd(sc, GEM_DCFG6) & GEM_DCFG6_DAW64) != 0;
+	sc->desc_shift = sc->addr64 ? 4 : 3;
+	return 0;
+}
+
+int gem_probe(const struct gem_config *cfg)
+{
+	struct gem_softc *sc;
+	uint32_t mid, dcfg1;
+	int err;
+	if (nunits == GEM_MAX_UNITS) {
+		pr_warn("gem: %d units attached already, %s left alone\n", GEM_MAX_UNITS,
+			cfg->node);
+		return -ENOSPC;
+	}
+	if (mbuf_pool_free_count() < 2 * RXN) {
+		pr_warn("gem: %u free mbufs cannot fill another RX ring, %s left alone\n",
+			mbuf_pool_free_count(), cfg->node);
+		return -ENOMEM;
+	}
+	sc = &units[nunits];
+	memset(sc, 0, sizeof(*sc));
+	sc->cfg = *cfg;
+	ksnprintf(sc->nd.name, sizeof(sc->nd.name), "eth%d", netdevs_registered());
+	sc->mdio = (struct mii_bus){ mdio_read, mdio_write, sc };
+	if (map_regs(sc)) {
+		pr_warn("%s: %s: registers at %lx (%lx bytes) cannot be mapped\n", sc->nd.name,
+			cfg->node, (unsigned long)cfg->base, (unsigned long)cfg->size);
+		return -ENODEV;
+	}
+	err = identify(sc, &mid, &dcfg1);
+	if (err)
+		return err;
+	reset(sc);
+	if (set_mac(sc)) {
+		pr_warn("%s: %s: no MAC address (no local-mac-address, none in the controller)\n",
+			sc->nd.name, cfg->node);
+		return -ENODEV;
+	}
+	err = alloc_rings(sc);
+	if (err)
+		return err;
+	configure(sc, dcfg1);
+	phy_find(sc);
+	link_update(sc, true);
+	sc->nd.mtu = 1500;
+	sc->nd.ops = &gem_ops;
+	sc->nd.priv = sc;
+	sc->ncr = GEM_NCR_RE | GEM_NCR_TE | GEM_NCR_MPE;
+	wr(sc, GEM_NCR, sc->ncr);
+	sc->nd.rx_on_ns = clock_ns();
+	attach_irq(sc);
+	sc->link_timer = (struct timer){ .fn = link_poll, .arg = sc };
+	timer_arm(&sc->link_timer, GEM_LINK_POLL);
+	nunits++;
+	log_attach(sc, mid);
+	return netdev_register(&sc->nd);
+}
+
+struct netdev *gem_netdev(int unit)
+{
+	return unit >= 0 && unit < nunits ? &units[unit].nd : NULL;
+}
+
+uint32_t gem_reg_read(int unit, uint32_t reg)
+{
+	return unit >= 0 && unit < nunits ? rd(&units[unit], reg) : 0xffffffffu;
+}

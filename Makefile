@@ -69,7 +69,7 @@ $(B)/kernel-test.elf: $(TOBJ) linker.ld
 # ---- host unit tests: pure sources built for x86-64 with ASan/UBSan ----
 HOST_PURE := lib/printf.c lib/timer.c lib/bootargs.c lib/errno.c boot/fdt.c boot/fdt_platform.c \
 	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
-	drivers/pci_res.c drivers/ramblk.c app/echo.c
+	drivers/pci_res.c drivers/ramblk.c drivers/gem_dt.c drivers/mii.c app/echo.c
 HOST_PURE := $(sort $(wildcard $(HOST_PURE)))
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -g -O1 -I. -DHOST_TEST=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP

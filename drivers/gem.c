@@ -116,11 +116,6 @@ static int netdevs_registered(void)
 	return n;
 }
 
-static inline uint32_t ring_slot(uint32_t counter, uint32_t n)
-{
-	return counter & (n - 1);
-}
-
 /* The device writes descriptors behind the compiler's back: access them as volatile. */
 static inline volatile struct gem_desc *rxd(const struct gem_softc *sc, uint32_t slot)
 {
@@ -170,7 +165,7 @@ static int gem_poll(struct netdev *nd, int budget)
 	if (sc->tx_cons != sc->tx_prod)
 		gem_tx_reclaim(nd);
 	while (done < budget) {
-		uint32_t slot = ring_slot(sc->rx_cons, RXN), ctrl, len;
+		uint32_t slot = gem_ring_slot(sc->rx_cons, RXN), ctrl, len;
 		volatile struct gem_desc *d = rxd(sc, slot);
 		struct mbuf *m, *fresh;
 		enum gem_rx_verdict v;
@@ -213,7 +208,7 @@ static int gem_poll(struct netdev *nd, int budget)
 static bool gem_rx_pending(const struct netdev *nd)
 {
 	const struct gem_softc *sc = nd->priv;
-	return (rxd(sc, ring_slot(sc->rx_cons, RXN))->addr & GEM_RX_OWN) != 0;
+	return (rxd(sc, gem_ring_slot(sc->rx_cons, RXN))->addr & GEM_RX_OWN) != 0;
 }
 
 /* ---- transmit ---- */
@@ -225,7 +220,7 @@ static int gem_tx_reclaim(struct netdev *nd)
 	struct gem_softc *sc = nd->priv;
 	int n = 0;
 	while (sc->tx_cons != sc->tx_prod) {
-		uint32_t slot = ring_slot(sc->tx_cons, TXN);
+		uint32_t slot = gem_ring_slot(sc->tx_cons, TXN);
 		uint32_t ctrl = txd(sc, slot)->ctrl;
 		if (!(ctrl & GEM_TX_USED))
 			break;
@@ -258,12 +253,12 @@ static int gem_xmit(struct netdev *nd, struct mbuf *m)
 		memset(mbuf_put(m, GEM_ETH_ZLEN - len), 0, GEM_ETH_ZLEN - len);
 		len = GEM_ETH_ZLEN;
 	}
-	if (TXN - 1 - (sc->tx_prod - sc->tx_cons) == 0 && gem_tx_reclaim(nd) == 0) {
+	if (gem_tx_space(sc->tx_prod, sc->tx_cons, TXN) == 0 && gem_tx_reclaim(nd) == 0) {
 		nd->stats.tx_drop_full++;
 		mbuf_free(m);
 		return -ENOSPC;
 	}
-	slot = ring_slot(sc->tx_prod++, TXN);
+	slot = gem_ring_slot(sc->tx_prod++, TXN);
 	d = txd(sc, slot);
 	pa = mbuf_data_phys(m);
 	sc->tx_mbuf[slot] = m;
@@ -337,14 +332,19 @@ static void gem_irq_arm(struct netdev *nd)
 	sc->irq_armed = true;
 }
 
-/* The ISR read (or write back) drops the level line before plic_dispatch completes it. */
+/*
+ * The ISR read (or write back) drops the level line before plic_dispatch completes it. It
+ * comes before the mask: QEMU 7.2's PLIC marks a source pending again whenever the device
+ * re-asserts its line, even while claimed, so masking first (the GEM model re-evaluates its
+ * line on every IDR write) cost a second, empty claim per interrupt.
+ */
 static void gem_intr(struct netdev *nd)
 {
 	struct gem_softc *sc = nd->priv;
 	nd->stats.irqs++;
+	ack_isr(sc);
 	wr(sc, GEM_IDR, GEM_INT_RCOMP); /* polling takes over until idle */
 	sc->irq_armed = false;
-	ack_isr(sc);
 }
 
 static void gem_irq(void *arg)

@@ -23,10 +23,11 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 # dump NAME QEMU-ARGS...: dump the virt machine's DTB for those arguments into $DIR/NAME.dtb
+# (MACHINE=sifive_u dump ... for the FU540 emulation instead).
 dump() {
 	name=$1
 	shift
-	"$QEMU" -M "virt,dumpdtb=$TMP/$name.dtb" -nographic "$@" >/dev/null 2>&1 || true
+	"$QEMU" -M "${MACHINE:-virt},dumpdtb=$TMP/$name.dtb" -nographic "$@" >/dev/null 2>&1 || true
 	test -s "$TMP/$name.dtb" || { echo "gen-dtbs: qemu did not dump $name" >&2; exit 1; }
 	total=$(od -An -tu1 -j4 -N4 "$TMP/$name.dtb" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
 	head -c "$total" "$TMP/$name.dtb" >"$DIR/$name.dtb"
@@ -43,5 +44,9 @@ dump virt-64m -m 64M
 dump virt-2g -m 2G
 dump virt-smp4 -m 256M -smp 4
 dump virt-append -m 256M -kernel "$TMP/kernel.bin" -append "ip=dhcp echo.port=7"
+# sifive_u (FU540: hart 0 is the E51 monitor core): the GEM, its GEMGXL block and PHY node.
+MACHINE=sifive_u dump sifive_u -m 256M -smp 2 -nic user
 dtc -q -I dts -O dtb -o "$DIR/synthetic.dtb" "$DIR/synthetic.dts"
 echo "gen-dtbs: synthetic.dtb"
+dtc -q -I dts -O dtb -o "$DIR/gem-synthetic.dtb" "$DIR/gem-synthetic.dts"
+echo "gen-dtbs: gem-synthetic.dtb"

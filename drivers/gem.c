@@ -25,14 +25,14 @@
 #include "net/mbuf.h"
 #include "net/netdev.h"
 
-#define RXN		   CONFIG_GEM_RX_RING
-#define TXN		   CONFIG_GEM_TX_RING
-#define GEM_MAX_UNITS	   2
-#define GEM_TX_BATCH_MAX   64 /* replies held back at most while frames wait (see flush) */
-#define GEM_MDIO_TIMEOUT   (10 * NSEC_PER_MSEC)
-#define GEM_LINK_POLL	   (CONFIG_GEM_LINK_POLL_MS * NSEC_PER_MSEC)
-#define GEM_ETH_ZLEN	   60 /* shortest frame without FCS */
-#define GEM_DESC_MAX_BYTES ((size_t)sizeof(struct gem_desc))
+#define RXN		 CONFIG_GEM_RX_RING
+#define TXN		 CONFIG_GEM_TX_RING
+#define GEM_MAX_UNITS	 2
+#define GEM_TX_BATCH_MAX 64 /* replies held back at most while frames wait (see flush) */
+#define GEM_MDIO_TIMEOUT (10 * NSEC_PER_MSEC)
+#define GEM_LINK_POLL	 (CONFIG_GEM_LINK_POLL_MS * NSEC_PER_MSEC)
+#define GEM_ETH_ZLEN	 60 /* shortest frame without FCS */
+#define GEM_RX_ZERO	 64 /* bytes of each RX buffer zeroed before use (see rx_give) */
 
 _Static_assert((RXN & (RXN - 1)) == 0 && (TXN & (TXN - 1)) == 0, "rings are powers of two");
 _Static_assert(RXN >= 8 && TXN >= 8, "rings of at least 8 descriptors");
@@ -41,6 +41,7 @@ _Static_assert(NET_IP_ALIGN <= 3, "NCFGR.RBOF holds 0-3 bytes");
  * and the buffer the device may fill (GEM_RX_BUF from the DMA address) must fit. */
 _Static_assert(MBUF_SIZE - MBUF_HEADROOM >= GEM_RX_BUF, "RX buffer too small");
 _Static_assert(MBUF_HEADROOM % 8 == 0, "RX DMA addresses are 8-byte aligned");
+_Static_assert(GEM_RX_ZERO >= GEM_ETH_ZLEN + NET_IP_ALIGN, "a padded runt lands in zeroes");
 
 /*
  * Named barriers for descriptor memory the device reads and writes (RISC-V RVWMO; Linux's
@@ -128,15 +129,22 @@ static inline volatile struct gem_desc *txd(const struct gem_softc *sc, uint32_t
 
 /* ---- receive ---- */
 
-/* Hand slot's buffer (m, already reserved by NET_IP_ALIGN) to the device. */
+/*
+ * Hand slot's buffer (m, already reserved by NET_IP_ALIGN) to the device. Its first 64 bytes
+ * are zeroed first: QEMU's model reports a runt as 60 bytes but writes only what arrived
+ * (hw/net/cadence_gem.c gem_receive), so without this the rest would be an older frame's bytes
+ * (a real GEM drops runts). Eight aligned stores; RAM is identity-mapped.
+ */
 static inline void rx_give(struct gem_softc *sc, uint32_t slot, const struct mbuf *m)
 {
 	volatile struct gem_desc *d = rxd(sc, slot);
 	uint64_t pa = mbuf_data_phys(m) - NET_IP_ALIGN; /* RBOF puts the frame back at data */
-	if (sc->addr64) {
+	uint64_t *buf = (uint64_t *)(uintptr_t)pa;
+	for (int i = 0; i < GEM_RX_ZERO / 8; i++)
+		buf[i] = 0;
+	if (sc->addr64)
 		d->addr_hi = (uint32_t)(pa >> 32);
-		gem_wmb(); /* the high address bits before word 0 clears OWN */
-	}
+	gem_wmb(); /* the zeroed bytes and address bits before word 0 clears OWN */
 	d->addr = gem_rx_word0(pa, slot == RXN - 1);
 }
 
@@ -247,12 +255,8 @@ static int gem_xmit(struct netdev *nd, struct mbuf *m)
 		mbuf_free(m);
 		return -EINVAL;
 	}
-	if (len < GEM_ETH_ZLEN && mbuf_tailroom(m) >= GEM_ETH_ZLEN - len) {
-		/* The MAC pads runts itself; QEMU's model sends them short. Pad here so the
-		 * wire sees the same frames from both. */
-		memset(mbuf_put(m, GEM_ETH_ZLEN - len), 0, GEM_ETH_ZLEN - len);
-		len = GEM_ETH_ZLEN;
-	}
+	/* Runts: the MAC pads them to 64 bytes with the FCS (UG585 16.2.3); QEMU's model, like
+	 * its e1000, sends them as they are. */
 	if (gem_tx_space(sc->tx_prod, sc->tx_cons, TXN) == 0 && gem_tx_reclaim(nd) == 0) {
 		nd->stats.tx_drop_full++;
 		mbuf_free(m);

@@ -1,6 +1,7 @@
 """UDP echo through QEMU user networking (hostfwd), as a user of the appliance sees it.
 
-One guest (DHCP, stats service on) serves most tests; each NIC model gets a quick boot of its
+One guest (DHCP, stats service on) per machine serves most tests: virt with its e1000 and
+sifive_u with its Cadence GEM (qemu.MACHINES); each other e1000 model gets a quick boot of its
 own. Counters come from the guest's stats.port service (JSON, see udp_stats in qemu.py).
 """
 import json
@@ -13,7 +14,7 @@ import time
 
 import pytest
 
-from qemu import ROOT, Qemu, udp_echo, udp_stats, user_netdev, wait_echo
+from qemu import MACHINES, ROOT, Qemu, udp_echo, udp_stats, user_netdev, wait_echo
 
 STATS = 9999
 UDPLOAD = os.path.join(ROOT, "build", "udpload")
@@ -35,9 +36,9 @@ def udpload(port, window, size, count, timeout_ms=500):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def boot_user(bootargs="stats.port=%d" % STATS, nic="e1000", extra=()):
+def boot_user(bootargs="stats.port=%d" % STATS, nic="e1000", extra=(), machine="virt"):
     spec, ports = user_netdev(echo=7, stats=STATS)
-    q = Qemu(bootargs=bootargs, nic=nic, netdev=spec, extra=extra)
+    q = Qemu(bootargs=bootargs, nic=nic, netdev=spec, extra=extra, machine=machine)
     q.echo_port, q.stats_port = ports["echo"], ports["stats"]
     try:
         wait_echo(q, timeout=30)
@@ -47,9 +48,10 @@ def boot_user(bootargs="stats.port=%d" % STATS, nic="e1000", extra=()):
     return q
 
 
-@pytest.fixture(scope="module")
-def guest():
-    q = boot_user()
+@pytest.fixture(scope="module", params=sorted(MACHINES))
+def guest(request):
+    m = MACHINES[request.param]
+    q = boot_user(nic=m["nic"], machine=m["machine"])
     yield q
     q.kill()
 

@@ -152,8 +152,10 @@ lint: format-check
 	@echo "lint: clean"
 
 # Board images: boot.scr for U-Boot, and a FAT SD card / disk image holding kernel.bin and
-# boot.scr (U-Boot's distro boot runs it). `make flash DEV=/dev/sdX` writes the image to a card;
-# `make flash TFTP=/srv/tftp` copies the files to a TFTP folder instead.
+# boot.scr (U-Boot's distro boot runs it). `make flash DEV=/dev/sdX` copies kernel.bin and
+# boot.scr into the FAT partition already on the card (a board's SPL and U-Boot partitions
+# stay untouched; boot/tools/flash.sh); `WHOLE=1` writes build/sdcard.img over the whole card
+# instead, with a warning; `make flash TFTP=/srv/tftp` copies the files to a TFTP folder.
 image: $(B)/kernel.bin $(B)/boot.scr $(B)/sdcard.img
 $(B)/boot.scr: boot/boot.cmd
 	@sh tests/deps.sh image
@@ -167,12 +169,7 @@ $(B)/sdcard.img: $(B)/kernel.bin $(B)/boot.scr
 	@truncate -s 1M $@ && cat $@.part >> $@ && rm $@.part
 	@echo 'start=2048, type=c, bootable' | /sbin/sfdisk -q --wipe-partitions never $@ 2>/dev/null
 flash: image
-	@if [ -n "$(TFTP)" ]; then cp $(B)/kernel.bin $(B)/boot.scr $(TFTP)/ && \
-		echo "flash: copied kernel.bin and boot.scr to $(TFTP)"; \
-	elif [ -n "$(DEV)" ]; then echo "flash: writing $(B)/sdcard.img to $(DEV)"; \
-		dd if=$(B)/sdcard.img of=$(DEV) bs=1M conv=fsync status=progress; \
-	else echo "usage: make flash DEV=/dev/sdX  (SD card)  or  make flash TFTP=/srv/tftp"; \
-		exit 2; fi
+	@sh boot/tools/flash.sh $(B) "$(DEV)" "$(TFTP)" "$(WHOLE)"
 
 clean:
 	rm -rf $(B)

@@ -11,6 +11,7 @@ QEMU    ?= qemu-system-riscv64
 B       := build
 
 # make run options
+MACHINE  ?= virt
 MEM      ?= 256M
 PORT     ?= 5555
 SMP      ?= 1
@@ -96,7 +97,7 @@ deps-test:
 	@sh tests/deps.sh test
 
 run: deps-run $(B)/kernel.bin
-	@sh tests/qemu-run.sh $(B)/kernel.bin MEM=$(MEM) PORT=$(PORT) SMP=$(SMP) NIC=$(NIC) \
+	@sh tests/qemu-run.sh $(B)/kernel.bin MACHINE=$(MACHINE) MEM=$(MEM) PORT=$(PORT) SMP=$(SMP) NIC=$(NIC) \
 		BIOS=$(BIOS) BOOTARGS="$(BOOTARGS)"
 
 test-host: $(HOST_TESTS)

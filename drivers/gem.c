@@ -34,7 +34,8 @@
 #define GEM_ETH_ZLEN	 60 /* shortest frame without FCS */
 #define GEM_RX_ZERO	 64 /* bytes of each RX buffer zeroed before use (see rx_give) */
 
-_Static_assert((RXN & (RXN - 1)) == 0 && (TXN & (TXN - 1)) == 0, "rings are powers of two");
+_Static_assert((RXN & (RXN - 1)) == 0, "RX ring is a power of two");
+_Static_assert((TXN & (TXN - 1)) == 0, "TX ring is a power of two");
 _Static_assert(RXN >= 8 && TXN >= 8, "rings of at least 8 descriptors");
 _Static_assert(NET_IP_ALIGN <= 3, "NCFGR.RBOF holds 0-3 bytes");
 /* Every RX mbuf keeps the reply's headroom; the frame lands NET_IP_ALIGN bytes behind it,

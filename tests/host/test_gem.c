@@ -33,21 +33,9 @@ struct blob {
 
 static struct blob load(const char *name)
 {
-	char path[256];
 	struct blob bl = { NULL, 0 };
-	FILE *fp;
-	long n;
-	snprintf(path, sizeof(path), "tests/host/data/%s", name);
-	fp = fopen(path, "rb");
-	ok(fp != NULL, "cannot open %s (run from the repository root)", path);
-	if (!fp)
-		return bl;
-	fseek(fp, 0, SEEK_END);
-	n = ftell(fp);
-	rewind(fp);
-	bl.b = malloc((size_t)n);
-	bl.n = fread(bl.b, 1, (size_t)n, fp) == (size_t)n ? (size_t)n : 0;
-	fclose(fp);
+	bl.b = host_load_data(name, &bl.n);
+	ok(bl.b != NULL, "cannot read tests/host/data/%s (run from the repository root)", name);
 	return bl;
 }
 

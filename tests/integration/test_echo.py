@@ -36,8 +36,27 @@ def udpload(port, window, size, count, timeout_ms=500):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def boot_user(bootargs="stats.port=%d" % STATS, nic="e1000", extra=(), machine="virt"):
+def udpload_background(port, window=16, size=256, secs=4, timeout_ms=300):
+    """udpload in a thread (e.g. while the test flaps the link): (thread, result dict filled
+    when it ends)."""
+    result = {}
+
+    def run():
+        out = subprocess.run([build_udpload(), "-p", str(port), "-w", str(window), "-s",
+                              str(size), "-t", str(secs), "-T", str(timeout_ms)],
+                             capture_output=True, text=True, timeout=secs + 30)
+        result.update(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    t = threading.Thread(target=run)
+    t.start()
+    return t, result
+
+
+def boot_user(bootargs="stats.port=%d" % STATS, nic="e1000", extra=(), machine="virt",
+              mac=None):
     spec, ports = user_netdev(echo=7, stats=STATS)
+    if mac:
+        spec += ",mac=" + mac
     q = Qemu(bootargs=bootargs, nic=nic, netdev=spec, extra=extra, machine=machine)
     q.echo_port, q.stats_port = ports["echo"], ports["stats"]
     try:

@@ -1,28 +1,15 @@
 """The Cadence GEM on QEMU sifive_u (FU540, boot hart 1): what the boot log says about it, the
 MAC the device tree gives, and link flaps seen through the PHY. Echo, DHCP, load and raw-wire
 tests run on sifive_u through test_echo.py and test_rawframes.py (qemu.MACHINES)."""
-import json
 import re
-import subprocess
-import threading
 import time
 
-from qemu import Qemu, udp_echo, udp_stats, user_netdev, wait_echo
-from test_echo import STATS, build_udpload, pattern
+from qemu import udp_echo, udp_stats
+from test_echo import boot_user, pattern, udpload_background
 
 
 def boot_gem(mac=None):
-    spec, ports = user_netdev(echo=7, stats=STATS)
-    if mac:
-        spec += ",mac=" + mac
-    q = Qemu(bootargs="stats.port=%d" % STATS, nic="gem", netdev=spec, machine="sifive_u")
-    q.echo_port, q.stats_port = ports["echo"], ports["stats"]
-    try:
-        wait_echo(q, timeout=30)
-    except BaseException:
-        q.kill()
-        raise
-    return q
+    return boot_user(nic="gem", machine="sifive_u", mac=mac)
 
 
 def test_boot_log_names_the_gem_its_mac_and_link():
@@ -60,16 +47,7 @@ def test_link_flap_during_traffic():
     q = boot_gem()
     try:
         before = udp_stats(q.stats_port)
-        result = {}
-
-        def load():
-            out = subprocess.run([build_udpload(), "-p", str(q.echo_port), "-w", "16", "-s",
-                                  "256", "-t", "6", "-T", "300"],
-                                 capture_output=True, text=True, timeout=30)
-            result.update(json.loads(out.stdout.strip().splitlines()[-1]))
-
-        t = threading.Thread(target=load)
-        t.start()
+        t, result = udpload_background(q.echo_port, secs=6)
         time.sleep(0.5)
         for i in range(1, 3):
             assert "Error" not in q.monitor("set_link n0 off")

@@ -7,15 +7,16 @@
 #include "app/regbench.h"
 #include "app/shell.h"
 #include "boot/boot.h"
-#include "boot/console.h"
 #include "boot/csr.h"
-#include "boot/main.h"
+#include "drivers/core/console.h"
+#include "drivers/core/irq.h"
 #include "drivers/pci.h"
 #include "lib/bootargs.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "lib/timer.h"
+#include "lib/util.h"
 #include "mm/page.h"
 #include "mm/region.h"
 #include "net/net.h"
@@ -80,6 +81,12 @@ static void cmd_pci(char *args)
 {
 	(void)args;
 	pci_dump();
+}
+
+static void cmd_irq(char *args)
+{
+	(void)args;
+	irq_dump();
 }
 
 static void cmd_mem(char *args)
@@ -193,6 +200,7 @@ static const struct command commands[] = {
 	{ "stats", cmd_stats, "all counters (NIC, stack, mbufs, regions)" },
 	{ "net", cmd_net, "address, lease, ARP cache" },
 	{ "pci", cmd_pci, "PCI functions and their resources" },
+	{ "irq", cmd_irq, "interrupt controllers and requests, with counts" },
 	{ "mem", cmd_mem, "pages and mbufs" },
 	{ "regions", cmd_regions, "mapped regions and page cache" },
 	{ "log", cmd_log, "log [0-3]: show or set the log level" },
@@ -208,7 +216,7 @@ static const struct command commands[] = {
 static void cmd_help(char *args)
 {
 	(void)args;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		kprintf("  %-9s %s\n", commands[i].name, commands[i].help);
 }
 
@@ -227,7 +235,7 @@ void shell_exec(char *cmd)
 	} else {
 		args = cmd + strlen(cmd);
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(cmd, commands[i].name) == 0) {
 			commands[i].run(args);
 			return;
@@ -243,7 +251,6 @@ static void prompt(void)
 
 void shell_init(void)
 {
-	console_input_init();
 	line_len = 0;
 }
 

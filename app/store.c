@@ -8,6 +8,7 @@
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "lib/util.h"
 #include "mm/region.h"
 #include "net/net.h"
 
@@ -24,6 +25,11 @@ int store_bootarg_port(const char *value)
 	port = (uint16_t)v;
 	return 0;
 }
+
+static const struct bootarg store_args[] = {
+	{ "store.port", store_bootarg_port, "UDP port of the store service (default 7000)" },
+};
+const struct bootarg_table store_bootargs = { store_args, ARRAY_SIZE(store_args) };
 
 const struct store_stats *store_stats(void)
 {

@@ -5,8 +5,7 @@
 #include "boot/sbi.h"
 #include "lib/kprintf.h"
 
-#define TEST_FINISHER_FAIL 0x3333
-#define TEST_FINISHER_PASS 0x5555
+void (*machine_stop_hook)(enum machine_stop how);
 
 extern char boot_stack[], boot_stack_top[];
 
@@ -45,14 +44,14 @@ void panic(const char *fmt, ...)
 
 void machine_exit(int failure)
 {
-	volatile uint32_t *test = (volatile uint32_t *)(uintptr_t)plat.test_dev_base;
-	/* On QEMU the test device carries an exit status; SBI SRST's reason may not reach it. */
-	if (failure && plat.has_test_dev)
-		*test = (1u << 16) | TEST_FINISHER_FAIL;
+	/* On QEMU the test device carries an exit status; SBI SRST's reason may not reach it,
+	 * so a failure goes there first. */
+	if (failure && machine_stop_hook)
+		machine_stop_hook(MACHINE_FAIL);
 	sbi_system_reset(SBI_SRST_SHUTDOWN,
 			 failure ? SBI_SRST_REASON_FAILURE : SBI_SRST_REASON_NONE);
-	if (plat.has_test_dev)
-		*test = failure ? ((1u << 16) | TEST_FINISHER_FAIL) : TEST_FINISHER_PASS;
+	if (machine_stop_hook)
+		machine_stop_hook(failure ? MACHINE_FAIL : MACHINE_PASS);
 	for (;;)
 		__asm__ volatile("wfi");
 }
@@ -60,7 +59,7 @@ void machine_exit(int failure)
 void machine_reboot(void)
 {
 	sbi_system_reset(SBI_SRST_COLD_REBOOT, SBI_SRST_REASON_NONE);
-	if (plat.has_test_dev)
-		*(volatile uint32_t *)(uintptr_t)plat.test_dev_base = 0x7777; /* FINISHER_RESET */
+	if (machine_stop_hook)
+		machine_stop_hook(MACHINE_RESET);
 	machine_exit(1);
 }

@@ -10,14 +10,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "boot/irq.h"
+#include "drivers/core/irq.h"
 #include "drivers/gem.h"
 #include "drivers/gem_regs.h"
 #include "drivers/mii.h"
+#include "lib/barrier.h"
 #include "lib/config.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/mmio.h"
+#include "lib/ring.h"
 #include "lib/string.h"
 #include "lib/timer.h"
 #include "mm/page.h"
@@ -45,26 +47,6 @@ _Static_assert(MBUF_HEADROOM % 8 == 0, "RX DMA addresses are 8-byte aligned");
 _Static_assert(GEM_RX_ZERO >= GEM_ETH_ZLEN + NET_IP_ALIGN, "a padded runt lands in zeroes");
 _Static_assert(GEM_RX_ZERO == 8 * sizeof(uint64_t), "rx_give stores eight words");
 
-/*
- * Named barriers for descriptor memory the device reads and writes (RISC-V RVWMO; Linux's
- * dma_rmb/dma_wmb). Register accesses carry their own fences (lib/mmio.h).
- */
-/* A device-written ownership bit before the other words it wrote with it. */
-static inline void gem_rmb(void)
-{
-	__asm__ volatile("fence r,r" ::: "memory");
-}
-/* Buffer address and frame bytes before the store that hands the descriptor over. */
-static inline void gem_wmb(void)
-{
-	__asm__ volatile("fence w,w" ::: "memory");
-}
-/* A device-written "done" bit before we reuse (write) the buffer it covered. */
-static inline void gem_r_rw_mb(void)
-{
-	__asm__ volatile("fence r,rw" ::: "memory");
-}
-
 struct gem_softc {
 	/* packet path first */
 	uint8_t *rx_ring, *tx_ring; /* descriptors, 1 << desc_shift bytes each */
@@ -78,7 +60,7 @@ struct gem_softc {
 	uint32_t tx_prod_doorbell; /* tx_prod at the last TSTART */
 	bool addr64;		   /* DMACFG.ADDR64: descriptors carry address bits 63:32 */
 	bool rx_discard;	   /* dropping the rest of a frame that spans descriptors */
-	bool has_irq;		   /* our handler owns the PLIC source */
+	bool has_irq;		   /* our handler owns the interrupt */
 	bool irq_armed;		   /* IER holds RCOMP (cleared by intr) */
 	bool isr_w1c;		   /* ISR is write-1-to-clear (DCFG1.IRQCOR clear) */
 	struct netdev nd;
@@ -86,6 +68,7 @@ struct gem_softc {
 	struct mbuf *tx_mbuf[TXN]; /* owned until the descriptor is reclaimed */
 	/* bring-up, link, introspection */
 	struct gem_config cfg;
+	int irq;	/* the interrupt core's handle, -1 if none */
 	uintptr_t mgmt; /* GEMGXL block, 0 if none */
 	uint32_t ncfgr; /* NCFGR without the speed bits */
 	uint64_t rx_ring_pa, tx_ring_pa;
@@ -99,7 +82,7 @@ struct gem_softc {
 static struct gem_softc units[GEM_MAX_UNITS];
 static int nunits;
 
-static int gem_tx_reclaim(struct netdev *nd);
+static int gem_tx_reclaim(struct gem_softc *sc);
 
 static inline uint32_t rd(const struct gem_softc *sc, uint32_t reg)
 {
@@ -146,7 +129,7 @@ static inline void rx_give(struct gem_softc *sc, uint32_t slot, const struct mbu
 	buf[0] = buf[1] = buf[2] = buf[3] = buf[4] = buf[5] = buf[6] = buf[7] = 0;
 	if (sc->addr64)
 		d->addr_hi = (uint32_t)(pa >> 32);
-	gem_wmb(); /* the zeroed bytes and address bits before word 0 clears OWN */
+	dma_wmb(); /* the zeroed bytes and address bits before word 0 clears OWN */
 	d->addr = gem_rx_word0(pa, slot == RXN - 1);
 }
 
@@ -173,15 +156,15 @@ static int gem_poll(struct netdev *nd, int budget)
 	struct gem_softc *sc = nd->priv;
 	int done = 0;
 	if (sc->tx_cons != sc->tx_prod)
-		gem_tx_reclaim(nd);
+		gem_tx_reclaim(sc);
 	while (done < budget) {
-		uint32_t slot = gem_ring_slot(sc->rx_cons, RXN), ctrl, len;
+		uint32_t slot = ring_slot(sc->rx_cons, RXN), ctrl, len;
 		volatile struct gem_desc *d = rxd(sc, slot);
 		struct mbuf *m, *fresh;
 		enum gem_rx_verdict v;
 		if (!(d->addr & GEM_RX_OWN))
 			break;
-		gem_rmb(); /* OWN is read before the status word the device wrote with it */
+		dma_rmb(); /* OWN is read before the status word the device wrote with it */
 		ctrl = d->ctrl;
 		sc->rx_cons++;
 		done++;
@@ -205,10 +188,7 @@ static int gem_poll(struct netdev *nd, int budget)
 		sc->rx_mbuf[slot] = fresh;
 		rx_give(sc, slot, fresh);
 		len = ctrl & GEM_RX_LEN_MASK;
-		m->tail = m->data + len;
-		nd->stats.rx_frames++;
-		nd->stats.rx_bytes += len;
-		nd->rx(nd, m);
+		netdev_rx(nd, m, len);
 	}
 	if (done)
 		nd->stats.polls++;
@@ -218,26 +198,25 @@ static int gem_poll(struct netdev *nd, int budget)
 static bool gem_rx_pending(const struct netdev *nd)
 {
 	const struct gem_softc *sc = nd->priv;
-	return (rxd(sc, gem_ring_slot(sc->rx_cons, RXN))->addr & GEM_RX_OWN) != 0;
+	return (rxd(sc, ring_slot(sc->rx_cons, RXN))->addr & GEM_RX_OWN) != 0;
 }
 
 /* ---- transmit ---- */
 
 /* Free the mbufs of every frame the device has sent: it sets USED back in the first (here:
  * only) descriptor of each frame, in ring order. Error bits there mean the frame was lost. */
-static int gem_tx_reclaim(struct netdev *nd)
+static int gem_tx_reclaim(struct gem_softc *sc)
 {
-	struct gem_softc *sc = nd->priv;
 	int n = 0;
 	while (sc->tx_cons != sc->tx_prod) {
-		uint32_t slot = gem_ring_slot(sc->tx_cons, TXN);
+		uint32_t slot = ring_slot(sc->tx_cons, TXN);
 		uint32_t ctrl = txd(sc, slot)->ctrl;
 		if (!(ctrl & GEM_TX_USED))
 			break;
 		if (ctrl & GEM_TX_ERR_BITS)
-			nd->stats.tx_drop_error++;
+			sc->nd.stats.tx_drop_error++;
 		if (n == 0)
-			gem_r_rw_mb(); /* USED before the buffers are reused */
+			dma_acquire(); /* USED before the buffers are reused */
 		mbuf_free(sc->tx_mbuf[slot]);
 		sc->tx_mbuf[slot] = NULL;
 		sc->tx_cons++;
@@ -259,23 +238,21 @@ static int gem_xmit(struct netdev *nd, struct mbuf *m)
 	}
 	/* Runts: the MAC pads them to 64 bytes with the FCS (UG585 16.2.3); QEMU's model, like
 	 * its e1000, sends them as they are. */
-	if (gem_tx_space(sc->tx_prod, sc->tx_cons, TXN) == 0 && gem_tx_reclaim(nd) == 0) {
+	if (ring_space(sc->tx_prod, sc->tx_cons, TXN) == 0 && gem_tx_reclaim(sc) == 0) {
 		nd->stats.tx_drop_full++;
 		mbuf_free(m);
 		return -ENOSPC;
 	}
-	slot = gem_ring_slot(sc->tx_prod++, TXN);
+	slot = ring_slot(sc->tx_prod++, TXN);
 	d = txd(sc, slot);
 	pa = mbuf_data_phys(m);
 	sc->tx_mbuf[slot] = m;
 	d->addr = (uint32_t)pa;
 	if (sc->addr64)
 		d->addr_hi = (uint32_t)(pa >> 32);
-	gem_wmb(); /* address and frame before USED clears: the device may be running */
+	dma_wmb(); /* address and frame before USED clears: the device may be running */
 	d->ctrl = gem_tx_ctrl(len, slot == TXN - 1);
-	nd->stats.tx_frames++;
-	nd->stats.tx_bytes += len;
-	return 0;
+	return (int)len;
 }
 
 /* One NCR write starts the transmitter over every descriptor filled since the last one, and
@@ -339,23 +316,18 @@ static void gem_irq_arm(struct netdev *nd)
 }
 
 /*
- * The ISR read (or write back) drops the level line before plic_dispatch completes it. It
- * comes before the mask: QEMU 7.2's PLIC marks a source pending again whenever the device
- * re-asserts its line, even while claimed, so masking first (the GEM model re-evaluates its
- * line on every IDR write) cost a second, empty claim per interrupt.
+ * From irq_dispatch. The ISR read (or write back) drops the level line before the PLIC
+ * completes it. It comes before the mask: QEMU 7.2's PLIC marks a source pending again
+ * whenever the device re-asserts its line, even while claimed, so masking first (the GEM model
+ * re-evaluates its line on every IDR write) cost a second, empty claim per interrupt.
  */
-static void gem_intr(struct netdev *nd)
+static void gem_intr(void *arg)
 {
-	struct gem_softc *sc = nd->priv;
-	nd->stats.irqs++;
+	struct gem_softc *sc = arg;
+	sc->nd.stats.irqs++;
 	ack_isr(sc);
 	wr(sc, GEM_IDR, GEM_INT_RCOMP); /* polling takes over until idle */
 	sc->irq_armed = false;
-}
-
-static void gem_irq(void *arg)
-{
-	gem_intr(arg);
 }
 
 static const struct netdev_ops gem_ops = {
@@ -363,9 +335,7 @@ static const struct netdev_ops gem_ops = {
 	.xmit = gem_xmit,
 	.flush = gem_flush,
 	.irq_arm = gem_irq_arm,
-	.intr = gem_intr,
 	.rx_pending = gem_rx_pending,
-	.tx_reclaim = gem_tx_reclaim,
 };
 
 /* ---- PHY management (UG585 16.3.4): one Clause 22 frame per MAN write ---- */
@@ -609,17 +579,14 @@ static void configure(struct gem_softc *sc, uint32_t dcfg1)
 	wr(sc, GEM_TBQP, (uint32_t)sc->tx_ring_pa);
 }
 
-static void attach_irq(struct gem_softc *sc)
+static void attach_irq(struct gem_softc *sc, const struct dt_device *dev)
 {
-	int err;
-	if (sc->cfg.irq == 0) {
-		pr_warn("%s: no interrupt in the device tree: polled only\n", sc->nd.name);
-		return;
-	}
-	err = irq_register(sc->cfg.irq, gem_irq, &sc->nd);
-	if (err) {
-		pr_warn("%s: irq %u not registered (%d): polled only\n", sc->nd.name, sc->cfg.irq,
-			err);
+	sc->irq = irq_request_dt(dev, 0, gem_intr, sc, sc->nd.name);
+	if (sc->irq < 0) {
+		/* Nobody would read our ISR: a raised level line would be claimed forever. */
+		pr_warn("%s: interrupt not available (%s): polled on the loop's tick\n",
+			sc->nd.name, strerror(sc->irq));
+		sc->nd.polled = true;
 		return;
 	}
 	sc->has_irq = true;
@@ -629,15 +596,17 @@ static void log_attach(const struct gem_softc *sc, uint32_t mid)
 {
 	const uint8_t *m = sc->nd.mac;
 	const char *phy = mii_phy_name(sc->phy_id);
-	char phybuf[40];
+	char phybuf[40], route[48] = "polled";
 	if (sc->phy_addr < 0)
 		ksnprintf(phybuf, sizeof(phybuf), "no PHY on MDIO");
 	else
 		ksnprintf(phybuf, sizeof(phybuf), "PHY %s%s%08x at %d", phy ? phy : "",
 			  phy ? " " : "id ", sc->phy_id, sc->phy_addr);
-	pr_info("%s: GEM rev %04x (%s) at %lx irq %u, MAC %02x:%02x:%02x:%02x:%02x:%02x, %s\n",
+	if (sc->irq >= 0)
+		irq_describe(sc->irq, route, sizeof(route));
+	pr_info("%s: GEM rev %04x (%s) at %lx, %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, %s\n",
 		sc->nd.name, GEM_MID_REV(mid), sc->cfg.variant->name, (unsigned long)sc->cfg.base,
-		sc->cfg.irq, m[0], m[1], m[2], m[3], m[4], m[5], phybuf);
+		route, m[0], m[1], m[2], m[3], m[4], m[5], phybuf);
 	if (sc->link.up)
 		pr_info("%s: link up, %u Mb/s %s duplex, rings %d/%d, %s-bit DMA\n", sc->nd.name,
 			sc->link.speed, sc->link.full_duplex ? "full" : "half", RXN, TXN,
@@ -676,7 +645,7 @@ static int identify(struct gem_softc *sc, uint32_t *mid, uint32_t *dcfg1)
 	return 0;
 }
 
-int gem_probe(const struct gem_config *cfg)
+int gem_attach(const struct gem_config *cfg, const struct dt_device *dev)
 {
 	struct gem_softc *sc;
 	uint32_t mid, dcfg1;
@@ -694,6 +663,7 @@ int gem_probe(const struct gem_config *cfg)
 	sc = &units[nunits];
 	memset(sc, 0, sizeof(*sc));
 	sc->cfg = *cfg;
+	sc->irq = -1;
 	ksnprintf(sc->nd.name, sizeof(sc->nd.name), "eth%d", netdevs_registered());
 	sc->mdio = (struct mii_bus){ mdio_read, mdio_write, sc };
 	if (map_regs(sc)) {
@@ -722,7 +692,7 @@ int gem_probe(const struct gem_config *cfg)
 	sc->ncr = GEM_NCR_RE | GEM_NCR_TE | GEM_NCR_MPE;
 	wr(sc, GEM_NCR, sc->ncr);
 	sc->nd.rx_on_ns = clock_ns();
-	attach_irq(sc);
+	attach_irq(sc, dev);
 	sc->link_timer = (struct timer){ .fn = link_poll, .arg = sc };
 	timer_arm(&sc->link_timer, GEM_LINK_POLL);
 	nunits++;

@@ -215,17 +215,3 @@ static inline uint32_t gem_tx_ctrl_free(bool wrap)
 {
 	return GEM_TX_USED | (wrap ? GEM_TX_WRAP : 0);
 }
-
-/* ---- ring arithmetic (pure): free-running 32-bit counters, slot = counter mod n ---- */
-
-static inline uint32_t gem_ring_slot(uint32_t counter, uint32_t n)
-{
-	return counter & (n - 1); /* n is a power of two */
-}
-
-/* Free TX descriptors: n - 1 at most are in flight, so the descriptor after the last one
- * queued is always software's (USED) and the device stops there. */
-static inline uint32_t gem_tx_space(uint32_t prod, uint32_t cons, uint32_t n)
-{
-	return n - 1 - (prod - cons);
-}

@@ -1,5 +1,6 @@
 /* Messages for our error codes (lib/errno.h), for log lines such as "bad value: invalid argument". */
 #include "lib/errno.h"
+#include "lib/util.h"
 
 static const struct {
 	int code;
@@ -31,7 +32,7 @@ const char *strerror(int err)
 {
 	/* Negate in unsigned arithmetic: -INT_MIN would overflow. */
 	unsigned int e = err < 0 ? 0u - (unsigned int)err : (unsigned int)err;
-	for (unsigned int i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+	for (unsigned int i = 0; i < ARRAY_SIZE(errors); i++)
 		if ((unsigned int)errors[i].code == e)
 			return errors[i].msg;
 	return "unknown error";

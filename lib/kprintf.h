@@ -7,6 +7,9 @@ enum log_level { LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
 /* Current threshold; messages above it are not printed. Default LOG_INFO. */
 extern int log_level;
+/* Its boot argument, loglevel= (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table log_bootargs;
 
 /*
  * Formats: %d %i %u %x %X %o %p %s %c %%, with flags '-', '0', width, precision ('.N' and

@@ -1,11 +1,28 @@
 /* kvsnprintf and the console printers built on it. Pure: also built for the host tests. */
 #include <stdbool.h>
 #include <stdint.h>
+#include "lib/bootargs.h"
+#include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "lib/timer.h"
+#include "lib/util.h"
 
 int log_level = LOG_INFO;
+
+static int set_loglevel(const char *v)
+{
+	unsigned long long n;
+	if (parse_u64(v, &n) || n > LOG_DEBUG)
+		return -EINVAL;
+	log_level = (int)n;
+	return 0;
+}
+
+static const struct bootarg log_args[] = {
+	{ "loglevel", set_loglevel, "0 errors .. 3 debug (default 2)" },
+};
+const struct bootarg_table log_bootargs = { log_args, ARRAY_SIZE(log_args) };
 
 struct out {
 	char *buf;

@@ -34,14 +34,15 @@ void net_flush(void);
 /* Detach and drop every held buffer, binding and timer (host tests; not used by the kernel). */
 void net_reset(void);
 
-/* ---- bootargs setters (for the boot table); 0 or -EINVAL ---- */
+/* ---- bootargs setters (net_bootargs's entries; tests call them too); 0 or -EINVAL ---- */
 
 /* "dhcp", or "a.b.c.d/prefix[,gateway]" for a static address. */
 int net_bootarg_ip(const char *value);
 /* UDP port of the counters service (answers any datagram with the counters as JSON); 0 = off. */
 int net_bootarg_stats_port(const char *value);
-/* UDP echo port (app/echo.c), default 7. */
-int echo_bootarg_port(const char *value);
+/* The stack's boot arguments (ip=, stats.port=) for the composition root's list. */
+struct bootarg_table;
+extern const struct bootarg_table net_bootargs;
 
 /* ---- the address ---- */
 

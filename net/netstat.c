@@ -7,6 +7,7 @@
 #include "lib/bootargs.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
+#include "lib/util.h"
 
 struct field {
 	const char *name;
@@ -17,7 +18,6 @@ struct field {
 /* clang-format off */
 #define F(type, f) { #f, offsetof(struct type, f), sizeof(((struct type *)0)->f) }
 /* clang-format on */
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct field netdev_f[] = {
 	F(netdev_stats, rx_frames),
@@ -117,14 +117,14 @@ static const struct field sys_f[] = {
 void (*net_sys_sample)(struct net_sys_stats *out);
 
 /* Every counter listed once: a new field without a line here fails the build. */
-_Static_assert(N(netdev_f) * 8 == sizeof(struct netdev_stats), "netdev_f");
-_Static_assert(N(eth_f) * 8 == sizeof(struct eth_stats), "eth_f");
-_Static_assert(N(arp_f) * 8 == sizeof(struct arp_stats), "arp_f");
-_Static_assert(N(ipv4_f) * 8 == sizeof(struct ipv4_stats), "ipv4_f");
-_Static_assert(N(icmp_f) * 8 == sizeof(struct icmp_stats), "icmp_f");
-_Static_assert(N(udp_f) * 8 == sizeof(struct udp_stats), "udp_f");
-_Static_assert(N(dhcp_f) * 8 == sizeof(struct dhcp_stats), "dhcp_f");
-_Static_assert(N(sys_f) * 8 == sizeof(struct net_sys_stats), "sys_f");
+_Static_assert(ARRAY_SIZE(netdev_f) * 8 == sizeof(struct netdev_stats), "netdev_f");
+_Static_assert(ARRAY_SIZE(eth_f) * 8 == sizeof(struct eth_stats), "eth_f");
+_Static_assert(ARRAY_SIZE(arp_f) * 8 == sizeof(struct arp_stats), "arp_f");
+_Static_assert(ARRAY_SIZE(ipv4_f) * 8 == sizeof(struct ipv4_stats), "ipv4_f");
+_Static_assert(ARRAY_SIZE(icmp_f) * 8 == sizeof(struct icmp_stats), "icmp_f");
+_Static_assert(ARRAY_SIZE(udp_f) * 8 == sizeof(struct udp_stats), "udp_f");
+_Static_assert(ARRAY_SIZE(dhcp_f) * 8 == sizeof(struct dhcp_stats), "dhcp_f");
+_Static_assert(ARRAY_SIZE(sys_f) * 8 == sizeof(struct net_sys_stats), "sys_f");
 
 struct layer {
 	const char *name;
@@ -139,17 +139,18 @@ static size_t layers(struct layer *l)
 	static struct net_sys_stats sys;
 	const struct netdev *nd = net_dev();
 	size_t i = 0;
-	l[i++] = (struct layer){ "netdev", netdev_f, N(netdev_f), nd ? &nd->stats : &none };
-	l[i++] = (struct layer){ "mbuf", mbuf_f, N(mbuf_f), mbuf_pool_stats() };
-	l[i++] = (struct layer){ "eth", eth_f, N(eth_f), &net_st.eth };
-	l[i++] = (struct layer){ "arp", arp_f, N(arp_f), &net_st.arp };
-	l[i++] = (struct layer){ "ipv4", ipv4_f, N(ipv4_f), &net_st.ipv4 };
-	l[i++] = (struct layer){ "icmp", icmp_f, N(icmp_f), &net_st.icmp };
-	l[i++] = (struct layer){ "udp", udp_f, N(udp_f), &net_st.udp };
-	l[i++] = (struct layer){ "dhcp", dhcp_f, N(dhcp_f), &net_st.dhcp };
+	l[i++] =
+		(struct layer){ "netdev", netdev_f, ARRAY_SIZE(netdev_f), nd ? &nd->stats : &none };
+	l[i++] = (struct layer){ "mbuf", mbuf_f, ARRAY_SIZE(mbuf_f), mbuf_pool_stats() };
+	l[i++] = (struct layer){ "eth", eth_f, ARRAY_SIZE(eth_f), &net_st.eth };
+	l[i++] = (struct layer){ "arp", arp_f, ARRAY_SIZE(arp_f), &net_st.arp };
+	l[i++] = (struct layer){ "ipv4", ipv4_f, ARRAY_SIZE(ipv4_f), &net_st.ipv4 };
+	l[i++] = (struct layer){ "icmp", icmp_f, ARRAY_SIZE(icmp_f), &net_st.icmp };
+	l[i++] = (struct layer){ "udp", udp_f, ARRAY_SIZE(udp_f), &net_st.udp };
+	l[i++] = (struct layer){ "dhcp", dhcp_f, ARRAY_SIZE(dhcp_f), &net_st.dhcp };
 	if (net_sys_sample)
 		net_sys_sample(&sys);
-	l[i++] = (struct layer){ "sys", sys_f, N(sys_f), &sys };
+	l[i++] = (struct layer){ "sys", sys_f, ARRAY_SIZE(sys_f), &sys };
 	return i;
 }
 #define LAYERS 9

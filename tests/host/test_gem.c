@@ -1,29 +1,42 @@
 /*
- * The Cadence GEM's pure logic: descriptor encode/decode and ring arithmetic (gem_regs.h),
- * Clause 22 PHY resolution and reads through a fake MDIO bus (mii.c), and device-tree
- * discovery (gem_dt.c) against QEMU's sifive_u tree, a synthetic tree of the other bindings,
- * and corrupted copies of both.
+ * The Cadence GEM's pure logic: descriptor encode/decode (gem_regs.h), Clause 22 PHY
+ * resolution and reads through a fake MDIO bus (mii.c), and its DT driver (gem_dt.c) matched
+ * by the driver core against QEMU's sifive_u tree, a synthetic tree of the other bindings, and
+ * corrupted copies of both.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
-#include "boot/fdt.h"
+#include "drivers/core/dt.h"
 #include "drivers/gem.h"
-#include "drivers/gem_dt.h"
 #include "drivers/gem_regs.h"
 #include "drivers/mii.h"
 #include "lib/errno.h"
 #include "tests/host/test.h"
 
-/* gem_dt_probe_all's callee: record what it was asked to attach. */
-static struct gem_config probed[8];
+/* gem_dt.c's callee in the kernel: record what the driver core had attached. */
+#define MAX_PROBED 8
+static struct gem_config probed[MAX_PROBED];
 static int nprobed;
-int gem_probe(const struct gem_config *cfg)
+int gem_attach(const struct gem_config *cfg, const struct dt_device *dev)
 {
-	if (nprobed < 8)
+	ok(cfg->node == dev->name, "the node name is the device's");
+	if (nprobed < MAX_PROBED)
 		probed[nprobed] = *cfg;
 	nprobed++;
 	return 0;
+}
+
+static const struct dt_driver *const table[] = { &gem_driver };
+
+/* dt_init the blob, then probe the device stage with the GEM driver only: how many claimed. */
+static int probe_blob(const uint8_t *b, size_t n)
+{
+	static struct dt_machine m;
+	nprobed = 0;
+	if (dt_init(b, n, &m))
+		return -1;
+	return dt_probe(table, 1, DT_STAGE_DEVICE);
 }
 
 struct blob {
@@ -83,17 +96,6 @@ static void test_tx_desc(void)
 		   (c | GEM_TX_LATE_COLL) & GEM_TX_ERR_BITS,
 	   "error bits counted");
 	ok(GEM_TX_MAX_LEN <= GEM_TX_LEN_MASK, "the longest frame fits the length field");
-}
-
-static void test_rings(void)
-{
-	ok(gem_ring_slot(0, 256) == 0 && gem_ring_slot(255, 256) == 255 &&
-		   gem_ring_slot(256, 256) == 0 && gem_ring_slot(0xffffffffu, 256) == 255,
-	   "slot of a free-running counter");
-	ok(gem_tx_space(0, 0, 256) == 255, "an empty ring keeps one slot back");
-	ok(gem_tx_space(255, 0, 256) == 0, "full at n - 1 in flight");
-	ok(gem_tx_space(0x00000005u, 0xfffffffeu, 256) == 248, "in flight across the wrap: 7");
-	ok(gem_tx_space(0xffffffffu, 0xffffffffu, 8) == 7, "equal counters at the top");
 }
 
 /* ---- PHY ---- */
@@ -202,73 +204,51 @@ static void test_phy_reads(void)
 static void test_dt_sifive_u(void)
 {
 	struct blob bl = load("sifive_u.dtb");
-	struct gem_dt_node n[GEM_DT_MAX];
-	struct platform p;
-	int got;
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	const struct gem_config *c = &probed[0];
 	if (!bl.b)
 		return;
-	ok(fdt_parse(bl.b, bl.n, &p) == 0 && p.has_plic, "sifive_u tree parses, has a PLIC");
-	got = gem_dt_scan(bl.b, bl.n, n, GEM_DT_MAX);
-	ok(got == 1, "one GEM in QEMU's sifive_u: %d", got);
-	if (got == 1) {
-		const struct gem_config *c = &n[0].cfg;
-		static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
-		ok(c->variant && !strcmp(c->variant->name, "sifive,fu540-c000-gem") &&
-			   c->variant->gemgxl_mgmt,
-		   "FU540 variant");
-		ok(c->base == 0x10090000 && c->size == 0x2000, "control regs %lx+%lx",
-		   (unsigned long)c->base, (unsigned long)c->size);
-		ok(c->mgmt_base == 0x100a0000 && c->mgmt_size == 0x1000, "GEMGXL block %lx",
-		   (unsigned long)c->mgmt_base);
-		ok(c->irq == 53 && n[0].irq_parent == p.plic_phandle && p.plic_phandle,
-		   "PLIC source 53 (parent %u, PLIC %u)", n[0].irq_parent, p.plic_phandle);
-		ok(c->has_mac && !memcmp(c->mac, mac, 6), "local-mac-address");
-		ok(c->phy_addr == 0, "PHY at MDIO 0: %d", c->phy_addr);
-		ok(c->node && !strcmp(c->node, "ethernet@10090000"), "node name");
-	}
-	nprobed = 0;
-	ok(gem_dt_probe_all(bl.b, bl.n, p.plic_phandle) == 1 && nprobed == 1 &&
-		   probed[0].irq == 53,
-	   "probed with its interrupt");
-	nprobed = 0;
-	ok(gem_dt_probe_all(bl.b, bl.n, 0) == 1 && probed[0].irq == 0,
-	   "no PLIC: probed polled (irq %u)", probed[0].irq);
+	ok(probe_blob(bl.b, bl.n) == 1 && nprobed == 1, "one GEM in QEMU's sifive_u: %d", nprobed);
+	ok(c->variant && !strcmp(c->variant->name, "sifive,fu540-c000-gem") &&
+		   c->variant->gemgxl_mgmt && c->variant->burst == 16,
+	   "FU540 variant");
+	ok(c->base == 0x10090000 && c->size == 0x2000, "control regs %lx+%lx",
+	   (unsigned long)c->base, (unsigned long)c->size);
+	ok(c->mgmt_base == 0x100a0000 && c->mgmt_size == 0x1000, "GEMGXL block %lx",
+	   (unsigned long)c->mgmt_base);
+	ok(c->has_mac && !memcmp(c->mac, mac, 6), "local-mac-address");
+	ok(c->phy_addr == 0, "PHY at MDIO 0: %d", c->phy_addr);
+	ok(c->node && !strcmp(c->node, "ethernet@10090000"), "node name");
 	free(bl.b);
 }
 
 static void test_dt_synthetic(void)
 {
 	struct blob bl = load("gem-synthetic.dtb");
-	struct gem_dt_node n[GEM_DT_MAX];
-	struct platform p;
-	int got;
+	const struct gem_config *n = probed;
 	if (!bl.b)
 		return;
-	ok(fdt_parse(bl.b, bl.n, &p) == 0, "synthetic GEM tree parses");
-	got = gem_dt_scan(bl.b, bl.n, n, GEM_DT_MAX);
-	ok(got == 4, "four enabled GEM/MACB nodes: %d", got);
-	if (got != 4)
+	ok(probe_blob(bl.b, bl.n) == 4 && nprobed == 4, "four enabled GEM/MACB nodes: %d",
+	   nprobed);
+	if (nprobed != 4)
 		goto out;
-	ok(!strcmp(n[0].cfg.variant->name, "sifive,fu740-c000-gem") && n[0].cfg.base == 0x10090000 &&
-		   n[0].cfg.mgmt_base == 0x100a0000 && n[0].cfg.irq == 55 &&
-		   n[0].irq_parent == p.plic_phandle && n[0].cfg.phy_addr == 7 && n[0].cfg.has_mac &&
-		   n[0].cfg.mac[0] == 0x70,
-	   "FU740: 1-cell reg, interrupts-extended, PHY 7");
-	ok(!strcmp(n[1].cfg.variant->name, "microchip,mpfs-macb") && !n[1].cfg.variant->gemgxl_mgmt &&
-		   n[1].cfg.irq == 64 && n[1].irq_parent == p.plic_phandle &&
-		   n[1].cfg.phy_addr == -1 && !n[1].cfg.has_mac && n[1].cfg.mgmt_size == 0,
-	   "PolarFire: specific compatible first, parent inherited from the bus, no PHY/MAC");
-	ok(!strcmp(n[2].cfg.variant->name, "cdns,gem") && n[2].cfg.irq == 31 && !n[2].cfg.has_mac,
+	ok(!strcmp(n[0].variant->name, "sifive,fu740-c000-gem") && n[0].base == 0x10090000 &&
+		   n[0].mgmt_base == 0x100a0000 && n[0].phy_addr == 7 && n[0].has_mac &&
+		   n[0].mac[0] == 0x70,
+	   "FU740: 1-cell reg, PHY 7");
+	ok(!strcmp(n[1].variant->name, "microchip,mpfs-macb") && !n[1].variant->gemgxl_mgmt &&
+		   n[1].phy_addr == -1 && !n[1].has_mac && n[1].mgmt_size == 0,
+	   "PolarFire: its specific compatible wins over cdns,macb; no PHY handle, no MAC");
+	ok(!strcmp(n[2].variant->name, "cdns,gem") && !n[2].has_mac,
 	   "generic GEM; a 7-byte local-mac-address is not a MAC");
-	ok(!strcmp(n[3].cfg.variant->name, "cdns,macb") && n[3].cfg.irq == 0,
-	   "old MACB matched (gem_probe refuses it by module ID), no interrupt");
-	ok(gem_dt_scan(bl.b, bl.n, n, 2) == 2, "max respected");
+	ok(!strcmp(n[3].variant->name, "cdns,macb") && n[3].variant->burst == 0,
+	   "old MACB matched (gem_attach refuses it by module ID)");
 out:
 	free(bl.b);
 }
 
-/* Flip bytes all over both trees: the scan returns a count or -EINVAL, never reads outside
- * the blob (ASan) or hands out a node name outside it. */
+/* Flip bytes all over both trees: matching and gem_dt_config never read outside the blob
+ * (ASan) nor hand out a node name outside it. */
 static void test_dt_corrupt(void)
 {
 	static const char *const names[] = { "sifive_u.dtb", "gem-synthetic.dtb" };
@@ -278,25 +258,25 @@ static void test_dt_corrupt(void)
 		int bad = 0;
 		if (!bl.b)
 			continue;
-		for (int i = 0; i < 3000; i++) {
+		for (int i = 0; i < 2000; i++) {
 			uint8_t *c = malloc(bl.n);
-			struct gem_dt_node n[GEM_DT_MAX];
 			int got;
 			memcpy(c, bl.b, bl.n);
 			for (int j = 0; j < 4; j++) {
 				seed = seed * 1103515245u + 12345u;
 				c[(seed >> 8) % bl.n] ^= (uint8_t)(1u << ((seed >> 4) & 7));
 			}
-			got = gem_dt_scan(c, bl.n, n, GEM_DT_MAX);
-			if (got < -EINVAL || got > GEM_DT_MAX)
+			got = probe_blob(c, bl.n);
+			if (got > MAX_PROBED)
 				bad++;
-			for (int g = 0; g < got; g++)
-				if (n[g].cfg.node < (char *)c || n[g].cfg.node >= (char *)c + bl.n)
+			for (int g = 0; g < got && g < MAX_PROBED; g++)
+				if (probed[g].node < (char *)c || probed[g].node >= (char *)c + bl.n ||
+				    probed[g].phy_addr < -1 || probed[g].phy_addr > 31)
 					bad++;
 			free(c);
 		}
 		ok(bad == 0, "%s: %d bad results from corrupted copies", names[k], bad);
-		ok(gem_dt_scan(bl.b, bl.n / 2, NULL, 0) == -EINVAL, "%s: truncated", names[k]);
+		ok(probe_blob(bl.b, bl.n / 2) == -1, "%s: truncated", names[k]);
 		free(bl.b);
 	}
 }
@@ -305,7 +285,6 @@ int main(void)
 {
 	test_rx_desc();
 	test_tx_desc();
-	test_rings();
 	test_resolve();
 	test_phy_reads();
 	test_dt_sifive_u();

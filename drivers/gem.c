@@ -1,7 +1,8 @@
 /*
  * Cadence GEM ("macb") Ethernet driver, one queue, polled NAPI-style from the main loop like
  * the e1000 (Zynq-7000 TRM UG585 ch. 16 "Gigabit Ethernet Controller": init 16.3, DMA and
- * descriptors 16.3.5-16.3.6, PHY management 16.3.4; FU540-C000 manual ch. 19 for GEMGXL).
+ * descriptors 16.3.5-16.3.6; FU540-C000 manual ch. 19 for GEMGXL). The PHY side (MDIO, link)
+ * is drivers/gem_phy.c.
  * The packet path touches only RAM: descriptors and mbufs. The one register it writes is NCR,
  * once per batch (TSTART); interrupts are armed and taken only when the loop goes idle.
  * There is no receive tail register: a descriptor is the device's as soon as its OWN bit is
@@ -12,6 +13,7 @@
 #include <stdint.h>
 #include "drivers/core/irq.h"
 #include "drivers/gem.h"
+#include "drivers/gem_priv.h"
 #include "drivers/gem_regs.h"
 #include "drivers/mii.h"
 #include "lib/barrier.h"
@@ -27,12 +29,8 @@
 #include "net/mbuf.h"
 #include "net/netdev.h"
 
-#define RXN		 CONFIG_GEM_RX_RING
-#define TXN		 CONFIG_GEM_TX_RING
 #define GEM_MAX_UNITS	 2
 #define GEM_TX_BATCH_MAX 64 /* replies held back at most while frames wait (see flush) */
-#define GEM_MDIO_TIMEOUT (10 * NSEC_PER_MSEC)
-#define GEM_LINK_POLL	 (CONFIG_GEM_LINK_POLL_MS * NSEC_PER_MSEC)
 #define GEM_ETH_ZLEN	 60 /* shortest frame without FCS */
 #define GEM_RX_ZERO	 64 /* bytes of each RX buffer zeroed before use (see rx_give) */
 
@@ -47,51 +45,10 @@ _Static_assert(MBUF_HEADROOM % 8 == 0, "RX DMA addresses are 8-byte aligned");
 _Static_assert(GEM_RX_ZERO >= GEM_ETH_ZLEN + NET_IP_ALIGN, "a padded runt lands in zeroes");
 _Static_assert(GEM_RX_ZERO == 8 * sizeof(uint64_t), "rx_give stores eight words");
 
-struct gem_softc {
-	/* packet path first */
-	uint8_t *rx_ring, *tx_ring; /* descriptors, 1 << desc_shift bytes each */
-	uintptr_t regs;
-	uint32_t desc_shift;	   /* 3 (two words) or 4 (four words, 64-bit addresses) */
-	uint32_t ncr;		   /* NCR with RE | TE | MPE: what every doorbell writes */
-	uint32_t rx_cons;	   /* next RX descriptor to look at (free-running) */
-	uint32_t rx_cons_kick;	   /* rx_cons at the last NCR write (see gem_irq_arm) */
-	uint32_t tx_prod;	   /* next TX descriptor to fill */
-	uint32_t tx_cons;	   /* oldest TX descriptor not reclaimed */
-	uint32_t tx_prod_doorbell; /* tx_prod at the last TSTART */
-	bool addr64;		   /* DMACFG.ADDR64: descriptors carry address bits 63:32 */
-	bool rx_discard;	   /* dropping the rest of a frame that spans descriptors */
-	bool has_irq;		   /* our handler owns the interrupt */
-	bool irq_armed;		   /* IER holds RCOMP (cleared by intr) */
-	bool isr_w1c;		   /* ISR is write-1-to-clear (DCFG1.IRQCOR clear) */
-	struct netdev nd;
-	struct mbuf *rx_mbuf[RXN]; /* every slot always holds one */
-	struct mbuf *tx_mbuf[TXN]; /* owned until the descriptor is reclaimed */
-	/* bring-up, link, introspection */
-	struct gem_config cfg;
-	int irq;	/* the interrupt core's handle, -1 if none */
-	uintptr_t mgmt; /* GEMGXL block, 0 if none */
-	uint32_t ncfgr; /* NCFGR without the speed bits */
-	uint64_t rx_ring_pa, tx_ring_pa;
-	struct mii_bus mdio;
-	int phy_addr; /* -1: no PHY answered, the link is taken as up at 1000 full */
-	uint32_t phy_id;
-	struct mii_link link;
-	struct timer link_timer;
-};
-
 static struct gem_softc units[GEM_MAX_UNITS];
 static int nunits;
 
 static int gem_tx_reclaim(struct gem_softc *sc);
-
-static inline uint32_t rd(const struct gem_softc *sc, uint32_t reg)
-{
-	return mmio_read32(sc->regs + reg);
-}
-static inline void wr(const struct gem_softc *sc, uint32_t reg, uint32_t v)
-{
-	mmio_write32(sc->regs + reg, v);
-}
 
 /* Registered netdevs so far: the next one's name is eth<count>. */
 static int netdevs_registered(void)
@@ -260,7 +217,7 @@ static int gem_xmit(struct netdev *nd, struct mbuf *m)
 static void tx_doorbell(struct gem_softc *sc)
 {
 	/* mmio_write32 orders the descriptor stores before the doorbell (fence w,o). */
-	wr(sc, GEM_NCR, sc->ncr | GEM_NCR_TSTART);
+	gem_wr(sc, GEM_NCR, sc->ncr | GEM_NCR_TSTART);
 	sc->tx_prod_doorbell = sc->tx_prod;
 	sc->rx_cons_kick = sc->rx_cons;
 	sc->nd.stats.tx_doorbells++;
@@ -283,9 +240,9 @@ static void gem_flush(struct netdev *nd)
 
 static void ack_isr(struct gem_softc *sc)
 {
-	uint32_t isr = rd(sc, GEM_ISR); /* clears it where DCFG1.IRQCOR is set */
+	uint32_t isr = gem_rd(sc, GEM_ISR); /* clears it where DCFG1.IRQCOR is set */
 	if (sc->isr_w1c)
-		wr(sc, GEM_ISR, isr);
+		gem_wr(sc, GEM_ISR, isr);
 }
 
 /*
@@ -301,7 +258,7 @@ static void gem_irq_arm(struct netdev *nd)
 	if (sc->tx_prod != sc->tx_prod_doorbell) {
 		tx_doorbell(sc);
 	} else if (sc->rx_cons != sc->rx_cons_kick) {
-		wr(sc, GEM_NCR, sc->ncr);
+		gem_wr(sc, GEM_NCR, sc->ncr);
 		sc->rx_cons_kick = sc->rx_cons;
 		sc->nd.stats.rx_doorbells++;
 	}
@@ -311,7 +268,7 @@ static void gem_irq_arm(struct netdev *nd)
 	 * first. A frame landing after this interrupts; one landing before is seen by the
 	 * main loop's rx_pending re-check. */
 	ack_isr(sc);
-	wr(sc, GEM_IER, GEM_INT_RCOMP);
+	gem_wr(sc, GEM_IER, GEM_INT_RCOMP);
 	sc->irq_armed = true;
 }
 
@@ -326,7 +283,7 @@ static void gem_intr(void *arg)
 	struct gem_softc *sc = arg;
 	sc->nd.stats.irqs++;
 	ack_isr(sc);
-	wr(sc, GEM_IDR, GEM_INT_RCOMP); /* polling takes over until idle */
+	gem_wr(sc, GEM_IDR, GEM_INT_RCOMP); /* polling takes over until idle */
 	sc->irq_armed = false;
 }
 
@@ -338,117 +295,17 @@ static const struct netdev_ops gem_ops = {
 	.rx_pending = gem_rx_pending,
 };
 
-/* ---- PHY management (UG585 16.3.4): one Clause 22 frame per MAN write ---- */
-
-static int mdio_wait(const struct gem_softc *sc)
-{
-	uint64_t deadline = clock_ns() + GEM_MDIO_TIMEOUT;
-	while (!(rd(sc, GEM_NSR) & GEM_NSR_IDLE))
-		if (clock_ns() > deadline)
-			return (rd(sc, GEM_NSR) & GEM_NSR_IDLE) ? 0 : -EIO;
-	return 0;
-}
-
-static int mdio_read(void *ctx, uint32_t phy, uint32_t reg)
-{
-	const struct gem_softc *sc = ctx;
-	if (mdio_wait(sc))
-		return -EIO;
-	wr(sc, GEM_MAN,
-	   GEM_MAN_SOF | GEM_MAN_READ | phy << GEM_MAN_PHYA_SHIFT | reg << GEM_MAN_REGA_SHIFT |
-		   GEM_MAN_CODE);
-	if (mdio_wait(sc))
-		return -EIO;
-	return (int)(rd(sc, GEM_MAN) & GEM_MAN_DATA_MASK);
-}
-
-static int mdio_write(void *ctx, uint32_t phy, uint32_t reg, uint16_t val)
-{
-	const struct gem_softc *sc = ctx;
-	if (mdio_wait(sc))
-		return -EIO;
-	wr(sc, GEM_MAN,
-	   GEM_MAN_SOF | GEM_MAN_WRITE | phy << GEM_MAN_PHYA_SHIFT | reg << GEM_MAN_REGA_SHIFT |
-		   GEM_MAN_CODE | val);
-	return mdio_wait(sc);
-}
-
-/* The DT's phy-handle address, else the first address that answers. */
-static void phy_find(struct gem_softc *sc)
-{
-	uint32_t lo = sc->cfg.phy_addr >= 0 ? (uint32_t)sc->cfg.phy_addr : 0;
-	uint32_t hi = sc->cfg.phy_addr >= 0 ? lo : 31;
-	sc->phy_addr = -1;
-	for (uint32_t a = lo; a <= hi; a++)
-		if (mii_read_id(&sc->mdio, a, &sc->phy_id) == 0) {
-			sc->phy_addr = (int)a;
-			return;
-		}
-}
-
-/* MAC speed/duplex to match the PHY (NCFGR), and on FU540/FU740 the TX clock source. */
-static void program_speed(struct gem_softc *sc)
-{
-	uint32_t v = sc->ncfgr;
-	if (sc->link.full_duplex)
-		v |= GEM_NCFGR_FD;
-	if (sc->link.speed == 1000)
-		v |= GEM_NCFGR_GBE;
-	else if (sc->link.speed == 100)
-		v |= GEM_NCFGR_SPD;
-	wr(sc, GEM_NCFGR, v);
-	if (sc->mgmt)
-		mmio_write32(sc->mgmt + GEMGXL_TX_CLK_SEL, sc->link.speed == 1000
-								   ? GEMGXL_TX_CLK_SEL_GMII
-								   : GEMGXL_TX_CLK_SEL_MII);
-}
-
-static void link_update(struct gem_softc *sc, bool boot)
-{
-	struct mii_link now = { .up = true, .speed = 1000, .full_duplex = true };
-	if (sc->phy_addr >= 0 && mii_read_link(&sc->mdio, (uint32_t)sc->phy_addr, true, &now)) {
-		pr_warn("%s: PHY %d does not answer on MDIO\n", sc->nd.name, sc->phy_addr);
-		return;
-	}
-	if (!boot && now.up == sc->link.up &&
-	    (!now.up || (now.speed == sc->link.speed && now.full_duplex == sc->link.full_duplex)))
-		return;
-	if (now.up)
-		sc->link = now;
-	else
-		sc->link.up = false;
-	if (now.up)
-		program_speed(sc);
-	if (!boot) {
-		sc->nd.stats.link_changes++;
-		if (now.up)
-			pr_info("%s: link up, %u Mb/s %s duplex\n", sc->nd.name, now.speed,
-				now.full_duplex ? "full" : "half");
-		else
-			pr_info("%s: link down\n", sc->nd.name);
-	}
-	sc->nd.link_up = now.up;
-}
-
-/* GEM has no link interrupt of its own (the PHY's pin is not wired to it): poll the PHY. */
-static void link_poll(struct timer *t)
-{
-	struct gem_softc *sc = t->arg;
-	link_update(sc, false);
-	timer_arm(t, GEM_LINK_POLL);
-}
-
 /* ---- bring-up (UG585 16.3.1 "Initialize the controller") ---- */
 
 static void reset(struct gem_softc *sc)
 {
-	wr(sc, GEM_NCR, 0); /* receiver and transmitter off; the TX queue pointer goes home */
-	wr(sc, GEM_NCR, GEM_NCR_CLRSTAT);
-	wr(sc, GEM_TSR, GEM_TSR_ALL);
-	wr(sc, GEM_RSR, GEM_RSR_ALL);
-	wr(sc, GEM_IDR, GEM_INT_ALL);
+	gem_wr(sc, GEM_NCR, 0); /* receiver and transmitter off; the TX queue pointer goes home */
+	gem_wr(sc, GEM_NCR, GEM_NCR_CLRSTAT);
+	gem_wr(sc, GEM_TSR, GEM_TSR_ALL);
+	gem_wr(sc, GEM_RSR, GEM_RSR_ALL);
+	gem_wr(sc, GEM_IDR, GEM_INT_ALL);
 	ack_isr(sc);
-	wr(sc, GEM_NCR, GEM_NCR_MPE); /* MDIO on for the PHY */
+	gem_wr(sc, GEM_NCR, GEM_NCR_MPE); /* MDIO on for the PHY */
 }
 
 static bool mac_ok(const uint8_t mac[6])
@@ -464,7 +321,7 @@ static int set_mac(struct gem_softc *sc)
 	if (sc->cfg.has_mac && mac_ok(sc->cfg.mac)) {
 		memcpy(mac, sc->cfg.mac, 6);
 	} else {
-		uint32_t lo = rd(sc, GEM_SA1B), hi = rd(sc, GEM_SA1T);
+		uint32_t lo = gem_rd(sc, GEM_SA1B), hi = gem_rd(sc, GEM_SA1T);
 		for (int i = 0; i < 4; i++)
 			mac[i] = (uint8_t)(lo >> (8 * i));
 		mac[4] = (uint8_t)hi;
@@ -474,12 +331,12 @@ static int set_mac(struct gem_softc *sc)
 	}
 	/* Bottom then top: writing the top word enables the filter (UG585 16.2.6). The other
 	 * three specific-address filters stay disabled (bottom written, top not). */
-	wr(sc, GEM_SA1B,
-	   (uint32_t)mac[0] | (uint32_t)mac[1] << 8 | (uint32_t)mac[2] << 16 |
-		   (uint32_t)mac[3] << 24);
-	wr(sc, GEM_SA1T, (uint32_t)mac[4] | (uint32_t)mac[5] << 8);
+	gem_wr(sc, GEM_SA1B,
+	       (uint32_t)mac[0] | (uint32_t)mac[1] << 8 | (uint32_t)mac[2] << 16 |
+		       (uint32_t)mac[3] << 24);
+	gem_wr(sc, GEM_SA1T, (uint32_t)mac[4] | (uint32_t)mac[5] << 8);
 	for (uint32_t n = 1; n < 4; n++)
-		wr(sc, GEM_SAB(n), 0);
+		gem_wr(sc, GEM_SAB(n), 0);
 	return 0;
 }
 
@@ -554,15 +411,15 @@ static uint32_t bus_width_bits(uint32_t dcfg1)
 
 static void configure(struct gem_softc *sc, uint32_t dcfg1)
 {
-	uint32_t dma = rd(sc, GEM_DMACFG);
+	uint32_t dma = gem_rd(sc, GEM_DMACFG);
 	/* Unicast to SA1 and broadcast (ARP, DHCP) are all the stack takes: no hash filters,
 	 * not promiscuous. FCS removed, frames up to 1536 bytes, IP header aligned by RBOF. */
 	sc->ncfgr = GEM_NCFGR_CLK_DIV224 << GEM_NCFGR_CLK_SHIFT | bus_width_bits(dcfg1) |
 		    GEM_NCFGR_DRFCS | GEM_NCFGR_BIG |
 		    (uint32_t)NET_IP_ALIGN << GEM_NCFGR_RBOF_SHIFT;
-	wr(sc, GEM_NCFGR, sc->ncfgr | GEM_NCFGR_GBE | GEM_NCFGR_FD);
-	wr(sc, GEM_HRB, 0);
-	wr(sc, GEM_HRT, 0);
+	gem_wr(sc, GEM_NCFGR, sc->ncfgr | GEM_NCFGR_GBE | GEM_NCFGR_FD);
+	gem_wr(sc, GEM_HRB, 0);
+	gem_wr(sc, GEM_HRT, 0);
 	dma &= ~(GEM_DMACFG_RXBS_MASK | GEM_DMACFG_ENDIA_DESC | GEM_DMACFG_ENDIA_PKT |
 		 GEM_DMACFG_TXCOEN | GEM_DMACFG_ADDR64 | GEM_DMACFG_RX_BD_EXT |
 		 GEM_DMACFG_TX_BD_EXT);
@@ -570,13 +427,13 @@ static void configure(struct gem_softc *sc, uint32_t dcfg1)
 	       GEM_DMACFG_RXBMS_MASK | GEM_DMACFG_TXPBMS | (sc->addr64 ? GEM_DMACFG_ADDR64 : 0);
 	if (sc->cfg.variant->burst)
 		dma = (dma & ~GEM_DMACFG_FBLDO_MASK) | sc->cfg.variant->burst;
-	wr(sc, GEM_DMACFG, dma);
+	gem_wr(sc, GEM_DMACFG, dma);
 	if (sc->addr64) {
-		wr(sc, GEM_RBQPH, (uint32_t)(sc->rx_ring_pa >> 32));
-		wr(sc, GEM_TBQPH, (uint32_t)(sc->tx_ring_pa >> 32));
+		gem_wr(sc, GEM_RBQPH, (uint32_t)(sc->rx_ring_pa >> 32));
+		gem_wr(sc, GEM_TBQPH, (uint32_t)(sc->tx_ring_pa >> 32));
 	}
-	wr(sc, GEM_RBQP, (uint32_t)sc->rx_ring_pa);
-	wr(sc, GEM_TBQP, (uint32_t)sc->tx_ring_pa);
+	gem_wr(sc, GEM_RBQP, (uint32_t)sc->rx_ring_pa);
+	gem_wr(sc, GEM_TBQP, (uint32_t)sc->tx_ring_pa);
 }
 
 static void attach_irq(struct gem_softc *sc, const struct dt_device *dev)
@@ -631,16 +488,16 @@ static int map_regs(struct gem_softc *sc)
 /* Registers mapped: is it a GEM, and which DMA does the design have? */
 static int identify(struct gem_softc *sc, uint32_t *mid, uint32_t *dcfg1)
 {
-	*mid = rd(sc, GEM_MID);
+	*mid = gem_rd(sc, GEM_MID);
 	if (GEM_MID_IDNUM(*mid) < GEM_MID_IS_GEM) {
 		pr_warn("%s: %s at %lx: module ID %03x is a 10/100 MACB, not a GEM: left alone\n",
 			sc->nd.name, sc->cfg.node, (unsigned long)sc->cfg.base,
 			GEM_MID_IDNUM(*mid));
 		return -ENODEV;
 	}
-	*dcfg1 = rd(sc, GEM_DCFG1);
+	*dcfg1 = gem_rd(sc, GEM_DCFG1);
 	sc->isr_w1c = !(*dcfg1 & GEM_DCFG1_IRQCOR);
-	sc->addr64 = (rd(sc, GEM_DCFG6) & GEM_DCFG6_DAW64) != 0;
+	sc->addr64 = (gem_rd(sc, GEM_DCFG6) & GEM_DCFG6_DAW64) != 0;
 	sc->desc_shift = sc->addr64 ? 4 : 3;
 	return 0;
 }
@@ -665,7 +522,6 @@ int gem_attach(const struct gem_config *cfg, const struct dt_device *dev)
 	sc->cfg = *cfg;
 	sc->irq = -1;
 	ksnprintf(sc->nd.name, sizeof(sc->nd.name), "eth%d", netdevs_registered());
-	sc->mdio = (struct mii_bus){ mdio_read, mdio_write, sc };
 	if (map_regs(sc)) {
 		pr_warn("%s: %s: registers at %lx (%lx bytes) cannot be mapped\n", sc->nd.name,
 			cfg->node, (unsigned long)cfg->base, (unsigned long)cfg->size);
@@ -684,17 +540,15 @@ int gem_attach(const struct gem_config *cfg, const struct dt_device *dev)
 	if (err)
 		return err;
 	configure(sc, dcfg1);
-	phy_find(sc);
-	link_update(sc, true);
+	gem_phy_init(sc);
 	sc->nd.mtu = 1500;
 	sc->nd.ops = &gem_ops;
 	sc->nd.priv = sc;
 	sc->ncr = GEM_NCR_RE | GEM_NCR_TE | GEM_NCR_MPE;
-	wr(sc, GEM_NCR, sc->ncr);
+	gem_wr(sc, GEM_NCR, sc->ncr);
 	sc->nd.rx_on_ns = clock_ns();
 	attach_irq(sc, dev);
-	sc->link_timer = (struct timer){ .fn = link_poll, .arg = sc };
-	timer_arm(&sc->link_timer, GEM_LINK_POLL);
+	gem_phy_start(sc);
 	nunits++;
 	log_attach(sc, mid);
 	return netdev_register(&sc->nd);
@@ -707,5 +561,5 @@ struct netdev *gem_netdev(int unit)
 
 uint32_t gem_reg_read(int unit, uint32_t reg)
 {
-	return unit >= 0 && unit < nunits ? rd(&units[unit], reg) : 0xffffffffu;
+	return unit >= 0 && unit < nunits ? gem_rd(&units[unit], reg) : 0xffffffffu;
 }

@@ -42,7 +42,7 @@ int echo_init(void)
 {
 	int err = udp_bind(echo_port, echo_input, NULL);
 	if (err) {
-		pr_err("echo: cannot bind UDP port %u (%d)\n", echo_port, err);
+		pr_err("echo: cannot bind UDP port %u (%s)\n", echo_port, errname(err));
 		return err;
 	}
 	net_on_addr_up(echo_ready, NULL);

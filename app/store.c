@@ -163,13 +163,13 @@ int store_init(void)
 		size = STORE_BYTES;
 	err = region_map(bd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED, &addr);
 	if (err) {
-		pr_err("store: cannot map %s: error %d\n", bd->name, err);
+		pr_err("store: cannot map %s: %s\n", bd->name, errname(err));
 		return err;
 	}
 	base = addr;
 	err = udp_bind(port, store_input, NULL);
 	if (err) {
-		pr_err("store: cannot bind UDP port %u: error %d\n", port, err);
+		pr_err("store: cannot bind UDP port %u: %s\n", port, errname(err));
 		region_unmap(base, size);
 		base = NULL;
 		return err;

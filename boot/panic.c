@@ -1,32 +1,12 @@
 /* panic(): reason, backtrace of return addresses, failure stop. machine_exit(): shutdown. */
 #include <stdarg.h>
 #include <stdint.h>
+#include "boot/backtrace.h"
 #include "boot/boot.h"
 #include "boot/sbi.h"
 #include "lib/kprintf.h"
 
 void (*machine_stop_hook)(enum machine_stop how);
-
-extern char boot_stack[], boot_stack_top[];
-
-/* With -fno-omit-frame-pointer, a RISC-V frame keeps ra at fp-8 and the caller's fp at fp-16. */
-static void backtrace(void)
-{
-	uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-	kprintf("backtrace:\n");
-	for (int depth = 0; depth < 32; depth++) {
-		if (fp < (uintptr_t)boot_stack + 16 || fp > (uintptr_t)boot_stack_top || (fp & 7))
-			break;
-		uintptr_t ra = ((uintptr_t *)fp)[-1];
-		uintptr_t prev = ((uintptr_t *)fp)[-2];
-		if (ra < (uintptr_t)_start || ra >= (uintptr_t)_etext)
-			break;
-		kprintf("  #%d %lx\n", depth, (unsigned long)ra);
-		if (prev <= fp)
-			break;
-		fp = prev;
-	}
-}
 
 void panic(const char *fmt, ...)
 {
@@ -38,7 +18,7 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	kprintf("\n*** KERNEL PANIC: %s\n", msg);
 	if (!nested++)
-		backtrace();
+		backtrace_print((uintptr_t)__builtin_frame_address(0));
 	machine_exit(1);
 }
 

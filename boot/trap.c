@@ -9,6 +9,7 @@
 #include "boot/boot.h"
 #include "boot/csr.h"
 #include "boot/trap.h"
+#include "boot/backtrace.h"
 #include "lib/kprintf.h"
 #include "lib/util.h"
 
@@ -115,8 +116,10 @@ void trap_handler(struct trap_frame *f)
 	}
 	if (take_fixup(f))
 		return;
-	kprintf("\n*** unexpected trap: %s at pc %lx, address %lx\n", cause_name(f->scause),
-		f->sepc, f->stval);
+	char pc[64], ra[64];
+	kprintf("\n*** unexpected trap: %s at pc %lx (%s), address %lx; ra %lx (%s)\n",
+		cause_name(f->scause), f->sepc, symbol_format(pc, sizeof(pc), f->sepc), f->stval,
+		f->x[1], symbol_format(ra, sizeof(ra), f->x[1] - 1));
 	dump_regs(f);
 	panic("unhandled %s", cause_name(f->scause));
 }

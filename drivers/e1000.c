@@ -379,6 +379,7 @@ static int read_mac(struct e1000_softc *sc, uint8_t mac[6])
 	uint32_t lo = rd(sc, E1000_RAL0), hi = rd(sc, E1000_RAH0);
 	if (!(hi & E1000_RAH_AV) || (lo == 0 && (hi & 0xffff) == 0)) {
 		uint16_t w[3];
+		pr_debug("%s: RAR0 not loaded at reset: MAC from the EEPROM\n", sc->nd.name);
 		for (uint32_t i = 0; i < 3; i++)
 			if (eeprom_read(sc, i, &w[i]))
 				return -EIO;
@@ -483,7 +484,7 @@ static void attach_irq(struct e1000_softc *sc)
 	if (irq < 0) {
 		/* Nobody would read our ICR: a raised level line would be claimed forever. */
 		pr_warn("%s: INTx not available (%s): interrupts off, polled on the loop's tick\n",
-			sc->nd.name, strerror(irq));
+			sc->nd.name, errname(irq));
 		sc->nd.polled = true;
 		return;
 	}
@@ -534,6 +535,11 @@ static int e1000_probe(struct pci_dev *pd, const struct pci_id *id)
 	sc->nd.link_up = (rd(sc, E1000_STATUS) & E1000_STATUS_LU) != 0;
 	attach_irq(sc);
 	nunits++;
+	pr_debug("%s: registers at %lx, RX ring %lx, TX ring %lx (%u B descriptors), "
+		 "%s, STATUS %08x\n",
+		 sc->nd.name, (unsigned long)sc->regs, (unsigned long)sc->rx_ring_pa,
+		 (unsigned long)sc->tx_ring_pa, (unsigned)sizeof(struct e1000_rx_desc),
+		 sc->has_irq ? "INTx interrupt" : "polled", rd(sc, E1000_STATUS));
 	pr_info("%s: e1000 %04x at %02x:%02x.%x, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, "
 		"rings %d/%d, receive on at %lu.%03lu ms\n",
 		sc->nd.name, pd->device, pd->bus, pd->dev, pd->fn, sc->nd.mac[0], sc->nd.mac[1],

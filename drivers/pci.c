@@ -489,11 +489,13 @@ static void probe_all(void)
 					pd->class_code);
 			continue;
 		}
+		pr_debug("pci %02x:%02x.%x: %04x:%04x matches driver %s\n", pd->bus, pd->dev,
+			 pd->fn, pd->vendor, pd->device, drv->name);
 		enable_path(pd, true);
 		err = drv->probe(pd, id);
 		if (err) {
 			pr_err("pci %02x:%02x.%x: %s probe failed (%s)\n", pd->bus, pd->dev, pd->fn,
-			       drv->name, strerror(err));
+			       drv->name, errname(err));
 			enable_path(pd, false);
 			continue;
 		}

@@ -213,7 +213,7 @@ int vm_init(const struct fdt_range *ram, int nram)
 		err = map_identity(early_mmio[i].base, early_mmio[i].base + early_mmio[i].size,
 				   PTE_R | PTE_W, true);
 	if (err) {
-		pr_err("vm: building the kernel table failed (%d)\n", err);
+		pr_err("vm: building the kernel table failed (%s)\n", errname(err));
 		return err;
 	}
 	/* First fence: our stores to the tables before the walker's reads. Second: no entry

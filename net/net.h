@@ -151,6 +151,8 @@ struct net_sys_stats {
 	uint64_t nic_rx_on_us;	 /* machine reset to the NIC's receive enable (e1000: RCTL) */
 	uint64_t ram_bytes;	 /* RAM the kernel manages: its image plus the page allocator's */
 	uint64_t ram_used_bytes; /* the image (text, data, bss with the mbuf pool) + pages in use */
+	uint64_t instret_exact;	 /* 1: instret counts instructions (QEMU -icount shift=0, real
+				  * hart); 0: the two instret figures are not instruction counts */
 };
 extern void (*net_sys_sample)(struct net_sys_stats *out);
 /* Print every counter of every layer (and the NIC's and the mbuf pool's) on the console. */

@@ -109,9 +109,10 @@ static const struct field dhcp_f[] = {
 };
 
 static const struct field sys_f[] = {
-	F(net_sys_stats, instret),	F(net_sys_stats, busy_instret),
-	F(net_sys_stats, main_loop_us), F(net_sys_stats, nic_rx_on_us),
-	F(net_sys_stats, ram_bytes),	F(net_sys_stats, ram_used_bytes),
+	F(net_sys_stats, instret),	 F(net_sys_stats, busy_instret),
+	F(net_sys_stats, main_loop_us),	 F(net_sys_stats, nic_rx_on_us),
+	F(net_sys_stats, ram_bytes),	 F(net_sys_stats, ram_used_bytes),
+	F(net_sys_stats, instret_exact),
 };
 
 void (*net_sys_sample)(struct net_sys_stats *out);
@@ -255,7 +256,7 @@ void netstat_init(void)
 		return;
 	err = udp_bind(stats_port, stats_input, NULL);
 	if (err)
-		pr_err("net: cannot serve stats on UDP port %u (%d)\n", stats_port, err);
+		pr_err("net: cannot serve stats on UDP port %u (%s)\n", stats_port, errname(err));
 	else
 		pr_info("net: stats on UDP port %u\n", stats_port);
 }

@@ -7,6 +7,7 @@
 #include "boot/boot.h"
 #include "boot/csr.h"
 #include "boot/init/main.h"
+#include "boot/instret.h"
 #include "boot/sbi.h"
 #include "boot/time.h"
 #include "boot/trap.h"
@@ -41,6 +42,7 @@ static void sys_sample(struct net_sys_stats *out)
 	uint64_t image = (uintptr_t)_end - (uintptr_t)_start;
 	out->instret = csr_read(CSR_INSTRET);
 	out->busy_instret = cpu_busy_instret();
+	out->instret_exact = instret_is_exact();
 	out->main_loop_us = boot_times.loop_ns / 1000;
 	out->nic_rx_on_us = netdev_first() ? netdev_first()->rx_on_ns / 1000 : 0;
 	out->ram_bytes = image + ps->total * PAGE_SIZE;
@@ -121,7 +123,8 @@ static void discover(uint64_t dtb)
 
 static void banner(void)
 {
-	kprintf("\nunikernel %s (%s) on RISC-V\n", KERNEL_VERSION, GIT_VERSION);
+	kprintf("\n");
+	pr_info("unikernel %s (%s) on RISC-V\n", KERNEL_VERSION, GIT_VERSION);
 	pr_info("boot: hart %lu, %d cpu(s), SBI v%lu.%lu impl %lu%s\n", (unsigned long)boot_hartid,
 		machine.ncpus, (sbi.spec_version >> 24) & 0x7f, sbi.spec_version & 0xffffff,
 		sbi.impl_id, sbi.has_dbcn ? ", debug console" : "");
@@ -174,7 +177,7 @@ static void memory_init(void)
 	ramblk_reserve();
 	if (vm_init(machine.mem, machine.nmem))
 		panic("vm_init: out of memory building the kernel page table");
-	page_dump();
+	page_dump(LOG_INFO);
 }
 
 /* The interrupt controllers, then the console's input interrupt. */

@@ -127,6 +127,8 @@ static int request(struct irq_chip *c, uint32_t hwirq, unsigned type, irq_handle
 		return err;
 	}
 	descs[i] = (struct irq_desc){ c, hwirq, root, id, fn, arg, name, 0 };
+	pr_debug("irq: %s source %u for %s%s\n", c->name, hwirq, name ? name : "?",
+		 msi_id ? " (forwarded as an MSI)" : "");
 	return i;
 }
 
@@ -172,6 +174,7 @@ int irq_request_msi(irq_handler_fn fn, void *arg, const char *name, struct msi_m
 	if (err)
 		return err;
 	descs[i] = (struct irq_desc){ m, id, m, id, fn, arg, name, 0 };
+	pr_debug("irq: %s MSI %u for %s\n", m->name, id, name ? name : "?");
 	return i;
 }
 

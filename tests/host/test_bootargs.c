@@ -204,6 +204,16 @@ static void test_strerror(void)
 	ok(!strcmp(strerror(0), "success"), "strerror(0)");
 	ok(!strcmp(strerror(-12345), "unknown error"), "strerror(-12345)");
 	ok(!strcmp(strerror(-2147483647 - 1), "unknown error"), "strerror(INT_MIN)");
+	/* names, as log lines print them: the header's spelling for every code */
+	static const struct {
+		int code;
+		const char *name;
+	} names[] = { { -EBUSY, "EBUSY" },	{ EINVAL, "EINVAL" },	  { -ENOMEM, "ENOMEM" },
+		      { -ETIMEDOUT, "ETIMEDOUT" }, { -ENOTSUP, "ENOTSUP" }, { 0, "OK" },
+		      { -12345, "EUNKNOWN" },	{ -2147483647 - 1, "EUNKNOWN" } };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ok(!strcmp(errname(names[i].code), names[i].name), "errname(%d) = %s", names[i].code,
+		   errname(names[i].code));
 }
 
 int main(void)

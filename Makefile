@@ -135,7 +135,7 @@ HOST_PURE := lib/printf.c lib/klog.c lib/ksyms.c lib/timer.c lib/bootargs.c lib/
 	drivers/core/dt.c drivers/core/dt_driver.c drivers/core/irq.c \
 	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
 	drivers/pci_res.c drivers/ramblk.c drivers/gem_dt.c drivers/mii.c app/echo.c \
-	app/lineedit.c
+	app/lineedit.c app/store_proto.c
 HOST_PURE := $(sort $(wildcard $(HOST_PURE)))
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -g -O1 -I. -DHOST_TEST=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP

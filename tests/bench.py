@@ -477,7 +477,11 @@ def config_boot(machine, nic, bootargs, icount):
 
 def irq_mode(out):
     m = re.search(r"^\[[ 0-9.]+\] pci 00:01\.0: (MSI-X|MSI|INTx)", out, re.M)
-    return m.group(1) if m else "?"
+    if m:
+        return m.group(1)
+    # a DT device's wired interrupt (the GEM: "eth0: GEM rev ... at 10090000, plic 53, ...")
+    return "wired" if re.search(r"^\[[ 0-9.]+\] eth\d: GEM .*, (plic|aplic) \d+,", out,
+                                re.M) else "?"
 
 
 def config_one(name, machine, nic, bootargs, a):

@@ -109,7 +109,7 @@ const struct net_addr *net_fallback_addr(void)
 
 static int net_bootarg_turnaround(const char *v)
 {
-	if (strcmp(v, "0") && strcmp(v, "1"))
+	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
 		return -EINVAL;
 	cfg.turnaround = v[0] == '1';
 	return 0;

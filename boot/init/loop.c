@@ -30,11 +30,11 @@ struct loop_poll_stats loop_poll;
  *   sleep (one a larger window would have covered) and halves after a long one, down to
  *   nothing: an idle machine soon sleeps at once again;
  * - whether to spin at all. Spinning takes the hart, and under an emulator the host CPU that
- *   the emulator's I/O thread may need to bring the frames in (QEMU's user networking on two
- *   cores loses a fifth of its rate to a spinning guest, a tap gains double). So the loop
- *   measures: time runs in epochs of POLL_EPOCH_NS, each one with spinning or without; one
- *   epoch in POLL_PROBE tries the other choice, and the choice that received more frames per
- *   epoch the last time it ran is kept (spinning must win by 1/32).
+ *   the emulator's I/O thread may need to bring the frames in (with a fixed 200 us spin,
+ *   QEMU's user networking on two cores lost a quarter of its rate at 32 and 128 in flight).
+ *   So the loop measures: time runs in epochs of POLL_EPOCH_NS, each one with spinning or
+ *   without; one epoch in POLL_PROBE tries the other choice, and the choice that received
+ *   frames at the higher rate the last time it ran is kept (spinning must win by 1/32).
  * The instructions spun are idle time, not work (cpu_idle_account): the instructions-per-
  * datagram figures count only what the datagrams cost.
  */

@@ -67,9 +67,9 @@ $(B)/kernel-test.elf: $(TOBJ) linker.ld
 	@python3 boot/tools/relocs.py $< $@
 
 # ---- host unit tests: pure sources built for x86-64 with ASan/UBSan ----
-HOST_PURE := lib/printf.c lib/timer.c lib/bootargs.c lib/errno.c boot/fdt.c boot/fdt_platform.c \
+HOST_PURE := lib/printf.c lib/timer.c lib/bootargs.c lib/errno.c lib/siphash.c boot/fdt.c boot/fdt_platform.c \
 	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
-	drivers/pci_res.c drivers/ramblk.c app/echo.c
+	drivers/pci_res.c drivers/ramblk.c app/echo.c app/tcpecho.c
 HOST_PURE := $(sort $(wildcard $(HOST_PURE)))
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -g -O1 -I. -DHOST_TEST=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP

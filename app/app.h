@@ -6,3 +6,8 @@
 int echo_init(void);
 /* Bootarg setter for echo.port (1..65535); 0 or -EINVAL. Also declared in net/net.h. */
 int echo_bootarg_port(const char *value);
+/* TCP echo (app/tcpecho.c): listen on tcpecho.port= (default 7; 0 = off); logs once the
+ * address is up. Returns 0 or the tcp_listen error. */
+int tcpecho_init(void);
+/* Bootarg setter for tcpecho.port (0..65535); 0 or -EINVAL. */
+int tcpecho_bootarg_port(const char *value);

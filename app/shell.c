@@ -75,6 +75,12 @@ static void cmd_net(char *args)
 	net_info_print();
 }
 
+static void cmd_tcp(char *args)
+{
+	(void)args;
+	tcp_info_print();
+}
+
 static void cmd_pci(char *args)
 {
 	(void)args;
@@ -191,6 +197,7 @@ static const struct command commands[] = {
 	{ "help", cmd_help, "this list" },
 	{ "stats", cmd_stats, "all counters (NIC, stack, mbufs, regions)" },
 	{ "net", cmd_net, "address, lease, ARP cache" },
+	{ "tcp", cmd_tcp, "listening ports and TCP connections" },
 	{ "pci", cmd_pci, "PCI functions and their resources" },
 	{ "mem", cmd_mem, "pages and mbufs" },
 	{ "regions", cmd_regions, "mapped regions and page cache" },

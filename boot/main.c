@@ -26,6 +26,7 @@
 #include "mm/vm.h"
 #include "net/net.h"
 #include "net/netdev.h"
+#include "app/app.h"
 #include "app/init.h"
 #include "app/store.h"
 
@@ -59,6 +60,7 @@ static void sys_sample(struct net_sys_stats *out)
 static const struct bootarg boot_args[] = {
 	{ "ip", net_bootarg_ip, "dhcp (default) or a.b.c.d/prefix[,gateway]" },
 	{ "echo.port", echo_bootarg_port, "UDP echo port (default 7)" },
+	{ "tcpecho.port", tcpecho_bootarg_port, "TCP echo port (default 7, 0 = off)" },
 	{ "ramblk", ramblk_bootarg, "<addr>,<size> of RAM to use as the block store" },
 	{ "store.port", store_bootarg_port, "UDP port of the store service (default 7000)" },
 	{ "loglevel", set_loglevel, "0 errors .. 3 debug (default 2)" },

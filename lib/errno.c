@@ -20,10 +20,15 @@ static const struct {
 	{ EINVAL, "invalid argument" },
 	{ ENOSPC, "no space left" },
 	{ EROFS, "read-only" },
+	{ EPIPE, "broken pipe" },
 	{ ERANGE, "out of range" },
 	{ ENOSYS, "not implemented" },
 	{ ENOTSUP, "not supported" },
+	{ EADDRINUSE, "address in use" },
+	{ ECONNRESET, "connection reset" },
+	{ ENOTCONN, "not connected" },
 	{ ETIMEDOUT, "timed out" },
+	{ ECONNREFUSED, "connection refused" },
 };
 
 /* Accepts the negative codes functions return as well as the positive constants. */

@@ -135,6 +135,10 @@ void icmp_port_unreach(const struct mbuf *m);
 void udp_reset(void);
 void udp_input(struct mbuf *m);
 
+/* tcp*.c */
+void tcp_input(struct mbuf *m);
+void tcp_reset(void);
+
 /* dhcp.c */
 void dhcp_reset(void);
 void dhcp_start(void);

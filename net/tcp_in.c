@@ -1,0 +1,629 @@
+/*
+ * TCP segment arrival (RFC 9293 3.10.7): the header checks, each counted by reason; the LISTEN
+ * and SYN-SENT cases; then, for synchronized connections, the RFC's order: sequence number,
+ * RST (with RFC 5961's in-window challenge), SYN (challenge ACK), ACK (RFC 5961's range check,
+ * NewReno's recovery), data (in place in the receive ring), FIN.
+ */
+#include "net/tcp.h"
+#include "lib/byteorder.h"
+#include "lib/errno.h"
+
+static bool cksum_ok(const struct ip_hdr *ip, const struct tcp_hdr *th, size_t len)
+{
+	uint32_t sum = IP_PROTO_TCP + (uint32_t)len;
+	if ((const uint8_t *)th == (const uint8_t *)ip + IP_HLEN)
+		sum = cksum_add(sum, &ip->src, 8 + len);
+	else
+		sum = cksum_add(cksum_add(sum, &ip->src, 8), th, len);
+	return cksum_fold(sum) == 0;
+}
+
+/*
+ * Never about broadcasts or multicasts (RFC 9293 3.10.7.2, RFC 1122 4.2.3.10), never from an
+ * address that cannot be one host (RFC 1122 3.2.1.3), never before we have an address: such a
+ * segment gets no answer, not even a reset.
+ */
+static bool addr_ok(uint32_t src, uint32_t dst)
+{
+	uint32_t top = src >> 24;
+	if (!dst || dst != net_addr()->ip)
+		return false;
+	return src && top != 0 && top != 127 && top < 224 && !ipv4_is_broadcast(src) && src != dst;
+}
+
+/* The options we use (MSS, window scale, SACK-permitted seen); a malformed list ends the walk. */
+static void parse_options(struct tcp_seg *s, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		uint8_t kind = p[0], len;
+		if (kind == TCP_OPT_EOL)
+			break;
+		if (kind == TCP_OPT_NOP) {
+			p++;
+			n--;
+			continue;
+		}
+		if (n < 2 || p[1] < 2 || p[1] > n)
+			break;
+		len = p[1];
+		if (kind == TCP_OPT_MSS && len == 4)
+			s->mss = (uint16_t)(p[2] << 8 | p[3]);
+		else if (kind == TCP_OPT_WSCALE && len == 3)
+			s->wscale = p[2];
+		else if (kind == TCP_OPT_SACK_PERM && len == 2)
+			s->sack_perm = true;
+		p += len;
+		n -= len;
+	}
+}
+
+/* The header checks, in order; returns the counter to bump, or NULL with s filled in. */
+static uint64_t *parse(const struct mbuf *m, struct tcp_seg *s)
+{
+	struct tcp_stats *st = &net_st.tcp;
+	const struct ip_hdr *ip = (const struct ip_hdr *)(m->head + m->l3_off);
+	const struct tcp_hdr *th = (const struct tcp_hdr *)m->data;
+	size_t len = mbuf_len(m), hlen;
+	if (len < TCP_HLEN)
+		return &st->drop_short;
+	hlen = (size_t)(th->off >> 4) * 4;
+	if (hlen < TCP_HLEN || hlen > len)
+		return &st->drop_hdr;
+	if (!cksum_ok(ip, th, len))
+		return &st->drop_cksum;
+	s->src = ntohl(ip->src);
+	s->dst = ntohl(ip->dst);
+	if (!addr_ok(s->src, s->dst))
+		return &st->drop_addr;
+	s->flags = th->flags;
+	if ((s->flags & TCP_SYN) && (s->flags & (TCP_FIN | TCP_RST)))
+		return &st->drop_flags;
+	s->sport = ntohs(th->sport);
+	s->dport = ntohs(th->dport);
+	if (!s->sport || !s->dport)
+		return &st->drop_hdr;
+	s->seq = ntohl(th->seq);
+	s->ack = ntohl(th->ack);
+	s->wnd = ntohs(th->wnd);
+	s->data = m->data + hlen;
+	s->len = (uint32_t)(len - hlen);
+	s->mss = 0;
+	s->wscale = 0xff;
+	s->sack_perm = false;
+	if (hlen > TCP_HLEN && (s->flags & TCP_SYN))
+		parse_options(s, m->data + TCP_HLEN, hlen - TCP_HLEN);
+	return NULL;
+}
+
+/* ---- LISTEN (RFC 9293 3.10.7.2) ---- */
+
+/* Sequence state of a connection that has seen the peer's SYN with sequence irs. */
+static void take_syn(struct tcp_conn *c, const struct tcp_seg *s, uint32_t iss)
+{
+	c->irs = s->seq;
+	c->rcv_nxt = c->rcv_user = c->rcv_adv = s->seq + 1;
+	c->iss = iss;
+	c->snd_una = c->snd_nxt = c->snd_max = iss;
+	c->snd_end = iss + 1;
+	c->snd_wnd = c->max_snd_wnd = s->wnd; /* a SYN's window is never scaled */
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = iss;
+	tcp_apply_syn_options(c, s);
+}
+
+/* A SYN to a listening port: a half-open connection, or a cookie when there is no room. */
+static void listen_syn(struct tcp_listener *l, const struct tcp_seg *s)
+{
+	struct tcp_conn *c = NULL;
+	tcp_stir(s->seq ^ (uint64_t)s->sport << 32);
+	if (l->half_open < l->backlog)
+		c = tcp_conn_new(s->dst, s->dport, s->src, s->sport);
+	if (!c) {
+		uint16_t mss = s->mss ? s->mss : 536;
+		if (mss > tcp_our_mss())
+			mss = tcp_our_mss();
+		net_st.tcp.cookie_tx++;
+		tcp_send_cookie_synack(s, tcp_cookie_make(s, mss), mss);
+		return;
+	}
+	take_syn(c, s, tcp_isn(s->dst, s->dport, s->src, s->sport));
+	c->listener = l;
+	c->flags |= TF_PASSIVE;
+	l->half_open++;
+	tcp_set_state(c, TCP_SYN_RCVD);
+	tcp_send_syn(c);
+	tcp_timer_update(c);
+}
+
+/* The last ACK of a handshake we answered with a cookie: the connection starts established. */
+static struct tcp_conn *listen_cookie(struct tcp_listener *l, const struct tcp_seg *s)
+{
+	uint16_t mss = tcp_cookie_check(s);
+	struct tcp_conn *c;
+	struct tcp_seg syn = *s;
+	if (!mss) {
+		net_st.tcp.drop_cookie++;
+		tcp_reply_rst(s);
+		return NULL;
+	}
+	c = tcp_conn_new(s->dst, s->dport, s->src, s->sport);
+	if (!c) {
+		net_st.tcp.drop_table_full++; /* the peer retransmits; its cookie stays valid */
+		return NULL;
+	}
+	net_st.tcp.cookie_ok++;
+	syn.seq = s->seq - 1;
+	syn.mss = mss;
+	syn.wscale = 0xff;
+	c->flags |= TF_COOKIE;
+	take_syn(c, &syn, s->ack - 1);
+	c->snd_nxt = c->snd_max = s->ack;
+	c->listener = l;
+	tcp_set_state(c, TCP_SYN_RCVD);
+	return c;
+}
+
+/* No connection: a listener's business, or a reset for a closed port (RFC 9293 3.10.7.1). */
+static void no_conn(const struct tcp_seg *s)
+{
+	struct tcp_listener *l = tcp_listener_find(s->dport);
+	struct tcp_conn *c;
+	if (!l) {
+		net_st.tcp.drop_noport++;
+		if (!(s->flags & TCP_RST))
+			tcp_reply_rst(s);
+		return;
+	}
+	if (s->flags & TCP_RST) {
+		net_st.tcp.drop_rst++;
+		return;
+	}
+	if (s->flags & TCP_ACK) {
+		if (s->flags & TCP_SYN) {
+			net_st.tcp.drop_state++;
+			tcp_reply_rst(s);
+			return;
+		}
+		c = listen_cookie(l, s);
+		if (c)
+			tcp_input_conn(c, s);
+		return;
+	}
+	if (!(s->flags & TCP_SYN)) {
+		net_st.tcp.drop_state++;
+		return;
+	}
+	listen_syn(l, s);
+}
+
+void tcp_input(struct mbuf *m)
+{
+	struct tcp_seg s;
+	struct tcp_conn *c;
+	uint64_t *bad;
+	net_st.tcp.rx++;
+	bad = parse(m, &s);
+	if (bad) {
+		(*bad)++;
+		goto drop;
+	}
+	c = tcp_lookup(s.dst, s.dport, s.src, s.sport);
+	if (c && c->state == TCP_TIME_WAIT &&
+	    (s.flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN && seq_gt(s.seq, c->rcv_nxt)) {
+		/* RFC 9293 3.10.7.4 / RFC 6191: a new incarnation may take over TIME-WAIT */
+		net_st.tcp.tw_reuse++;
+		c->flags |= TF_BUSY;
+		tcp_drop(c, 0);
+		tcp_dispatch(c);
+		c = NULL;
+	}
+	if (c)
+		tcp_input_conn(c, &s);
+	else
+		no_conn(&s);
+drop:
+	mbuf_free(m);
+}
+
+/* ---- SYN-SENT (RFC 9293 3.10.7.3) ---- */
+
+static void syn_sent(struct tcp_conn *c, const struct tcp_seg *s)
+{
+	bool ack_ok = (s->flags & TCP_ACK) && seq_gt(s->ack, c->iss) && seq_leq(s->ack, c->snd_max);
+	if ((s->flags & TCP_ACK) && !ack_ok) {
+		net_st.tcp.drop_ack++;
+		if (!(s->flags & TCP_RST))
+			tcp_reply_rst(s);
+		return;
+	}
+	if (s->flags & TCP_RST) {
+		if (!ack_ok) { /* RFC 5961 3.2: only a reset acknowledging our SYN counts */
+			net_st.tcp.drop_rst++;
+			return;
+		}
+		net_st.tcp.refused++;
+		tcp_drop(c, -ECONNREFUSED);
+		return;
+	}
+	if (!(s->flags & TCP_SYN)) {
+		net_st.tcp.drop_state++;
+		return;
+	}
+	c->irs = s->seq;
+	c->rcv_nxt = c->rcv_user = c->rcv_adv = s->seq + 1;
+	c->snd_wnd = c->max_snd_wnd = s->wnd;
+	c->snd_wl1 = s->seq;
+	c->snd_wl2 = s->ack;
+	tcp_apply_syn_options(c, s);
+	if (!ack_ok) { /* simultaneous open: SYN-RECEIVED, our SYN again with an ACK */
+		tcp_set_state(c, TCP_SYN_RCVD);
+		c->snd_nxt = c->iss;
+		tcp_send_syn(c);
+		return;
+	}
+	if (c->flags & TF_RTT) {
+		tcp_rtt_sample(c, (uint32_t)((clock_ns() - c->rtt_start) / 1000));
+		c->flags &= (uint16_t)~TF_RTT;
+	}
+	c->snd_una = s->ack;
+	tcp_established(c);
+	c->flags |= TF_ACKNOW;
+}
+
+/* ---- synchronized states ---- */
+
+/* Room in the receive ring from rcv_nxt: what a segment may occupy (at least the window we
+ * advertised: the ring never shrinks). */
+static uint32_t rcv_room(const struct tcp_conn *c)
+{
+	uint32_t used = c->rcv_nxt - c->rcv_user;
+	return used >= CONFIG_TCP_RCVBUF ? 0 : CONFIG_TCP_RCVBUF - used;
+}
+
+/*
+ * RFC 9293 3.10.7.4 first: the four cases of acceptability. A zero window still takes an ACK,
+ * a RST or a FIN at exactly rcv_nxt (data is trimmed, and answered). An empty segment may sit
+ * at the right edge itself (as Linux allows): a pure ACK sent after filling our window.
+ */
+static bool acceptable(const struct tcp_conn *c, const struct tcp_seg *s, uint32_t room)
+{
+	uint32_t n = seg_seqlen(s), nxt = c->rcv_nxt;
+	if (room == 0)
+		return s->seq == nxt;
+	if (n == 0)
+		return seq_in(s->seq, nxt, nxt + room + 1);
+	return seq_in(s->seq, nxt, nxt + room) || seq_in(s->seq + n - 1, nxt, nxt + room);
+}
+
+/* Not acceptable: an ACK back (RFC 9293), except to a reset. Empty segments' answers are rate
+ * limited (a blind attacker's probes), data segments' are not (our ACK was lost). */
+static void unacceptable(struct tcp_conn *c, const struct tcp_seg *s)
+{
+	if (s->flags & TCP_RST) {
+		net_st.tcp.drop_rst++;
+		return;
+	}
+	net_st.tcp.drop_seq++;
+	if (c->state == TCP_TIME_WAIT && (s->flags & TCP_FIN)) /* the peer's FIN again */
+		c->idle_at = clock_ns() + CONFIG_TCP_TIME_WAIT_MS * NSEC_PER_MSEC;
+	if (seg_seqlen(s))
+		c->flags |= TF_ACKNOW;
+	else
+		tcp_challenge_ack(c);
+}
+
+/* RFC 5961 3.2: a reset counts only at exactly rcv_nxt; elsewhere in the window it gets a
+ * challenge ACK (a real peer answers that with an exact reset). */
+static void rst_in(struct tcp_conn *c, const struct tcp_seg *s)
+{
+	if (s->seq != c->rcv_nxt) {
+		net_st.tcp.drop_rst++;
+		tcp_challenge_ack(c);
+		return;
+	}
+	net_st.tcp.reset_rx++;
+	tcp_drop(c, c->state == TCP_SYN_RCVD && c->listener ? 0 : -ECONNRESET);
+}
+
+/* Congestion response to new data acknowledged (RFC 5681 3.1, RFC 6582 3.2 steps 3 and 4). */
+static void cong_ack(struct tcp_conn *c, uint32_t acked, uint32_t ack)
+{
+	if (c->flags & TF_RECOVERY) {
+		if (seq_geq(ack, c->recover)) { /* full acknowledgement: deflate, leave recovery */
+			uint32_t flight = tcp_flight(c) + c->mss;
+			c->cwnd = flight < c->ssthresh ? flight : c->ssthresh;
+			c->flags &= (uint16_t)~TF_RECOVERY;
+			c->dupacks = 0;
+			return;
+		}
+		net_st.tcp.partial_ack++; /* partial: retransmit the next hole, deflate by acked */
+		tcp_rexmit_first(c);
+		c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+		if (acked >= c->mss)
+			c->cwnd += c->mss;
+		if (c->cwnd < c->mss)
+			c->cwnd = c->mss;
+		return;
+	}
+	c->dupacks = 0;
+	if (c->cwnd < c->ssthresh) {
+		c->cwnd += acked < c->mss ? acked : c->mss; /* slow start, RFC 3465 L = 1 */
+	} else {
+		c->bytes_acked += acked; /* congestion avoidance: one MSS per window of ACKs */
+		if (c->bytes_acked >= c->cwnd) {
+			c->bytes_acked -= c->cwnd;
+			c->cwnd += c->mss;
+		}
+	}
+	if (c->cwnd > (1u << 30))
+		c->cwnd = 1u << 30;
+}
+
+/* RFC 5681 3.2: the third duplicate starts fast retransmit, unless recover says this loss was
+ * already answered (RFC 6582 3.2 step 2); later ones inflate the window. */
+static void dup_ack(struct tcp_conn *c, uint32_t ack)
+{
+	net_st.tcp.dupack_rx++;
+	if (c->dupacks < 255)
+		c->dupacks++;
+	if (c->flags & TF_RECOVERY) {
+		c->cwnd += c->mss;
+		return;
+	}
+	if (c->dupacks != 3 || !seq_gt(ack, c->recover))
+		return;
+	uint32_t half = tcp_flight(c) / 2;
+	c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
+	c->recover = c->snd_max;
+	c->flags |= TF_RECOVERY;
+	net_st.tcp.fast_rexmt++;
+	tcp_rexmit_first(c);
+	c->cwnd = c->ssthresh + 3u * c->mss;
+}
+
+/* RFC 9293 3.10.7.4 fifth, from ESTABLISHED on: window update, new data acknowledged or a
+ * duplicate. The ack is within [snd_una - max_snd_wnd, snd_max] (checked by the caller). */
+static void ack_in(struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t wnd = (uint32_t)s->wnd << ((c->flags & TF_WSCALE) ? c->snd_wscale : 0);
+	uint32_t ack = s->ack, start = tcp_snd_start(c);
+	if (seq_lt(ack, c->snd_una))
+		return; /* an old duplicate: ignored, the text is still processed */
+	if (ack == c->snd_una) {
+		if (s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) && wnd == c->snd_wnd &&
+		    c->snd_max != c->snd_una && !(c->flags & TF_PERSIST))
+			dup_ack(c, ack);
+	} else {
+		uint32_t acked = ack - c->snd_una;
+		if ((c->flags & TF_RTT) && seq_gt(ack, c->rtt_seq)) {
+			tcp_rtt_sample(c, (uint32_t)((clock_ns() - c->rtt_start) / 1000));
+			c->flags &= (uint16_t)~TF_RTT;
+		}
+		c->snd_una = ack;
+		if (seq_lt(c->snd_nxt, ack))
+			c->snd_nxt = ack;
+		c->backoff = 0;
+		cong_ack(c, acked, ack);
+		tcp_rexmt_restart(c);
+		if (tcp_snd_start(c) != start)
+			tcp_notify(c, TEV_SENT);
+	}
+	if (seq_lt(c->snd_wl1, s->seq) || (c->snd_wl1 == s->seq && seq_leq(c->snd_wl2, ack))) {
+		c->snd_wnd = wnd;
+		c->snd_wl1 = s->seq;
+		c->snd_wl2 = ack;
+		if (wnd > c->max_snd_wnd)
+			c->max_snd_wnd = wnd;
+		if (wnd && (c->flags & TF_PERSIST)) { /* the window opened: resend from snd_una */
+			c->flags &= (uint16_t)~TF_PERSIST;
+			c->rexmt_at = 0;
+			c->snd_nxt = c->snd_una;
+			c->backoff = 0;
+			tcp_rexmt_restart(c);
+		}
+	}
+}
+
+/* Our FIN is acknowledged: the state moves on (FIN-WAIT-1, CLOSING, LAST-ACK). Returns false
+ * when the connection is over. */
+static bool fin_acked(struct tcp_conn *c)
+{
+	if (!tcp_fin_sent(c) || c->snd_una != c->snd_end + 1)
+		return true;
+	switch (c->state) {
+	case TCP_FIN_WAIT_1:
+		tcp_set_state(c, TCP_FIN_WAIT_2);
+		if (c->flags & TF_ORPHAN)
+			c->idle_at = clock_ns() + CONFIG_TCP_FIN_WAIT2_MS * NSEC_PER_MSEC;
+		return true;
+	case TCP_CLOSING:
+		tcp_enter_time_wait(c);
+		return true;
+	case TCP_LAST_ACK:
+		tcp_drop(c, 0);
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* The ACK field (RFC 9293 3.10.7.4 fifth). Returns false when the segment stops here. */
+static bool ack_field(struct tcp_conn *c, const struct tcp_seg *s)
+{
+	if (!(s->flags & TCP_ACK)) {
+		net_st.tcp.drop_noack++;
+		return false;
+	}
+	if (c->state == TCP_SYN_RCVD) {
+		if (!seq_gt(s->ack, c->snd_una) || seq_gt(s->ack, c->snd_max)) {
+			net_st.tcp.drop_ack++;
+			tcp_reply_rst(s);
+			return false;
+		}
+		if ((c->flags & TF_RTT) && !(c->flags & TF_HS_REXMT)) {
+			tcp_rtt_sample(c, (uint32_t)((clock_ns() - c->rtt_start) / 1000));
+			c->flags &= (uint16_t)~TF_RTT;
+		}
+		c->snd_una = s->ack;
+		c->snd_wl1 = s->seq - 1; /* take this segment's window below */
+		if (!tcp_established(c))
+			return false;
+	}
+	/* RFC 5961 5.2: an ACK for data never sent, or older than any window we saw, is a blind
+	 * injection attempt (or very old): challenge ACK, drop. */
+	if (seq_gt(s->ack, c->snd_max) || seq_lt(s->ack, c->snd_una - c->max_snd_wnd)) {
+		net_st.tcp.drop_ack++;
+		tcp_challenge_ack(c);
+		return false;
+	}
+	ack_in(c, s);
+	return fin_acked(c);
+}
+
+/* The peer's FIN, in order: the receive side is done (RFC 9293 3.10.7.4 eighth). */
+static void fin_in(struct tcp_conn *c)
+{
+	c->rcv_nxt++;
+	c->flags |= TF_FIN_RCVD | TF_ACKNOW;
+	c->flags &= (uint16_t)~TF_OOO_FIN;
+	tcp_notify(c, TEV_RECV);
+	switch (c->state) {
+	case TCP_SYN_RCVD:
+	case TCP_ESTABLISHED:
+		tcp_set_state(c, TCP_CLOSE_WAIT);
+		break;
+	case TCP_FIN_WAIT_1:
+		if (tcp_fin_sent(c) && c->snd_una == c->snd_end + 1)
+			tcp_enter_time_wait(c);
+		else
+			tcp_set_state(c, TCP_CLOSING);
+		break;
+	case TCP_FIN_WAIT_2:
+		tcp_enter_time_wait(c);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Delayed ACK (RFC 1122 4.2.3.2, RFC 5681 4.2): every second full-sized segment at once,
+ * others within CONFIG_TCP_DELACK_MS. */
+static void ack_policy(struct tcp_conn *c, uint32_t len)
+{
+	if (len >= c->rcv_mss && c->rcv_full < 255)
+		c->rcv_full++;
+	if (len > c->rcv_mss)
+		c->rcv_mss = (uint16_t)(len > tcp_our_mss() ? tcp_our_mss() : len);
+	if (c->rcv_full >= 2)
+		c->flags |= TF_ACKNOW;
+	else
+		tcp_delack_arm(c);
+}
+
+/* The segment's text (RFC 9293 3.10.7.4 seventh), trimmed to the window, into the ring; then
+ * its FIN. Returns false when the connection is over. */
+static bool text_in(struct tcp_conn *c, const struct tcp_seg *s, uint32_t room)
+{
+	uint32_t seq = s->seq, len = s->len, end;
+	const uint8_t *data = s->data;
+	bool fin = s->flags & TCP_FIN, open = c->state == TCP_ESTABLISHED ||
+					      c->state == TCP_FIN_WAIT_1 ||
+					      c->state == TCP_FIN_WAIT_2;
+	long moved;
+	if (!open || (c->flags & TF_FIN_RCVD))
+		return true;		     /* the peer's FIN came before: nothing follows it */
+	if (len && (c->flags & TF_ORPHAN)) { /* RFC 2525 2.17: nobody will read this */
+		net_st.tcp.drop_after_close++;
+		tcp_send_rst(c);
+		tcp_drop(c, 0);
+		return false;
+	}
+	if (seq_lt(seq, c->rcv_nxt)) { /* the left part was received before */
+		uint32_t d = c->rcv_nxt - seq;
+		d = d > len ? len : d;
+		seq += d;
+		data += d;
+		len -= d;
+	}
+	end = c->rcv_nxt + room;
+	if (seq_gt(seq + len, end)) { /* beyond the window: cut, the FIN with it, and say so */
+		len = seq_gt(seq, end) ? 0 : end - seq;
+		fin = false;
+		c->flags |= TF_ACKNOW;
+	}
+	if (len) {
+		bool in_order = seq == c->rcv_nxt;
+		moved = tcp_reasm(c, seq, data, len);
+		if (moved < 0) {
+			net_st.tcp.drop_ooo_full++;
+			c->flags |= TF_ACKNOW;
+		} else if (moved > 0) {
+			net_st.tcp.rx_bytes += (uint64_t)moved;
+			tcp_notify(c, TEV_RECV);
+		}
+		if (!in_order) {
+			net_st.tcp.ooo_rx++;
+			c->flags |= TF_ACKNOW; /* RFC 5681 4.2: a duplicate ACK at once */
+		} else if (c->nooo || moved != (long)len) {
+			c->flags |= TF_ACKNOW; /* a hole remains, or one was just filled */
+		} else {
+			ack_policy(c, len);
+		}
+	}
+	if (fin && seq + len != c->rcv_nxt) { /* a FIN beyond a hole waits for it */
+		c->flags |= TF_OOO_FIN | TF_ACKNOW;
+		c->ooo_fin = seq + len;
+		fin = false;
+	}
+	if (fin || ((c->flags & TF_OOO_FIN) && c->ooo_fin == c->rcv_nxt))
+		fin_in(c);
+	return true;
+}
+
+/* RFC 9293 3.10.7.4, in the RFC's order, for every state from SYN-RECEIVED on. */
+static void synced(struct tcp_conn *c, const struct tcp_seg *s)
+{
+	uint32_t room = rcv_room(c);
+	if (c->state == TCP_SYN_RCVD && (s->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_SYN &&
+	    s->seq == c->irs) { /* our SYN-ACK was lost: send it again */
+		net_st.tcp.synack_rexmt++;
+		c->snd_nxt = c->iss;
+		tcp_send_syn(c);
+		return;
+	}
+	if (!acceptable(c, s, room)) {
+		unacceptable(c, s);
+		return;
+	}
+	if (s->flags & TCP_RST) {
+		rst_in(c, s);
+		return;
+	}
+	if (s->flags & TCP_SYN) { /* RFC 5961 4.2: any SYN here gets a challenge ACK */
+		net_st.tcp.drop_syn++;
+		tcp_challenge_ack(c);
+		return;
+	}
+	if (!ack_field(c, s))
+		return;
+	if (c->state == TCP_TIME_WAIT) {
+		/* Only the peer's FIN can come again: ACK it, wait 2 MSL anew. Nothing else is
+		 * answered, so two TIME-WAITs cannot keep ACKing each other. */
+		if (s->flags & TCP_FIN) {
+			c->idle_at = clock_ns() + CONFIG_TCP_TIME_WAIT_MS * NSEC_PER_MSEC;
+			c->flags |= TF_ACKNOW;
+		}
+		return;
+	}
+	text_in(c, s, room);
+}
+
+void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *s)
+{
+	c->flags |= TF_BUSY;
+	if (c->state == TCP_SYN_SENT)
+		syn_sent(c, s);
+	else
+		synced(c, s);
+	tcp_dispatch(c);
+}

@@ -291,7 +291,8 @@ static uint32_t initial_cwnd(uint32_t mss)
 bool tcp_established(struct tcp_conn *c)
 {
 	struct tcp_listener *l = c->listener;
-	tcp_set_state(c, TCP_ESTABLISHED);
+	/* a close queued in SYN-RECEIVED takes effect now */
+	tcp_set_state(c, (c->flags & TF_FIN_Q) ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED);
 	c->cwnd = initial_cwnd(c->mss);
 	c->recover = c->iss;
 	if ((c->flags & TF_HS_REXMT) && !c->srtt_us)
@@ -520,8 +521,8 @@ void tcp_shutdown(struct tcp_conn *c)
 		tcp_drop(c, 0);
 		return;
 	}
-	c->flags |= TF_FIN_Q;
-	if (c->state == TCP_ESTABLISHED || c->state == TCP_SYN_RCVD)
+	c->flags |= TF_FIN_Q; /* in SYN-RECEIVED it waits for ESTABLISHED (RFC 9293 3.10.4) */
+	if (c->state == TCP_ESTABLISHED)
 		tcp_set_state(c, TCP_FIN_WAIT_1);
 	else if (c->state == TCP_CLOSE_WAIT)
 		tcp_set_state(c, TCP_LAST_ACK);
@@ -540,8 +541,10 @@ void tcp_close(struct tcp_conn *c)
 	c->flags |= TF_ORPHAN;
 	c->ops = NULL;
 	c->events = 0;
-	if (c->state == TCP_FIN_WAIT_2)
+	if (c->state == TCP_FIN_WAIT_2) { /* half-closed before: now the wait is bounded */
 		c->idle_at = clock_ns() + CONFIG_TCP_FIN_WAIT2_MS * NSEC_PER_MSEC;
+		tcp_timer_update(c);
+	}
 	if (c->state == TCP_TIME_WAIT)
 		return;
 	tcp_shutdown(c);

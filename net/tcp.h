@@ -82,6 +82,7 @@ enum tcp_state {
 #define TF_DEAD	    0x1000 /* freed at the end of the current event */
 #define TF_PASSIVE  0x2000 /* made by a listener (counted in its half_open until established) */
 #define TF_COOKIE   0x4000 /* made from a SYN cookie: no options beyond the MSS */
+#define TF_FORCE    0x8000 /* the persist timer fired: one small segment may go (SWS override) */
 
 /* Events for the application, collected during an event and delivered by tcp_dispatch in the
  * order of their bits (the lowest first). */

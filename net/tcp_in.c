@@ -486,6 +486,7 @@ static void fin_in(struct tcp_conn *c)
 	c->rcv_nxt++;
 	c->flags |= TF_FIN_RCVD | TF_ACKNOW;
 	c->flags &= (uint16_t)~TF_OOO_FIN;
+	c->nooo = 0; /* nothing follows a FIN: bytes held beyond it were never data */
 	tcp_notify(c, TEV_RECV);
 	switch (c->state) {
 	case TCP_SYN_RCVD:

@@ -304,7 +304,7 @@ static uint32_t send_window(const struct tcp_conn *c)
 static bool small_ok(const struct tcp_conn *c, uint32_t len, uint32_t avail)
 {
 	bool idle = c->snd_nxt == c->snd_una, all = len == avail;
-	if (all && (idle || (c->flags & TF_NODELAY)))
+	if ((all && (idle || (c->flags & TF_NODELAY))) || ((c->flags & TF_FORCE) && len))
 		return true;
 	return len >= c->max_snd_wnd / 2 && len > 0;
 }
@@ -391,6 +391,7 @@ void tcp_output(struct tcp_conn *c)
 	if (may_send_data(c) && !(c->flags & TF_PERSIST))
 		while (send_next(c, &avail))
 			sent = true;
+	c->flags &= (uint16_t)~TF_FORCE;
 	/* Data waits, nothing is in flight and the window is shut: probe it (RFC 9293 3.8.6.1). */
 	if (avail && c->snd_una == c->snd_max && !c->rexmt_at && may_send_data(c))
 		tcp_persist_arm(c);

@@ -153,13 +153,15 @@ static void rexmt_fire(struct tcp_conn *c)
 	/* tcp_dispatch's tcp_output resends from snd_una, one segment (cwnd = 1 MSS) */
 }
 
-/* A zero window: one byte past it makes the peer answer with its window. A closed connection
- * whose peer never opens is given up after CONFIG_TCP_RETRIES probes. */
+/* A zero window: one byte past it makes the peer answer with its window. A window too small to
+ * use without silly segments: send what fits anyway. A closed connection whose peer never
+ * opens is given up after CONFIG_TCP_RETRIES probes. */
 static void persist_fire(struct tcp_conn *c)
 {
 	uint32_t seq = c->snd_una;
-	if (c->snd_wnd) {
+	if (c->snd_wnd) { /* a window too small to fill (SWS): the override of RFC 1122 4.2.3.4 */
 		c->flags &= (uint16_t)~TF_PERSIST;
+		c->flags |= TF_FORCE;
 		return; /* tcp_output sends */
 	}
 	if (c->backoff < 255)

@@ -788,6 +788,44 @@ static void test_connect_fail(void)
 	finish("connect failures");
 }
 
+/* ---- closing before the handshake is over waits for it (RFC 9293 3.10.4) ---- */
+
+static void test_close_in_handshake(void)
+{
+	struct tcp_conn *c = NULL;
+	struct tseg s;
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	tapp_reset();
+	ok(tcp_connect(HOST, 5556, &tapp_ops, NULL, &c) == 0 && last_seg(&s), "connect");
+	uint16_t lport = s.sport;
+	gseq = s.seq + 1;
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_tcp(fr, HOST, GUEST, 5556, lport, 100, 0, T_SYN, 8000, NULL, 0,
+				   NULL, 0));
+	ok(cstate(c) == TCP_SYN_RCVD, "simultaneous open: SYN-RECEIVED");
+	fake_clear(&F);
+	tcp_shutdown(c);
+	ok(F.ntx == 0 && cstate(c) == TCP_SYN_RCVD, "no FIN before our SYN is acknowledged");
+	fake_inject(&F, fr, mk_tcp(fr, HOST, GUEST, 5556, lport, 101, gseq, T_ACK, 8000, NULL, 0,
+				   NULL, 0));
+	ok(cstate(c) == TCP_FIN_WAIT_1 && last_seg(&s) && (s.flags & T_FIN) && s.seq == gseq,
+	   "established, then the queued FIN: FIN-WAIT-1");
+	ok(c->cwnd >= c->mss, "congestion state set up");
+	/* tcp_close after a half-close, in FIN-WAIT-2: now bounded by the FIN-WAIT-2 timer */
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_tcp(fr, HOST, GUEST, 5556, lport, 101, gseq + 1, T_ACK, 8000, NULL,
+				   0, NULL, 0));
+	ok(cstate(c) == TCP_FIN_WAIT_2, "FIN-WAIT-2");
+	advance_ms(5000); /* whatever timer was armed has fired: nothing is pending now */
+	ok(!timer_pending(&c->timer), "no timer in FIN-WAIT-2 while the application is there");
+	tcp_close(c);
+	ok(timer_pending(&c->timer), "the FIN-WAIT-2 limit is armed");
+	advance_ms(CONFIG_TCP_FIN_WAIT2_MS);
+	ok(tcp_conn_count() == 0, "closed connection freed after the FIN-WAIT-2 limit");
+	finish("close in handshake");
+}
+
 /* ---- an application that refuses: the peer gets a reset ---- */
 
 static void test_refuse(void)
@@ -832,6 +870,7 @@ int main(void)
 	test_time_wait_reuse();
 	test_rto_giveup();
 	test_connect_fail();
+	test_close_in_handshake();
 	test_refuse();
 	TEST_DONE();
 }

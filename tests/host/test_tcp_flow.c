@@ -151,6 +151,15 @@ static void test_reassembly(void)
 	ok(A.eof && cstate(A.c) == TCP_CLOSE_WAIT, "hole filled: FIN taken, CLOSE-WAIT");
 	ok(last_seg(&s) && s.ack == pseq + 21, "FIN acknowledged");
 	finish("reassembly");
+	/* bytes held beyond a FIN were never data: the FIN in order discards them */
+	tstart();
+	ok(handshake(), "handshake 2");
+	psend(pseq + 101, gseq, T_ACK, pat, 50); /* beyond where the FIN will be */
+	ok(A.c->nooo == 1, "a range held");
+	psend(pseq, gseq, T_ACK | T_FIN, pat, 100); /* FIN at pseq + 100 */
+	ok(A.eof && A.ngot == 100 && A.c->nooo == 0, "FIN in order: the range beyond it dropped");
+	ok(tcp_readable(A.c) == 0 && A.c->rcv_nxt == pseq + 101, "nothing readable past the FIN");
+	finish("data beyond FIN");
 }
 
 /* ---- our receive window: an application that does not read ---- */
@@ -220,6 +229,26 @@ static void test_persist(void)
 	pack();
 	ok(F.ntx >= 2 && tx_seg(0, &s) && s.seq == gseq && s.len == 1460, "window open: data");
 	finish("persist");
+}
+
+/* ---- a window too small for sender SWS avoidance: the persist timer overrides it ---- */
+
+static void test_sws_override(void)
+{
+	struct tseg s;
+	tstart();
+	ok(handshake(), "handshake"); /* the peer offered 65535 */
+	pwnd = 256; /* now only 256: less than an MSS and less than half the largest window */
+	pack();
+	ok(tcp_send(A.c, pat, 3000) == 3000 && F.ntx == 0, "no silly 256-byte segment at once");
+	advance_ms(A.c->rto_ms);
+	ok(last_seg(&s) && s.len == 256 && s.seq == gseq, "the override timer sends what fits");
+	gseq += 256;
+	fake_clear(&F);
+	pack();
+	advance_ms(2000);
+	ok(F.ntx >= 1 && tx_seg(0, &s) && s.seq == gseq && s.len == 256, "and again: no stall");
+	finish("SWS override");
 }
 
 /* ---- retransmission timeout: go-back-N, Karn, slow start afterwards ---- */
@@ -491,6 +520,7 @@ int main(void)
 	test_reassembly();
 	test_rcv_window();
 	test_persist();
+	test_sws_override();
 	test_rto_recovery();
 	test_newreno();
 	test_delack();

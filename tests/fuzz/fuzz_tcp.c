@@ -310,6 +310,8 @@ static void one_record(const uint8_t *r, const uint8_t *pl, size_t n, int i)
 		ack = c->snd_una + (uint32_t)(int32_t)da;
 	if ((r[1] & 0x40) || (r[0] & T_SYN))
 		optlen = options(r[10], pl, n, opts);
+	if (n > 1460 - optlen) /* a frame within the Ethernet MTU */
+		n = 1460 - optlen;
 	peer_send(p, seq, ack, r[0], (uint16_t)(r[6] << 8 | r[7]), opts, optlen, pl, n,
 		  r[1] & 0x20);
 	net_flush();

@@ -7,6 +7,7 @@
 #include "lib/bootargs.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
+#include "lib/string.h"
 
 struct field {
 	const char *name;
@@ -189,14 +190,15 @@ static size_t layers(struct layer *l)
 	l[i++] = (struct layer){ "icmp", icmp_f, N(icmp_f), &net_st.icmp };
 	l[i++] = (struct layer){ "udp", udp_f, N(udp_f), &net_st.udp };
 	l[i++] = (struct layer){ "dhcp", dhcp_f, N(dhcp_f), &net_st.dhcp };
-	l[i++] = (struct layer){ "tcp", tcp_f, N(tcp_f), &net_st.tcp };
-	l[i++] = (struct layer){ "tcp_drop", tcp_drop_f, N(tcp_drop_f), &net_st.tcp };
 	if (net_sys_sample)
 		net_sys_sample(&sys);
 	l[i++] = (struct layer){ "sys", sys_f, N(sys_f), &sys };
+	l[i++] = (struct layer){ "tcp", tcp_f, N(tcp_f), &net_st.tcp };
+	l[i++] = (struct layer){ "tcp_drop", tcp_drop_f, N(tcp_drop_f), &net_st.tcp };
 	return i;
 }
 #define LAYERS 11
+_Static_assert(LAYERS <= 32, "layer masks are 32 bits");
 
 static unsigned long long value(const struct layer *l, size_t i)
 {
@@ -206,10 +208,12 @@ static unsigned long long value(const struct layer *l, size_t i)
 	return *(const uint32_t *)(const void *)p;
 }
 
-int net_stats_json(char *buf, size_t size)
+/* The layers whose bit is set in mask, as one JSON object. */
+static int stats_json(char *buf, size_t size, unsigned mask)
 {
 	struct layer l[LAYERS];
 	size_t nl = layers(l), pos = 0;
+	bool first = true;
 #define OUT(...)                                                                                   \
 	do {                                                                                       \
 		int r_ = ksnprintf(buf + (pos < size ? pos : size), pos < size ? size - pos : 0,   \
@@ -218,7 +222,10 @@ int net_stats_json(char *buf, size_t size)
 	} while (0)
 	OUT("{");
 	for (size_t k = 0; k < nl; k++) {
-		OUT("%s\"%s\":{", k ? "," : "", l[k].name);
+		if (!(mask & (1u << k)))
+			continue;
+		OUT("%s\"%s\":{", first ? "" : ",", l[k].name);
+		first = false;
 		for (size_t i = 0; i < l[k].n; i++)
 			OUT("%s\"%s\":%llu", i ? "," : "", l[k].f[i].name, value(&l[k], i));
 		OUT("}");
@@ -226,6 +233,11 @@ int net_stats_json(char *buf, size_t size)
 	OUT("}");
 #undef OUT
 	return (int)pos;
+}
+
+int net_stats_json(char *buf, size_t size)
+{
+	return stats_json(buf, size, ~0u);
 }
 
 void net_stats_print(void)
@@ -273,15 +285,43 @@ int net_bootarg_stats_port(const char *v)
 	return 0;
 }
 
+/*
+ * The layers a request names ("tcp tcp_drop"), or with no known name every layer but TCP's
+ * (all of them no longer fit one buffer), as a mask.
+ */
+static unsigned request_mask(const uint8_t *p, const uint8_t *end)
+{
+	struct layer l[LAYERS];
+	size_t nl = layers(l);
+	unsigned mask = 0;
+	while (p < end) {
+		const uint8_t *w = p;
+		while (p<end && * p> ' ')
+			p++;
+		for (size_t k = 0; k < nl && p > w; k++)
+			if (strlen(l[k].name) == (size_t)(p - w) &&
+			    !memcmp(l[k].name, w, (size_t)(p - w)))
+				mask |= 1u << k;
+		while (p < end && *p <= ' ')
+			p++;
+	}
+	if (!mask)
+		for (size_t k = 0; k < nl; k++)
+			if (memcmp(l[k].name, "tcp", 3) != 0)
+				mask |= 1u << k;
+	return mask;
+}
+
 /* Any datagram gets the counters back, written over its own payload. */
 static void stats_input(struct mbuf *m, const struct udp_peer *peer, void *arg)
 {
 	size_t room;
 	int n;
+	unsigned mask = request_mask(m->data, m->tail);
 	(void)arg;
 	m->tail = m->data;
 	room = mbuf_tailroom(m);
-	n = net_stats_json((char *)m->data, room);
+	n = stats_json((char *)m->data, room, mask);
 	if (n < 0 || (size_t)n >= room) {
 		pr_warn("net: stats JSON needs %d bytes, have %zu\n", n, room);
 		mbuf_free(m);

@@ -596,8 +596,10 @@ static const char *const state_names[TCP_NSTATES] = {
 void tcp_info_print(void)
 {
 	char a[16];
-	kprintf("tcp: %u of %d connections in use, %u bytes of rings each\n", tcp_conn_count(),
-		CONFIG_TCP_CONNS, CONFIG_TCP_RCVBUF + CONFIG_TCP_SNDBUF);
+	kprintf("tcp: %u of %d connections in use, %u bytes each (control block %u, rings %u)\n",
+		tcp_conn_count(), CONFIG_TCP_CONNS,
+		(unsigned)(sizeof(struct tcp_conn) + CONFIG_TCP_RCVBUF + CONFIG_TCP_SNDBUF),
+		(unsigned)sizeof(struct tcp_conn), CONFIG_TCP_RCVBUF + CONFIG_TCP_SNDBUF);
 	for (int i = 0; i < CONFIG_TCP_LISTENERS; i++)
 		if (listeners[i].port)
 			kprintf("  listen :%u backlog %u half-open %u\n", listeners[i].port,

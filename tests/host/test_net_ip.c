@@ -230,19 +230,25 @@ static void test_stats_service(void)
 	start("10.0.2.15/24,10.0.2.2");
 	learn_host();
 	n = net_stats_json(js, sizeof(js));
-	ok(n > 0 && n <= 1472, "JSON of %d bytes (zero counters) fits one datagram", n);
 	ok(strncmp(js, "{\"netdev\":{\"rx_frames\":", 23) == 0 && js[n - 1] == '}',
 	   "JSON shape: %.60s", js);
-	fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 5555, 9999, "stats", 5));
-	ok(F.ntx == 1, "stats answered");
-	if (F.ntx == 1) {
-		const uint8_t *ip = txf(0) + 14;
-		size_t len = rd16(ip + 2) - 28u;
-		memcpy(js, ip + 28, len);
-		js[len] = 0;
-		ok(ip_cksum_ok(ip) && udp_cksum_ok(ip) && js[0] == '{' && js[len - 1] == '}' &&
-			   strstr(js, "\"dhcp\":{") != NULL,
-		   "stats reply is the JSON (%zu bytes)", len);
+	/* every layer but TCP's by default (one datagram), TCP's when asked for */
+	static const char *const req[] = { "stats", "tcp tcp_drop" };
+	for (int k = 0; k < 2; k++) {
+		fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 5555, 9999, req[k], strlen(req[k])));
+		ok(F.ntx == 1, "stats answered");
+		if (F.ntx == 1) {
+			const uint8_t *ip = txf(0) + 14;
+			size_t len = rd16(ip + 2) - 28u;
+			memcpy(js, ip + 28, len);
+			js[len] = 0;
+			ok(ip_cksum_ok(ip) && udp_cksum_ok(ip) && js[0] == '{' && js[len - 1] == '}' &&
+				   len <= 1472 &&
+				   (k ? strstr(js, "\"tcp_drop\":{") && !strstr(js, "\"dhcp\":{")
+				      : strstr(js, "\"dhcp\":{") && !strstr(js, "\"tcp\":{")),
+			   "stats reply to \"%s\" (%zu bytes)", req[k], len);
+		}
+		fake_clear(&F);
 	}
 	n = net_stats_json(js, 10);
 	ok(n > 10 && strlen(js) == 9, "cut JSON reports its full length");

@@ -273,7 +273,7 @@ void tcp_dispatch(struct tcp_conn *c)
 	c->events = 0;
 	if (!(c->flags & TF_DEAD) && c->state != TCP_CLOSED)
 		tcp_output(c);
-	c->flags &= (uint16_t)~TF_BUSY;
+	c->flags &= ~TF_BUSY;
 	if (c->flags & TF_DEAD)
 		tcp_free(c);
 }
@@ -305,7 +305,7 @@ bool tcp_established(struct tcp_conn *c)
 		return true;
 	}
 	if (c->flags & TF_PASSIVE) {
-		c->flags &= (uint16_t)~TF_PASSIVE;
+		c->flags &= ~TF_PASSIVE;
 		if (l->half_open)
 			l->half_open--;
 	}
@@ -329,11 +329,15 @@ void tcp_apply_syn_options(struct tcp_conn *c, const struct tcp_seg *s)
 	if (mss < 88) /* a tiny MSS would multiply our segment count (Linux's floor) */
 		mss = 88;
 	c->mss = mss;
+	if (s->sack_perm && !(c->flags & TF_COOKIE))
+		c->flags |= TF_SACK;
+	else
+		c->flags &= ~TF_SACK;
 	if (s->wscale != 0xff && !(c->flags & TF_COOKIE)) {
 		c->flags |= TF_WSCALE;
 		c->snd_wscale = s->wscale > TCP_WSCALE_MAX ? TCP_WSCALE_MAX : s->wscale;
 	} else {
-		c->flags &= (uint16_t)~TF_WSCALE;
+		c->flags &= ~TF_WSCALE;
 		c->snd_wscale = c->rcv_wscale = 0;
 	}
 }
@@ -567,7 +571,7 @@ void tcp_set_nodelay(struct tcp_conn *c, bool on)
 	if (on)
 		c->flags |= TF_NODELAY;
 	else
-		c->flags &= (uint16_t)~TF_NODELAY;
+		c->flags &= ~TF_NODELAY;
 }
 
 uint32_t tcp_peer_ip(const struct tcp_conn *c)

@@ -67,22 +67,24 @@ enum tcp_state {
 	TCP_NSTATES
 };
 
-#define TF_ACKNOW   0x0001 /* an ACK is owed: sent at the end of this event */
-#define TF_FIN_Q    0x0002 /* the application is done sending: a FIN follows snd_end */
-#define TF_FIN_RCVD 0x0004 /* the peer's FIN arrived in order (rcv_nxt counts it) */
-#define TF_ORPHAN   0x0008 /* tcp_close: no application, no callbacks, no more reading */
-#define TF_WSCALE   0x0010 /* both SYNs carried a window scale option (RFC 7323 2.2) */
-#define TF_RECOVERY 0x0020 /* NewReno fast recovery until recover is acknowledged */
-#define TF_RTT	    0x0040 /* rtt_seq is being timed (never a retransmitted one: Karn) */
-#define TF_PERSIST  0x0080 /* zero window: rexmt_at is the persist timer */
-#define TF_NODELAY  0x0100 /* no Nagle */
-#define TF_OOO_FIN  0x0200 /* a FIN arrived beyond a hole, at sequence ooo_fin */
-#define TF_HS_REXMT 0x0400 /* the SYN or SYN-ACK was retransmitted (RFC 6298 5.7) */
-#define TF_BUSY	    0x0800 /* inside tcp_dispatch: output and freeing wait for its end */
-#define TF_DEAD	    0x1000 /* freed at the end of the current event */
-#define TF_PASSIVE  0x2000 /* made by a listener (counted in its half_open until established) */
-#define TF_COOKIE   0x4000 /* made from a SYN cookie: no options beyond the MSS */
-#define TF_FORCE    0x8000 /* the persist timer fired: one small segment may go (SWS override) */
+#define TF_ACKNOW   0x0001  /* an ACK is owed: sent at the end of this event */
+#define TF_FIN_Q    0x0002  /* the application is done sending: a FIN follows snd_end */
+#define TF_FIN_RCVD 0x0004  /* the peer's FIN arrived in order (rcv_nxt counts it) */
+#define TF_ORPHAN   0x0008  /* tcp_close: no application, no callbacks, no more reading */
+#define TF_WSCALE   0x0010  /* both SYNs carried a window scale option (RFC 7323 2.2) */
+#define TF_RECOVERY 0x0020  /* NewReno fast recovery until recover is acknowledged */
+#define TF_RTT	    0x0040  /* rtt_seq is being timed (never a retransmitted one: Karn) */
+#define TF_PERSIST  0x0080  /* zero window: rexmt_at is the persist timer */
+#define TF_NODELAY  0x0100  /* no Nagle */
+#define TF_OOO_FIN  0x0200  /* a FIN arrived beyond a hole, at sequence ooo_fin */
+#define TF_HS_REXMT 0x0400  /* the SYN or SYN-ACK was retransmitted (RFC 6298 5.7) */
+#define TF_BUSY	    0x0800  /* inside tcp_dispatch: output and freeing wait for its end */
+#define TF_DEAD	    0x1000  /* freed at the end of the current event */
+#define TF_PASSIVE  0x2000  /* made by a listener (counted in its half_open until established) */
+#define TF_COOKIE   0x4000  /* made from a SYN cookie: no options beyond the MSS */
+#define TF_FORCE    0x8000  /* the persist timer fired: one small segment may go (SWS override) */
+#define TF_SACK	    0x10000 /* both SYNs carried SACK-permitted: our ACKs report ranges */
+#define TF_SACK_REC 0x20000 /* the recovery in progress is driven by the SACK scoreboard */
 
 /* Events for the application, collected during an event and delivered by tcp_dispatch in the
  * order of their bits (the lowest first). */
@@ -104,7 +106,7 @@ struct tcp_conn {
 	uint16_t hnext; /* next in the hash chain: index + 1, 0 = end */
 	uint8_t state;	/* enum tcp_state */
 	uint8_t events; /* TEV_* pending */
-	uint16_t flags; /* TF_* */
+	uint32_t flags; /* TF_* */
 	int err;	/* for TEV_CLOSED */
 	struct tcp_listener *listener;
 
@@ -120,8 +122,9 @@ struct tcp_conn {
 	uint32_t irs, rcv_nxt, rcv_user;
 	uint32_t rcv_adv; /* right edge of the window last advertised (never moves left) */
 	uint32_t ooo_fin;
-	uint16_t rcv_mss; /* largest segment received: what "full-sized" means for delayed ACK */
-	uint8_t rcv_full; /* full-sized segments received since the last ACK */
+	uint32_t sack_last; /* a byte of the range the latest out-of-order segment joined */
+	uint16_t rcv_mss;   /* largest segment received: what "full-sized" means for delayed ACK */
+	uint8_t rcv_full;   /* full-sized segments received since the last ACK */
 	uint8_t nooo;
 	struct tcp_range ooo[CONFIG_TCP_OOO_MAX]; /* sorted, disjoint, not touching */
 
@@ -129,6 +132,11 @@ struct tcp_conn {
 	uint32_t cwnd, ssthresh, recover, bytes_acked;
 	uint8_t dupacks;
 	uint8_t backoff; /* retransmissions (or persist probes) without progress */
+	/* the peer's SACK blocks (RFC 2018): ranges above snd_una it holds; rexmt_next is how far
+	 * the holes below them were retransmitted in this recovery (RFC 6675's HighRxt) */
+	uint8_t nsacked;
+	struct tcp_range sacked[CONFIG_TCP_OOO_MAX];
+	uint32_t rexmt_next;
 
 	/* round-trip time (RFC 6298), microseconds; rto in milliseconds */
 	uint32_t srtt_us, rttvar_us, rto_ms;
@@ -164,6 +172,8 @@ struct tcp_seg {
 	uint16_t mss;
 	uint8_t wscale;
 	bool sack_perm;
+	uint8_t nsack; /* SACK blocks */
+	uint32_t sack[4][2];
 };
 
 /* Sequence space a segment occupies: payload plus one each for SYN and FIN. */
@@ -260,6 +270,8 @@ void tcp_send_cookie_synack(const struct tcp_seg *s, uint32_t iss, uint16_t mss)
 void tcp_out_reset(void);
 /* The window to advertise now (scaled field value), moving rcv_adv. */
 uint16_t tcp_rcv_window(struct tcp_conn *c);
+/* Bytes of SACK option (RFC 2018) our next segment carries: 0, or 2 NOPs and the blocks. */
+size_t tcp_sack_optlen(const struct tcp_conn *c);
 /* Our MSS for the SYN: the NIC's MTU minus 40 (RFC 6691). */
 uint16_t tcp_our_mss(void);
 
@@ -277,7 +289,26 @@ void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_us);
 uint32_t tcp_rto_backed_off(const struct tcp_conn *c);
 void tcp_enter_time_wait(struct tcp_conn *c);
 
+/* tcp_sack.c: the sender's side of SACK (RFC 2018), loss recovery after RFC 6675 */
+/* Take the segment's SACK blocks into the scoreboard (and drop what snd_una passed). */
+void tcp_sack_update(struct tcp_conn *c, const struct tcp_seg *s);
+/* The first unacknowledged segment is lost: more than two segments' worth SACKed above it. */
+bool tcp_sack_lost(const struct tcp_conn *c);
+/* Enter SACK-driven recovery (the counterpart of the third duplicate ACK). */
+void tcp_sack_enter(struct tcp_conn *c);
+/* RFC 6675's pipe: bytes in flight (not SACKed; lost ones only once retransmitted). */
+uint32_t tcp_sack_pipe(const struct tcp_conn *c);
+/* Retransmit holes while the congestion window has room over the pipe. */
+void tcp_sack_rexmit(struct tcp_conn *c);
+/* Forget the scoreboard (a timeout, or the end of recovery). */
+void tcp_sack_clear(struct tcp_conn *c);
+/* One segment at seq (len data bytes, FIN if it ends at a sent FIN) for the retransmitters. */
+bool tcp_send_data_at(struct tcp_conn *c, uint32_t seq, uint32_t len);
+
 /* tcp_reasm.c */
+int tcp_range_add(struct tcp_range *r, uint8_t *n, unsigned max, uint32_t base, uint32_t start,
+		  uint32_t end);
+void tcp_range_remove(struct tcp_range *r, uint8_t *n, unsigned at, unsigned count);
 /*
  * Place the in-window bytes [seq, seq+len) of a segment in the receive ring: in order ones
  * advance rcv_nxt (pulling in the out-of-order ranges they reach), others join the ranges.

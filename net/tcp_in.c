@@ -31,7 +31,8 @@ static bool addr_ok(uint32_t src, uint32_t dst)
 	return src && top != 0 && top != 127 && top < 224 && !ipv4_is_broadcast(src) && src != dst;
 }
 
-/* The options we use (MSS, window scale, SACK-permitted seen); a malformed list ends the walk. */
+/* The options we use (MSS, window scale, SACK-permitted, SACK blocks); a malformed list ends
+ * the walk. */
 static void parse_options(struct tcp_seg *s, const uint8_t *p, size_t n)
 {
 	while (n > 0) {
@@ -52,6 +53,11 @@ static void parse_options(struct tcp_seg *s, const uint8_t *p, size_t n)
 			s->wscale = p[2];
 		else if (kind == TCP_OPT_SACK_PERM && len == 2)
 			s->sack_perm = true;
+		else if (kind == TCP_OPT_SACK && len >= 10 && (len - 2) % 8 == 0)
+			for (unsigned k = 0; k < (len - 2u) / 8 && s->nsack < 4; k++, s->nsack++) {
+				s->sack[s->nsack][0] = get_be32(p + 2 + 8 * k);
+				s->sack[s->nsack][1] = get_be32(p + 6 + 8 * k);
+			}
 		p += len;
 		n -= len;
 	}
@@ -90,7 +96,8 @@ static uint64_t *parse(const struct mbuf *m, struct tcp_seg *s)
 	s->mss = 0;
 	s->wscale = 0xff;
 	s->sack_perm = false;
-	if (hlen > TCP_HLEN && (s->flags & TCP_SYN))
+	s->nsack = 0;
+	if (hlen > TCP_HLEN)
 		parse_options(s, m->data + TCP_HLEN, hlen - TCP_HLEN);
 	return NULL;
 }
@@ -263,7 +270,7 @@ static void syn_sent(struct tcp_conn *c, const struct tcp_seg *s)
 	}
 	if (c->flags & TF_RTT) {
 		tcp_rtt_sample(c, (uint32_t)((clock_ns() - c->rtt_start) / 1000));
-		c->flags &= (uint16_t)~TF_RTT;
+		c->flags &= ~TF_RTT;
 	}
 	c->snd_una = s->ack;
 	tcp_established(c);
@@ -332,11 +339,15 @@ static void cong_ack(struct tcp_conn *c, uint32_t acked, uint32_t ack)
 		if (seq_geq(ack, c->recover)) { /* full acknowledgement: deflate, leave recovery */
 			uint32_t flight = tcp_flight(c) + c->mss;
 			c->cwnd = flight < c->ssthresh ? flight : c->ssthresh;
-			c->flags &= (uint16_t)~TF_RECOVERY;
+			c->flags &= ~TF_RECOVERY;
 			c->dupacks = 0;
+			tcp_sack_clear(c);
 			return;
 		}
-		net_st.tcp.partial_ack++; /* partial: retransmit the next hole, deflate by acked */
+		net_st.tcp.partial_ack++;
+		if (c->flags & TF_SACK_REC)
+			return; /* the scoreboard says what to resend; the pipe paces it */
+		/* NewReno: retransmit the next hole, deflate by what was acknowledged */
 		tcp_rexmit_first(c);
 		c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 		if (acked >= c->mss)
@@ -359,18 +370,26 @@ static void cong_ack(struct tcp_conn *c, uint32_t acked, uint32_t ack)
 		c->cwnd = 1u << 30;
 }
 
-/* RFC 5681 3.2: the third duplicate starts fast retransmit, unless recover says this loss was
- * already answered (RFC 6582 3.2 step 2); later ones inflate the window. */
+/*
+ * RFC 5681 3.2: the third duplicate starts fast retransmit, unless recover says this loss was
+ * already answered (RFC 6582 3.2 step 2); later ones inflate the window. With fewer than four
+ * segments in flight and nothing new to send, fewer duplicates can come: one less than the
+ * segments outstanding is enough (early retransmit, RFC 5827 2.1).
+ */
 static void dup_ack(struct tcp_conn *c, uint32_t ack)
 {
+	uint32_t oseg = (tcp_flight(c) + c->mss - 1) / c->mss, thresh = 3;
 	net_st.tcp.dupack_rx++;
 	if (c->dupacks < 255)
 		c->dupacks++;
 	if (c->flags & TF_RECOVERY) {
-		c->cwnd += c->mss;
+		if (!(c->flags & TF_SACK_REC)) /* NewReno inflates; SACK recovery counts the pipe */
+			c->cwnd += c->mss;
 		return;
 	}
-	if (c->dupacks != 3 || !seq_gt(ack, c->recover))
+	if (oseg >= 2 && oseg < 4 && !seq_lt(c->snd_nxt, c->snd_end))
+		thresh = oseg - 1;
+	if (c->dupacks != thresh || !seq_gt(ack, c->recover))
 		return;
 	uint32_t half = tcp_flight(c) / 2;
 	c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
@@ -389,6 +408,12 @@ static void ack_in(struct tcp_conn *c, const struct tcp_seg *s)
 	uint32_t ack = s->ack, start = tcp_snd_start(c);
 	if (seq_lt(ack, c->snd_una))
 		return; /* an old duplicate: ignored, the text is still processed */
+	if ((c->flags & TF_SACK) && (s->nsack || c->nsacked)) {
+		uint32_t una = c->snd_una; /* blocks are pruned against the new snd_una */
+		c->snd_una = ack;
+		tcp_sack_update(c, s);
+		c->snd_una = una;
+	}
 	if (ack == c->snd_una) {
 		if (s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) && wnd == c->snd_wnd &&
 		    c->snd_max != c->snd_una && !(c->flags & TF_PERSIST))
@@ -397,7 +422,7 @@ static void ack_in(struct tcp_conn *c, const struct tcp_seg *s)
 		uint32_t acked = ack - c->snd_una;
 		if ((c->flags & TF_RTT) && seq_gt(ack, c->rtt_seq)) {
 			tcp_rtt_sample(c, (uint32_t)((clock_ns() - c->rtt_start) / 1000));
-			c->flags &= (uint16_t)~TF_RTT;
+			c->flags &= ~TF_RTT;
 		}
 		c->snd_una = ack;
 		if (seq_lt(c->snd_nxt, ack))
@@ -408,6 +433,10 @@ static void ack_in(struct tcp_conn *c, const struct tcp_seg *s)
 		if (tcp_snd_start(c) != start)
 			tcp_notify(c, TEV_SENT);
 	}
+	/* RFC 6675 5: enough SACKed above snd_una means it was lost, duplicate ACKs or not */
+	if ((c->flags & TF_SACK) && !(c->flags & TF_RECOVERY) && seq_gt(c->snd_una, c->recover) &&
+	    tcp_sack_lost(c))
+		tcp_sack_enter(c);
 	if (seq_lt(c->snd_wl1, s->seq) || (c->snd_wl1 == s->seq && seq_leq(c->snd_wl2, ack))) {
 		c->snd_wnd = wnd;
 		c->snd_wl1 = s->seq;
@@ -415,7 +444,7 @@ static void ack_in(struct tcp_conn *c, const struct tcp_seg *s)
 		if (wnd > c->max_snd_wnd)
 			c->max_snd_wnd = wnd;
 		if (wnd && (c->flags & TF_PERSIST)) { /* the window opened: resend from snd_una */
-			c->flags &= (uint16_t)~TF_PERSIST;
+			c->flags &= ~TF_PERSIST;
 			c->rexmt_at = 0;
 			c->snd_nxt = c->snd_una;
 			c->backoff = 0;
@@ -462,7 +491,7 @@ static bool ack_field(struct tcp_conn *c, const struct tcp_seg *s)
 		}
 		if ((c->flags & TF_RTT) && !(c->flags & TF_HS_REXMT)) {
 			tcp_rtt_sample(c, (uint32_t)((clock_ns() - c->rtt_start) / 1000));
-			c->flags &= (uint16_t)~TF_RTT;
+			c->flags &= ~TF_RTT;
 		}
 		c->snd_una = s->ack;
 		c->snd_wl1 = s->seq - 1; /* take this segment's window below */
@@ -485,7 +514,7 @@ static void fin_in(struct tcp_conn *c)
 {
 	c->rcv_nxt++;
 	c->flags |= TF_FIN_RCVD | TF_ACKNOW;
-	c->flags &= (uint16_t)~TF_OOO_FIN;
+	c->flags &= ~TF_OOO_FIN;
 	c->nooo = 0; /* nothing follows a FIN: bytes held beyond it were never data */
 	tcp_notify(c, TEV_RECV);
 	switch (c->state) {

@@ -80,6 +80,10 @@ uint16_t tcp_rcv_window(struct tcp_conn *c)
 	room = used >= CONFIG_TCP_RCVBUF ? 0 : CONFIG_TCP_RCVBUF - used;
 	if (room < sws) /* receiver silly-window avoidance (RFC 1122 4.2.3.3) */
 		room = 0;
+	/* While a hole waits to be filled the window stays where it was: our duplicate ACKs must
+	 * carry the same window to count as duplicates at the sender (RFC 5681 2). */
+	if (c->nooo && seq_gt(c->rcv_adv, c->rcv_nxt))
+		room = c->rcv_adv - c->rcv_nxt;
 	if (seq_lt(c->rcv_nxt + room, c->rcv_adv)) /* never move the right edge back */
 		room = c->rcv_adv - c->rcv_nxt;
 	field = room >> c->rcv_wscale;
@@ -93,7 +97,7 @@ uint16_t tcp_rcv_window(struct tcp_conn *c)
 /* Every segment of a connection but the first SYN carries an ACK: clear what was owed. */
 static void acked_now(struct tcp_conn *c)
 {
-	c->flags &= (uint16_t)~TF_ACKNOW;
+	c->flags &= ~TF_ACKNOW;
 	c->delack_at = 0;
 	c->rcv_full = 0;
 }
@@ -112,35 +116,79 @@ static void conn_fields(struct tcp_conn *c, struct hdr_fields *h, uint32_t seq, 
 		acked_now(c);
 }
 
+/* At most 4 blocks fit beside no other option (RFC 2018 3: 40 option bytes). */
+#define SACK_BLOCKS_MAX 4
+
+size_t tcp_sack_optlen(const struct tcp_conn *c)
+{
+	unsigned n = c->nooo < SACK_BLOCKS_MAX ? c->nooo : SACK_BLOCKS_MAX;
+	return (c->flags & TF_SACK) && n ? 4 + 8u * n : 0;
+}
+
+/*
+ * NOP, NOP, SACK with the out-of-order ranges: first the one the latest segment joined (RFC
+ * 2018 4), then the others from the left, as many as fit. Returns the option bytes.
+ */
+static size_t sack_options(const struct tcp_conn *c, uint8_t *o)
+{
+	size_t n = tcp_sack_optlen(c), k = 4;
+	unsigned order[CONFIG_TCP_OOO_MAX], m = 0;
+	if (!n)
+		return 0;
+	for (unsigned i = 0; i < c->nooo; i++)
+		if (seq_in(c->sack_last, c->ooo[i].start, c->ooo[i].end))
+			order[m++] = i;
+	for (unsigned i = 0; i < c->nooo; i++)
+		if (!m || order[0] != i)
+			order[m++] = i;
+	o[0] = o[1] = TCP_OPT_NOP;
+	o[2] = TCP_OPT_SACK;
+	o[3] = (uint8_t)(n - 2);
+	for (unsigned i = 0; k < n; i++, k += 8) {
+		put_be32(o + k, c->ooo[order[i]].start);
+		put_be32(o + k + 4, c->ooo[order[i]].end);
+	}
+	return n;
+}
+
 /* One segment of the connection: len payload bytes from the send ring at seq, plus flags. */
 static bool send_seg(struct tcp_conn *c, uint32_t seq, uint32_t len, uint8_t flags)
 {
 	struct hdr_fields h;
+	uint8_t opts[4 + 8 * SACK_BLOCKS_MAX];
+	size_t optlen;
 	struct mbuf *m = seg_alloc();
 	if (!m)
 		return false;
 	if (len)
 		tcp_ring_read(tcp_sbuf(c), CONFIG_TCP_SNDBUF - 1, seq, mbuf_put(m, len), len);
+	optlen = (flags & (TCP_ACK | TCP_RST)) == TCP_ACK ? sack_options(c, opts) : 0;
 	conn_fields(c, &h, seq, flags);
-	seg_send(m, &h, NULL, 0);
+	seg_send(m, &h, opts, optlen);
 	return true;
 }
 
-/* Our SYN options: MSS, window scale (with a NOP in front), SACK-permitted not offered. */
-static size_t syn_options(const struct tcp_conn *c, uint8_t *o, bool wscale)
+/* Our SYN options: MSS; window scale and SACK-permitted (each behind NOPs) when offered by
+ * us (SYN) or by the peer (SYN-ACK). */
+static size_t syn_options(const struct tcp_conn *c, uint8_t *o, bool wscale, bool sack)
 {
 	uint16_t mss = tcp_our_mss();
+	size_t n = 4;
 	o[0] = TCP_OPT_MSS;
 	o[1] = 4;
 	o[2] = (uint8_t)(mss >> 8);
 	o[3] = (uint8_t)mss;
-	if (!wscale)
-		return 4;
-	o[4] = TCP_OPT_NOP;
-	o[5] = TCP_OPT_WSCALE;
-	o[6] = 3;
-	o[7] = c->rcv_wscale;
-	return 8;
+	if (wscale) {
+		memcpy(o + n, (const uint8_t[]){ TCP_OPT_NOP, TCP_OPT_WSCALE, 3, c->rcv_wscale },
+		       4);
+		n += 4;
+	}
+	if (sack) {
+		memcpy(o + n, (const uint8_t[]){ TCP_OPT_NOP, TCP_OPT_NOP, TCP_OPT_SACK_PERM, 2 },
+		       4);
+		n += 4;
+	}
+	return n;
 }
 
 /* The shift our receive ring needs to be advertised whole (RFC 7323 2.3). */
@@ -155,13 +203,14 @@ static uint8_t our_wscale(void)
 void tcp_send_syn(struct tcp_conn *c)
 {
 	struct hdr_fields h;
-	uint8_t opts[8];
+	uint8_t opts[12];
 	size_t n;
 	bool synack = c->state == TCP_SYN_RCVD;
 	struct mbuf *m = seg_alloc();
 	if (!synack || (c->flags & TF_WSCALE))
 		c->rcv_wscale = our_wscale();
-	n = syn_options(c, opts, !synack || (c->flags & TF_WSCALE));
+	n = syn_options(c, opts, !synack || (c->flags & TF_WSCALE),
+			!synack || (c->flags & TF_SACK));
 	if (m) {
 		h = (struct hdr_fields){
 			c->lip,
@@ -184,7 +233,7 @@ void tcp_send_syn(struct tcp_conn *c)
 		c->rtt_start = clock_ns();
 	} else {
 		c->flags |= TF_HS_REXMT;
-		c->flags &= (uint16_t)~TF_RTT;
+		c->flags &= ~TF_RTT;
 	}
 	c->snd_nxt = c->snd_max = c->iss + 1;
 	if (!c->rexmt_at)
@@ -259,25 +308,34 @@ void tcp_send_cookie_synack(const struct tcp_seg *s, uint32_t iss, uint16_t mss)
 		seg_send(m, &h, opts, sizeof(opts));
 }
 
-/* The FIN, or the segment before the first unacknowledged one, for tcp_rexmit_first. */
+bool tcp_send_data_at(struct tcp_conn *c, uint32_t seq, uint32_t len)
+{
+	uint8_t flags = TCP_ACK;
+	if (tcp_fin_sent(c) && seq + len == c->snd_end)
+		flags |= TCP_FIN;
+	if (len && seq + len == c->snd_end)
+		flags |= TCP_PSH;
+	if (!len && !(flags & TCP_FIN))
+		return true;
+	c->flags &= ~TF_RTT; /* Karn: a retransmitted segment is never timed */
+	if (!send_seg(c, seq, len, flags))
+		return false;
+	net_st.tcp.rexmt++;
+	return true;
+}
+
+/* The first unacknowledged segment again (a timeout, fast retransmit, a partial ACK). */
 void tcp_rexmit_first(struct tcp_conn *c)
 {
-	uint32_t seq = c->snd_una, len = 0;
-	uint8_t flags = TCP_ACK;
+	uint32_t seq = c->snd_una, len = 0, room = c->mss - (uint32_t)tcp_sack_optlen(c);
 	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD) {
 		c->snd_nxt = c->iss;
 		tcp_send_syn(c);
 		return;
 	}
 	if (seq_lt(seq, c->snd_end))
-		len = c->snd_end - seq < c->mss ? c->snd_end - seq : c->mss;
-	if (tcp_fin_sent(c) && seq + len == c->snd_end)
-		flags |= TCP_FIN;
-	if (!len && !(flags & TCP_FIN))
-		return;
-	c->flags &= (uint16_t)~TF_RTT; /* Karn: a retransmitted segment is never timed */
-	if (send_seg(c, seq, len, (uint8_t)(flags | (len ? TCP_PSH : 0))))
-		net_st.tcp.rexmt++;
+		len = c->snd_end - seq < room ? c->snd_end - seq : room;
+	tcp_send_data_at(c, seq, len);
 }
 
 void tcp_persist_probe(struct tcp_conn *c)
@@ -290,14 +348,18 @@ void tcp_persist_probe(struct tcp_conn *c)
 		c->snd_max = c->snd_nxt;
 }
 
-/* How much may be in flight: the peer's window and the congestion window, with limited
- * transmit (RFC 3042) letting one new segment out per early duplicate ACK. */
-static uint32_t send_window(const struct tcp_conn *c)
+/* How many new bytes may go at snd_nxt: what the congestion window leaves over what is in
+ * flight (the pipe in SACK recovery), with limited transmit (RFC 3042) letting one segment
+ * out per early duplicate ACK, and what the peer's window leaves. */
+static uint32_t usable_window(const struct tcp_conn *c)
 {
-	uint32_t cwnd = c->cwnd;
+	uint32_t cwnd = c->cwnd, edge = c->snd_una + c->snd_wnd;
+	uint32_t flight = (c->flags & TF_SACK_REC) ? tcp_sack_pipe(c) : c->snd_nxt - c->snd_una;
+	uint32_t by_cwnd, by_rwnd = seq_gt(edge, c->snd_nxt) ? edge - c->snd_nxt : 0;
 	if (!(c->flags & TF_RECOVERY) && c->dupacks && c->dupacks < 3)
 		cwnd += c->dupacks * (uint32_t)c->mss;
-	return cwnd < c->snd_wnd ? cwnd : c->snd_wnd;
+	by_cwnd = cwnd > flight ? cwnd - flight : 0;
+	return by_cwnd < by_rwnd ? by_cwnd : by_rwnd;
 }
 
 /* Nagle (RFC 896) and sender SWS avoidance (RFC 1122 4.2.3.4) for a segment of len < MSS. */
@@ -340,21 +402,21 @@ static bool may_send_data(const struct tcp_conn *c)
 /* One pass of the send loop: the next segment at snd_nxt, if one may go. */
 static bool send_next(struct tcp_conn *c, uint32_t *avail_out)
 {
-	uint32_t wnd = send_window(c), inflight = c->snd_nxt - c->snd_una;
 	uint32_t avail = seq_lt(c->snd_nxt, c->snd_end) ? c->snd_end - c->snd_nxt : 0;
-	uint32_t usable = wnd > inflight ? wnd - inflight : 0;
+	uint32_t usable = usable_window(c);
 	uint32_t len = avail < usable ? avail : usable;
 	bool fin, rexmt = seq_lt(c->snd_nxt, c->snd_max);
 	uint8_t flags = TCP_ACK;
+	uint32_t room = c->mss - (uint32_t)tcp_sack_optlen(c); /* options count against the MSS */
 	*avail_out = avail;
-	if (len > c->mss)
-		len = c->mss;
+	if (len > room)
+		len = room;
 	/* The FIN rides on the segment that reaches snd_end (again, after a timeout rewound
 	 * snd_nxt); once sent, snd_nxt is past snd_end and no segment reaches it. */
 	fin = (c->flags & TF_FIN_Q) && c->snd_nxt + len == c->snd_end;
 	if (!len && !fin)
 		return false;
-	if (len < c->mss && !fin && !small_ok(c, len, avail))
+	if (len < room && !fin && !small_ok(c, len, avail))
 		return false;
 	if (fin)
 		flags |= TCP_FIN;
@@ -388,10 +450,15 @@ void tcp_output(struct tcp_conn *c)
 		tcp_timer_update(c);
 		return;
 	}
+	if ((c->flags & TF_SACK_REC) && may_send_data(c)) {
+		uint64_t before = net_st.tcp.rexmt;
+		tcp_sack_rexmit(c);
+		sent = net_st.tcp.rexmt != before;
+	}
 	if (may_send_data(c) && !(c->flags & TF_PERSIST))
 		while (send_next(c, &avail))
 			sent = true;
-	c->flags &= (uint16_t)~TF_FORCE;
+	c->flags &= ~TF_FORCE;
 	/* Data waits, nothing is in flight and the window is shut: probe it (RFC 9293 3.8.6.1). */
 	if (avail && c->snd_una == c->snd_max && !c->rexmt_at && may_send_data(c))
 		tcp_persist_arm(c);

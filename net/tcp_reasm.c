@@ -1,5 +1,5 @@
 /*
- * The receive ring and its out-of-order ranges. Bytes are stored at their sequence number's
+ * The receive ring and its out-of-order ranges (and the range list the SACK scoreboard uses too). Bytes are stored at their sequence number's
  * place in the ring (seq & mask), so a segment that arrives early is written where it belongs
  * and only its range is remembered: [start, end) pairs, sorted, merged whenever they touch, at
  * most CONFIG_TCP_OOO_MAX of them. Every range lies inside [rcv_nxt, rcv_user + RCVBUF), so
@@ -26,41 +26,43 @@ void tcp_ring_read(const uint8_t *ring, uint32_t mask, uint32_t seq, void *dst, 
 	memcpy((uint8_t *)dst + first, ring, n - first);
 }
 
-static void remove_ranges(struct tcp_conn *c, unsigned at, unsigned n)
+void tcp_range_remove(struct tcp_range *r, uint8_t *n, unsigned at, unsigned count)
 {
-	memmove(&c->ooo[at], &c->ooo[at + n], (c->nooo - at - n) * sizeof(c->ooo[0]));
-	c->nooo = (uint8_t)(c->nooo - n);
+	memmove(&r[at], &r[at + count], (*n - at - count) * sizeof(r[0]));
+	*n = (uint8_t)(*n - count);
 }
 
 /*
- * Add [start, end) to the ranges: the run of ranges it overlaps or touches becomes one;
- * with none, it goes in at its place. false when that needs a range and none is free.
+ * Add [start, end) to the ranges r[0..*n): the run of ranges it overlaps or touches becomes
+ * one; with none, it goes in at its place. All lie above base (offsets from it order them).
+ * Returns how many ranges were merged into another, or -1 when it needs a slot and max are
+ * in use (nothing changes).
  */
-static bool add_range(struct tcp_conn *c, uint32_t start, uint32_t end)
+int tcp_range_add(struct tcp_range *r, uint8_t *n, unsigned max, uint32_t base, uint32_t start,
+		  uint32_t end)
 {
-	uint32_t base = c->rcv_nxt, s = start - base, e = end - base;
+	uint32_t s = start - base, e = end - base;
 	unsigned a = 0, b;
-	while (a < c->nooo && c->ooo[a].end - base < s)
+	while (a < *n && r[a].end - base < s)
 		a++; /* ranges entirely before, not touching */
 	b = a;
-	while (b < c->nooo && c->ooo[b].start - base <= e)
+	while (b < *n && r[b].start - base <= e)
 		b++; /* [a, b): ranges that overlap or touch */
 	if (a == b) {
-		if (c->nooo == CONFIG_TCP_OOO_MAX)
-			return false;
-		memmove(&c->ooo[a + 1], &c->ooo[a], (c->nooo - a) * sizeof(c->ooo[0]));
-		c->ooo[a] = (struct tcp_range){ start, end };
-		c->nooo++;
-		return true;
+		if (*n == max)
+			return -1;
+		memmove(&r[a + 1], &r[a], (*n - a) * sizeof(r[0]));
+		r[a] = (struct tcp_range){ start, end };
+		(*n)++;
+		return 0;
 	}
-	if (c->ooo[a].start - base < s)
-		start = c->ooo[a].start;
-	if (c->ooo[b - 1].end - base > e)
-		end = c->ooo[b - 1].end;
-	net_st.tcp.ooo_merged += b - a - 1;
-	c->ooo[a] = (struct tcp_range){ start, end };
-	remove_ranges(c, a + 1, b - a - 1);
-	return true;
+	if (r[a].start - base < s)
+		start = r[a].start;
+	if (r[b - 1].end - base > e)
+		end = r[b - 1].end;
+	r[a] = (struct tcp_range){ start, end };
+	tcp_range_remove(r, n, a + 1, b - a - 1);
+	return (int)(b - a - 1);
 }
 
 long tcp_reasm(struct tcp_conn *c, uint32_t seq, const uint8_t *data, uint32_t len)
@@ -70,8 +72,12 @@ long tcp_reasm(struct tcp_conn *c, uint32_t seq, const uint8_t *data, uint32_t l
 	if (!len)
 		return 0;
 	if (seq != c->rcv_nxt) {
-		if (!add_range(c, seq, seq + len))
+		int merged = tcp_range_add(c->ooo, &c->nooo, CONFIG_TCP_OOO_MAX, c->rcv_nxt, seq,
+					   seq + len);
+		if (merged < 0)
 			return -1;
+		net_st.tcp.ooo_merged += (uint64_t)merged;
+		c->sack_last = seq; /* RFC 2018 4: its range is reported first */
 		tcp_ring_write(tcp_rbuf(c), CONFIG_TCP_RCVBUF - 1, seq, data, len);
 		return 0;
 	}
@@ -84,7 +90,7 @@ long tcp_reasm(struct tcp_conn *c, uint32_t seq, const uint8_t *data, uint32_t l
 	}
 	if (n) {
 		net_st.tcp.ooo_merged += n;
-		remove_ranges(c, 0, n);
+		tcp_range_remove(c->ooo, &c->nooo, 0, n);
 	}
 	return (long)(c->rcv_nxt - before);
 }

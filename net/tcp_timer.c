@@ -101,7 +101,7 @@ void tcp_enter_time_wait(struct tcp_conn *c)
 {
 	tcp_set_state(c, TCP_TIME_WAIT);
 	c->rexmt_at = 0;
-	c->flags &= (uint16_t)~TF_PERSIST;
+	c->flags &= ~TF_PERSIST;
 	c->idle_at = clock_ns() + CONFIG_TCP_TIME_WAIT_MS * NSEC_PER_MSEC;
 	if (c->ops && !(c->flags & TF_ORPHAN)) { /* both directions are done for the application */
 		c->err = 0;
@@ -121,7 +121,8 @@ static void rexmt_data(struct tcp_conn *c)
 	c->cwnd = c->mss;
 	c->bytes_acked = 0;
 	c->dupacks = 0;
-	c->flags &= (uint16_t) ~(TF_RECOVERY | TF_RTT);
+	c->flags &= ~(TF_RECOVERY | TF_RTT);
+	tcp_sack_clear(c); /* go-back-N from snd_una; the peer reports again what it holds */
 	c->recover = c->snd_max;
 	c->snd_nxt = c->snd_una;
 	net_st.tcp.rexmt_timeout++;
@@ -160,7 +161,7 @@ static void persist_fire(struct tcp_conn *c)
 {
 	uint32_t seq = c->snd_una;
 	if (c->snd_wnd) { /* a window too small to fill (SWS): the override of RFC 1122 4.2.3.4 */
-		c->flags &= (uint16_t)~TF_PERSIST;
+		c->flags &= ~TF_PERSIST;
 		c->flags |= TF_FORCE;
 		return; /* tcp_output sends */
 	}
@@ -173,7 +174,7 @@ static void persist_fire(struct tcp_conn *c)
 		return;
 	}
 	if (!seq_lt(seq, c->snd_end)) {
-		c->flags &= (uint16_t)~TF_PERSIST; /* nothing to probe with any more */
+		c->flags &= ~TF_PERSIST; /* nothing to probe with any more */
 		return;
 	}
 	net_st.tcp.persist_probe++;

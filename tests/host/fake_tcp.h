@@ -31,6 +31,8 @@ struct tseg {
 	uint16_t mss;
 	uint8_t wscale;
 	bool sack_perm;
+	uint8_t nsack; /* SACK blocks */
+	uint32_t sack[4][2];
 	bool cksum_ok;
 };
 
@@ -93,6 +95,11 @@ static void t_parse_opts(struct tseg *s, const uint8_t *p, size_t n)
 			s->wscale = p[2];
 		if (p[0] == 4 && p[1] == 2)
 			s->sack_perm = true;
+		if (p[0] == 5 && p[1] >= 10 && (p[1] - 2) % 8 == 0)
+			for (int k = 0; k < (p[1] - 2) / 8 && k < 4; k++, s->nsack++) {
+				s->sack[k][0] = rd32(p + 2 + 8 * k);
+				s->sack[k][1] = rd32(p + 6 + 8 * k);
+			}
 		n -= p[1];
 		p += p[1];
 	}

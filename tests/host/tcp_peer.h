@@ -67,10 +67,17 @@ static bool all_tx_ok(uint16_t lport)
 	return true;
 }
 
-/* Peer options for a SYN: MSS, and window scale when ws >= 0. */
+/* Peer options for a SYN: MSS, window scale when ws >= 0, SACK-permitted when sack_perm. */
+static bool sack_perm;
 static size_t syn_opts(uint8_t *o, uint16_t mss, int ws)
 {
 	size_t n = 0;
+	if (sack_perm) {
+		o[n++] = 1;
+		o[n++] = 1;
+		o[n++] = 4;
+		o[n++] = 2;
+	}
 	if (mss) {
 		o[n++] = 2;
 		o[n++] = 4;
@@ -103,7 +110,7 @@ static void tstart(void)
  */
 static bool handshake_opts(uint16_t mss, int ws, struct tseg *synack)
 {
-	uint8_t o[8];
+	uint8_t o[12];
 	struct tseg s;
 	size_t n = syn_opts(o, mss, ws);
 	pseq = PISS;

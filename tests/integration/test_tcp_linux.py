@@ -182,27 +182,15 @@ def test_blind_attacks_on_a_live_connection(link):
     """While a real transfer runs: in-window RSTs and SYNs, ACKs of unsent data, bad checksums,
     bad data offsets, every flag combination. Each is answered (challenge ACK) or dropped and
     counted; the transfer completes intact."""
-    import socket  # noqa: F401  (the client runs in the namespace)
     before = console_counters(link.q)
-    # 64 MiB: long enough (several seconds) for the attacks to land while it runs
-    client = link.ns.popen(sys.executable, os.path.join(HERE, "tcp_client.py"), "transfer",
-                           GUEST, "7", str(64 << 20), "13", stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE)
-    try:
-        lport = []
-        deadline = time.monotonic() + 10
-        while not lport and time.monotonic() < deadline:
-            time.sleep(0.2)
-            ss = link.ns.run("ss", "-Htn", "dst", GUEST + ":7", check=False).stdout.split()
-            lport = [int(x.rsplit(":", 1)[1]) for x in ss if x.startswith("10.0.2.2:")]
-        assert lport, "the client's connection never showed up in ss"
-        atk = link.ns.run(sys.executable, os.path.join(HERE, "tcp_attack.py"), "blind", TAP,
-                          str(lport[0]), "5", timeout=120, check=False)
-    finally:
-        out, err = client.communicate(timeout=1800)
-    assert atk.returncode == 0, atk.stderr
-    n = json.loads(atk.stdout.strip().splitlines()[-1])
-    r = json.loads(out.decode().strip().splitlines()[-1])
+    atk = link.ns.popen(sys.executable, os.path.join(HERE, "tcp_attack.py"), "blind", TAP, "5",
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2)  # scapy up and sniffing before the connection starts
+    # 64 MiB: a few seconds, for the attacks to land while it runs
+    r = link.client("transfer", GUEST, "7", str(64 << 20), "13")
+    aout, aerr = atk.communicate(timeout=120)
+    assert atk.returncode == 0, aerr
+    n = json.loads(aout.strip().splitlines()[-1])
     after = console_counters(link.q)
     d = {k: after["tcp_drop"][k] - before["tcp_drop"][k] for k in after["tcp_drop"]}
     e = {k: after["tcp"][k] - before["tcp"][k] for k in after["tcp"]}

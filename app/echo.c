@@ -7,6 +7,7 @@
 #include "lib/bootargs.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
+#include "lib/util.h"
 
 static uint16_t echo_port = 7;
 
@@ -18,6 +19,11 @@ int echo_bootarg_port(const char *value)
 	echo_port = (uint16_t)n;
 	return 0;
 }
+
+static const struct bootarg echo_args[] = {
+	{ "echo.port", echo_bootarg_port, "UDP echo port (default 7)" },
+};
+const struct bootarg_table echo_bootargs = { echo_args, ARRAY_SIZE(echo_args) };
 
 static void echo_input(struct mbuf *m, const struct udp_peer *peer, void *arg)
 {
@@ -36,7 +42,7 @@ int echo_init(void)
 {
 	int err = udp_bind(echo_port, echo_input, NULL);
 	if (err) {
-		pr_err("echo: cannot bind UDP port %u (%d)\n", echo_port, err);
+		pr_err("echo: cannot bind UDP port %u (%s)\n", echo_port, errname(err));
 		return err;
 	}
 	net_on_addr_up(echo_ready, NULL);

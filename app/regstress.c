@@ -45,8 +45,8 @@ static uint32_t rnd(uint32_t n)
 static void fail(const char *what, int err)
 {
 	if (!st.failed)
-		kprintf("regstress: FAILED at op %lu: %s (%d)\n", (unsigned long)st.done, what,
-			err);
+		kprintf("regstress: FAILED at op %lu: %s (%s)\n", (unsigned long)st.done, what,
+			errname(err));
 	st.failed = 1;
 }
 

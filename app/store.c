@@ -8,6 +8,7 @@
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "lib/util.h"
 #include "mm/region.h"
 #include "net/net.h"
 
@@ -24,6 +25,11 @@ int store_bootarg_port(const char *value)
 	port = (uint16_t)v;
 	return 0;
 }
+
+static const struct bootarg store_args[] = {
+	{ "store.port", store_bootarg_port, "UDP port of the store service (default 7000)" },
+};
+const struct bootarg_table store_bootargs = { store_args, ARRAY_SIZE(store_args) };
 
 const struct store_stats *store_stats(void)
 {
@@ -157,13 +163,13 @@ int store_init(void)
 		size = STORE_BYTES;
 	err = region_map(bd, 0, size, PROT_READ | PROT_WRITE, MAP_SHARED, &addr);
 	if (err) {
-		pr_err("store: cannot map %s: error %d\n", bd->name, err);
+		pr_err("store: cannot map %s: %s\n", bd->name, errname(err));
 		return err;
 	}
 	base = addr;
 	err = udp_bind(port, store_input, NULL);
 	if (err) {
-		pr_err("store: cannot bind UDP port %u: error %d\n", port, err);
+		pr_err("store: cannot bind UDP port %u: %s\n", port, errname(err));
 		region_unmap(base, size);
 		base = NULL;
 		return err;

@@ -23,6 +23,9 @@ struct store_stats {
 
 /* Bootarg store.port=<1..65535>; 0 or -EINVAL. */
 int store_bootarg_port(const char *value);
+/* store.port= for the composition root's list (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table store_bootargs;
 /* Map the store and bind the port (app_init calls it once, after ramblk_init and net_init).
  * 0, -ENODEV (no block device), or the region_map / udp_bind error (logged). */
 int store_init(void);

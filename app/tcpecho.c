@@ -10,6 +10,7 @@
 #include "lib/bootargs.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
+#include "lib/util.h"
 
 static uint16_t tcpecho_port = 7;
 
@@ -21,6 +22,11 @@ int tcpecho_bootarg_port(const char *value)
 	tcpecho_port = (uint16_t)n;
 	return 0;
 }
+
+static const struct bootarg tcpecho_args[] = {
+	{ "tcpecho.port", tcpecho_bootarg_port, "TCP echo port (default 7, 0 = off)" },
+};
+const struct bootarg_table tcpecho_bootargs = { tcpecho_args, ARRAY_SIZE(tcpecho_args) };
 
 /* Move what the send ring takes from the receive ring; close once the peer is done and all of
  * it is queued (tcp_close sends the rest, then the FIN). */
@@ -78,7 +84,7 @@ int tcpecho_init(void)
 		return 0;
 	err = tcp_listen(tcpecho_port, 0, echo_accept, NULL);
 	if (err) {
-		pr_err("echo: cannot listen on TCP port %u (%d)\n", tcpecho_port, err);
+		pr_err("echo: cannot listen on TCP port %u (%s)\n", tcpecho_port, errname(err));
 		return err;
 	}
 	net_on_addr_up(echo_ready, NULL);

@@ -1,18 +1,37 @@
-/* What boot learnt about the machine, for everyone else. */
+/* The boot hart, the image, and how the machine stops: what every layer may ask the CPU layer. */
 #pragma once
 #include <stdint.h>
-#include "boot/fdt.h"
 
-extern struct platform plat; /* parsed device tree */
-extern uint64_t boot_hartid;
-extern uint64_t boot_dtb_pa;
+extern uint64_t boot_hartid; /* a0 at entry: the hart the kernel runs on */
+extern uint64_t boot_dtb_pa; /* a1 at entry: the device tree blob */
 
 /* Linker symbols (physical = virtual addresses of the identity-mapped image). */
 extern char _start[], _etext[], _srodata[], _erodata[], _sdata[], _edata[], _sbss[], _ebss[],
 	_end[];
 
-/* Shut down through SBI SRST (falls back to the test device, then loops). */
+/* Boot milestones, clock_ns() since machine reset (the composition root fills them in). */
+struct boot_times {
+	uint64_t entry_ns; /* kmain */
+	uint64_t loop_ns;  /* the main loop reached */
+};
+extern struct boot_times boot_times;
+
+/* Sleep in wfi until an enabled interrupt is pending; the instret that passes asleep is kept
+ * out of cpu_busy_instret. Interrupts stay disabled in sstatus: nothing is taken, only woken. */
+void cpu_idle(void);
+/* instret minus the time spent in cpu_idle (instructions executed, under QEMU -icount). */
+uint64_t cpu_busy_instret(void);
+/* Restart the kernel on another hart (SBI HSM hart_start, then this hart stops). Returns only
+ * on failure: -ENOTSUP (no HSM), -EINVAL / -EBUSY (no such hart, or it is running). */
+int cpu_move_to_hart(uint32_t hart);
+
+enum machine_stop { MACHINE_PASS, MACHINE_FAIL, MACHINE_RESET };
+/* A device that can stop the machine when SBI cannot, and that carries an exit status (QEMU's
+ * test finisher: drivers/sifive_test.c sets this). NULL: none. */
+extern void (*machine_stop_hook)(enum machine_stop how);
+
+/* Shut down through SBI SRST (falls back to machine_stop_hook, then loops). */
 __attribute__((noreturn)) void machine_exit(int failure);
 
-/* Cold reboot through SBI SRST (falls back to the test device). */
+/* Cold reboot through SBI SRST (falls back to machine_stop_hook). */
 __attribute__((noreturn)) void machine_reboot(void);

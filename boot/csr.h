@@ -11,6 +11,12 @@
 #define CSR_STVAL    0x143
 #define CSR_SIP	     0x144
 #define CSR_SATP     0x180
+/* Ssaia (RISC-V AIA spec v1.0, chapter 2): the S-level interrupt file of this hart's IMSIC is
+ * reached through an indirect window (siselect selects, sireg accesses) and stopei. */
+#define CSR_SISELECT 0x150
+#define CSR_SIREG    0x151
+#define CSR_STOPEI   0x15c
+#define CSR_STOPI    0xdb0
 #define CSR_TIME     0xc01
 #define CSR_CYCLE    0xc00
 #define CSR_INSTRET  0xc02
@@ -60,6 +66,16 @@
 		unsigned long __v = (unsigned long)(val);                                          \
 		__asm__ volatile("csrw " __xstr(csr) ", %0" ::"rK"(__v) : "memory");               \
 	} while (0)
+/* Write val, return the old value (one csrrw). */
+#define csr_swap(csr, val)                                                                         \
+	({                                                                                         \
+		unsigned long __v = (unsigned long)(val);                                          \
+		__asm__ volatile("csrrw %0, " __xstr(csr) ", %1"                                   \
+				 : "=r"(__v)                                                       \
+				 : "rK"(__v)                                                       \
+				 : "memory");                                                      \
+		__v;                                                                               \
+	})
 #define csr_set(csr, val)                                                                          \
 	do {                                                                                       \
 		unsigned long __v = (unsigned long)(val);                                          \

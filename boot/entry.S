@@ -67,6 +67,26 @@ _entry:
 6:	wfi
 	j	6b
 
+/*
+ * cpu_handoff(a0 = hart, a1 = start address, a2 = opaque): SBI HSM hart_start, then stop this
+ * hart. Nothing here touches memory: the started hart runs _entry, which clears the BSS (this
+ * hart's stack included) while this one may still be on its way out. Returns the SBI error of
+ * hart_start (negative) if that failed; never returns otherwise.
+ */
+	.section .text
+	.globl cpu_handoff
+cpu_handoff:
+	li	a7, 0x48534D		/* EID "HSM" */
+	li	a6, 0			/* hart_start */
+	ecall
+	bnez	a0, 2f
+	li	a7, 0x48534D
+	li	a6, 1			/* hart_stop */
+	ecall
+1:	wfi
+	j	1b
+2:	ret
+
 	.section .rodata
 	.balign 8
 link_base:

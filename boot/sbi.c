@@ -21,7 +21,7 @@ static struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned lon
 }
 
 /* SBI error codes (spec chapter 3) to ours. */
-static int sbi_errno(long err)
+int sbi_error(long err)
 {
 	switch (err) {
 	case 0:
@@ -86,11 +86,25 @@ void sbi_console_write(const char *s, unsigned long n)
 	}
 }
 
+int sbi_console_getc(void)
+{
+	uint8_t c;
+	struct sbiret r;
+	if (sbi.has_dbcn) {
+		/* DBCN console_read: (bytes, address low, address high) of a physical buffer;
+		 * the kernel's data is identity-mapped, so &c is its physical address. */
+		r = sbi_call(SBI_EXT_DBCN, 1, 1, (unsigned long)(uintptr_t)&c, 0);
+		return r.error || r.value != 1 ? -1 : c;
+	}
+	r = sbi_call(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0);
+	return r.error < 0 ? -1 : (int)(r.error & 0xff); /* the legacy call returns in a0 */
+}
+
 int sbi_system_reset(uint32_t type, uint32_t reason)
 {
 	if (!sbi.has_srst)
 		return -ENOTSUP;
-	return sbi_errno(sbi_call(SBI_EXT_SRST, 0, type, reason, 0).error);
+	return sbi_error(sbi_call(SBI_EXT_SRST, 0, type, reason, 0).error);
 }
 
 long sbi_hart_status(unsigned long hartid)
@@ -98,5 +112,5 @@ long sbi_hart_status(unsigned long hartid)
 	if (!sbi.has_hsm)
 		return -ENOTSUP;
 	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, hartid, 0, 0);
-	return r.error ? sbi_errno(r.error) : r.value;
+	return r.error ? sbi_error(r.error) : r.value;
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #define SBI_EXT_LEGACY_PUTCHAR 0x01
+#define SBI_EXT_LEGACY_GETCHAR 0x02
 #define SBI_EXT_BASE	       0x10
 #define SBI_EXT_TIME	       0x54494D45
 #define SBI_EXT_HSM	       0x48534D
@@ -27,7 +28,13 @@ void sbi_init(void);
 void sbi_set_timer(uint64_t stime);
 /* Console output before the UART is up: DBCN if present, else the legacy putchar. */
 void sbi_console_write(const char *s, unsigned long n);
+/* Console input through the firmware (DBCN read, else the legacy getchar): a byte or -1. */
+int sbi_console_getc(void);
 /* System reset; returns only if the call failed (negative error). */
 int sbi_system_reset(uint32_t type, uint32_t reason);
+/* An SBI error code (spec chapter 3) as one of ours. */
+int sbi_error(long err);
+#define SBI_HSM_STARTED 0
+#define SBI_HSM_STOPPED 1
 /* HSM hart status (0 started, 1 stopped, ...), or a negative error. */
 long sbi_hart_status(unsigned long hartid);

@@ -3,12 +3,15 @@
  * wfi), so every trap is an exception: page faults go to the region layer; a fault inside a
  * probe lands on its fixup; anything else is a register dump and a failure stop.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "boot/boot.h"
 #include "boot/csr.h"
 #include "boot/trap.h"
+#include "boot/backtrace.h"
 #include "lib/kprintf.h"
+#include "lib/util.h"
 
 struct trap_frame {
 	unsigned long x[32]; /* x[0] unused; x[2] = sp at the trap */
@@ -21,14 +24,6 @@ extern void trap_vector(void);
 extern const unsigned long trap_fixups[], trap_fixups_end[];
 
 struct trap_fault_info trap_last_fault;
-
-/* Weak default so a kernel without regions still links; mm/region.c overrides it. */
-__attribute__((weak)) int region_fault(uint64_t va, enum fault_access access)
-{
-	(void)va;
-	(void)access;
-	return -1;
-}
 
 void trap_init(void)
 {
@@ -54,7 +49,7 @@ static const char *const cause_names[] = {
 
 static const char *cause_name(unsigned long cause)
 {
-	if (cause < sizeof(cause_names) / sizeof(cause_names[0]) && cause_names[cause])
+	if (cause < ARRAY_SIZE(cause_names) && cause_names[cause])
 		return cause_names[cause];
 	return "unknown exception";
 }
@@ -121,8 +116,10 @@ void trap_handler(struct trap_frame *f)
 	}
 	if (take_fixup(f))
 		return;
-	kprintf("\n*** unexpected trap: %s at pc %lx, address %lx\n", cause_name(f->scause),
-		f->sepc, f->stval);
+	char pc[64], ra[64];
+	kprintf("\n*** unexpected trap: %s at pc %lx (%s), address %lx; ra %lx (%s)\n",
+		cause_name(f->scause), f->sepc, symbol_format(pc, sizeof(pc), f->sepc), f->stval,
+		f->x[1], symbol_format(ra, sizeof(ra), f->x[1] - 1));
 	dump_regs(f);
 	panic("unhandled %s", cause_name(f->scause));
 }

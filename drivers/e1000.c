@@ -7,14 +7,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "boot/irq.h"
+#include "drivers/core/irq.h"
+#include "drivers/e1000.h"
 #include "drivers/e1000_regs.h"
-#include "drivers/e1000_ring.h"
 #include "drivers/pci.h"
+#include "lib/barrier.h"
 #include "lib/config.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/mmio.h"
+#include "lib/ring.h"
 #include "lib/string.h"
 #include "lib/timer.h"
 #include "mm/page.h"
@@ -57,7 +59,7 @@ struct e1000_softc {
 	uint32_t tx_prod_doorbell; /* tx_prod when TDT was last written */
 	uint32_t rs_prod, rs_cons; /* queue of TX counters whose descriptor carries RS */
 	bool rx_discard;	   /* dropping the rest of a frame that spans descriptors */
-	bool has_irq;		   /* our handler owns the PLIC source: interrupts may be enabled */
+	bool has_irq;		   /* our handler owns the interrupt: it may be enabled */
 	bool irq_armed;		   /* IMS holds the RX causes (cleared by intr) */
 	struct netdev nd;
 	struct mbuf *rx_mbuf[RXN]; /* every slot always holds one */
@@ -68,18 +70,25 @@ struct e1000_softc {
 };
 
 static int e1000_tx_reclaim(struct netdev *nd);
+static int e1000_probe(struct pci_dev *pd, const struct pci_id *id);
 
 static struct e1000_softc units[E1000_MAX_UNITS];
 static int nunits;
 
-const struct pci_id e1000_ids[] = {
-	{ 0x8086, 0x100e }, /* 82540EM (QEMU "e1000") */
-	{ 0x8086, 0x100f }, /* 82545EM copper (QEMU "e1000-82545em") */
-	{ 0x8086, 0x1004 }, /* 82543GC copper */
-	{ 0x8086, 0x100c }, /* 82544GC copper (QEMU "e1000-82544gc") */
-	{ 0x8086, 0x1015 }, /* 82540EM LOM */
-	{ 0x8086, 0x1026 }, /* 82545GM copper */
-	{ 0, 0 },
+static const struct pci_id e1000_ids[] = {
+	{ 0x8086, 0x100e, 0 }, /* 82540EM (QEMU "e1000") */
+	{ 0x8086, 0x100f, 0 }, /* 82545EM copper (QEMU "e1000-82545em") */
+	{ 0x8086, 0x1004, 0 }, /* 82543GC copper */
+	{ 0x8086, 0x100c, 0 }, /* 82544GC copper (QEMU "e1000-82544gc") */
+	{ 0x8086, 0x1015, 0 }, /* 82540EM LOM */
+	{ 0x8086, 0x1026, 0 }, /* 82545GM copper */
+	{ 0, 0, 0 },
+};
+
+const struct pci_driver e1000_pci_driver = {
+	.name = "e1000",
+	.ids = e1000_ids,
+	.probe = e1000_probe,
 };
 
 static inline uint32_t rd(const struct e1000_softc *sc, uint32_t reg)
@@ -125,16 +134,16 @@ static int e1000_poll(struct netdev *nd, int budget)
 	if (sc->rs_cons != sc->rs_prod)
 		e1000_tx_reclaim(nd);
 	while (done < budget) {
-		uint32_t slot = e1000_ring_slot(sc->rx_cons, RXN);
+		uint32_t slot = ring_slot(sc->rx_cons, RXN);
 		struct e1000_rx_desc *d = &sc->rx_ring[slot];
 		struct mbuf *m, *fresh;
 		uint8_t status = desc_status(&d->status), errors;
 		uint32_t len;
 		if (!(status & E1000_RXD_STAT_DD))
 			break;
-		/* DD is read before the fields the device wrote with it; without this fence the
+		/* DD is read before the fields the device wrote with it; without this barrier the
 		 * hart may load length/errors early and see the values of the previous use. */
-		__asm__ volatile("fence r,r" ::: "memory");
+		dma_rmb();
 		len = d->length;
 		errors = d->errors;
 		sc->rx_cons++;
@@ -157,10 +166,7 @@ static int e1000_poll(struct netdev *nd, int budget)
 		sc->rx_mbuf[slot] = fresh;
 		d->addr = mbuf_data_phys(fresh);
 		d->status = 0;
-		m->tail = m->data + len;
-		nd->stats.rx_frames++;
-		nd->stats.rx_bytes += len;
-		nd->rx(nd, m);
+		netdev_rx(nd, m, len);
 	}
 	if (done)
 		nd->stats.polls++;
@@ -170,7 +176,7 @@ static int e1000_poll(struct netdev *nd, int budget)
 static bool e1000_rx_pending(const struct netdev *nd)
 {
 	const struct e1000_softc *sc = nd->priv;
-	const struct e1000_rx_desc *d = &sc->rx_ring[e1000_ring_slot(sc->rx_cons, RXN)];
+	const struct e1000_rx_desc *d = &sc->rx_ring[ring_slot(sc->rx_cons, RXN)];
 	return (desc_status(&d->status) & E1000_RXD_STAT_DD) != 0;
 }
 
@@ -178,7 +184,7 @@ static bool e1000_rx_pending(const struct netdev *nd)
 
 static void rs_mark(struct e1000_softc *sc, uint32_t counter)
 {
-	sc->tx_rs[e1000_ring_slot(sc->rs_prod++, TXN)] = counter;
+	sc->tx_rs[ring_slot(sc->rs_prod++, TXN)] = counter;
 }
 
 /* Free the mbufs of every descriptor up to the newest RS one the device has written back:
@@ -188,15 +194,15 @@ static int e1000_tx_reclaim(struct netdev *nd)
 	struct e1000_softc *sc = nd->priv;
 	int n = 0;
 	while (sc->rs_cons != sc->rs_prod) {
-		uint32_t last = sc->tx_rs[e1000_ring_slot(sc->rs_cons, TXN)];
-		const struct e1000_tx_desc *d = &sc->tx_ring[e1000_ring_slot(last, TXN)];
+		uint32_t last = sc->tx_rs[ring_slot(sc->rs_cons, TXN)];
+		const struct e1000_tx_desc *d = &sc->tx_ring[ring_slot(last, TXN)];
 		if (!(desc_status(&d->status) & E1000_TXD_STAT_DD))
 			break;
 		/* DD before reusing the buffers: the device has finished reading them only once
 		 * DD is visible, so nothing of ours may move ahead of this load. */
-		__asm__ volatile("fence r,rw" ::: "memory");
+		dma_acquire();
 		while (sc->tx_cons != last + 1) {
-			uint32_t slot = e1000_ring_slot(sc->tx_cons++, TXN);
+			uint32_t slot = ring_slot(sc->tx_cons++, TXN);
 			mbuf_free(sc->tx_mbuf[slot]);
 			sc->tx_mbuf[slot] = NULL;
 			n++;
@@ -216,32 +222,30 @@ static int e1000_xmit(struct netdev *nd, struct mbuf *m)
 		mbuf_free(m);
 		return -EINVAL;
 	}
-	if (e1000_tx_space(sc->tx_prod, sc->tx_cons, TXN) == 0 && e1000_tx_reclaim(nd) == 0) {
+	if (ring_space(sc->tx_prod, sc->tx_cons, TXN) == 0 && e1000_tx_reclaim(nd) == 0) {
 		nd->stats.tx_drop_full++;
 		mbuf_free(m);
 		return -ENOSPC;
 	}
-	if (e1000_tx_want_rs(sc->tx_prod, sc->tx_cons, TXN, E1000_TX_RS_INTERVAL)) {
+	if (ring_want_status(sc->tx_prod, sc->tx_cons, TXN, E1000_TX_RS_INTERVAL)) {
 		cmd |= E1000_TXD_CMD_RS;
 		rs_mark(sc, sc->tx_prod);
 	}
-	slot = e1000_ring_slot(sc->tx_prod++, TXN);
+	slot = ring_slot(sc->tx_prod++, TXN);
 	sc->tx_mbuf[slot] = m;
 	sc->tx_ring[slot] = (struct e1000_tx_desc){
 		.addr = mbuf_data_phys(m),
 		.length = (uint16_t)len,
 		.cmd = cmd,
 	};
-	nd->stats.tx_frames++;
-	nd->stats.tx_bytes += len;
-	return 0;
+	return (int)len;
 }
 
 static void rx_doorbell(struct e1000_softc *sc)
 {
 	/* Refilled descriptors (addr, status = 0) must be visible before the device may use
 	 * them: mmio_write32's fence w,o orders those stores before the RDT write. */
-	wr(sc, E1000_RDT, e1000_rx_tail(sc->rx_cons, RXN));
+	wr(sc, E1000_RDT, ring_tail_behind(sc->rx_cons, RXN));
 	sc->rx_cons_doorbell = sc->rx_cons;
 	sc->nd.stats.rx_doorbells++;
 }
@@ -249,7 +253,7 @@ static void rx_doorbell(struct e1000_softc *sc)
 static void tx_doorbell(struct e1000_softc *sc)
 {
 	uint32_t last = sc->tx_prod - 1;
-	struct e1000_tx_desc *d = &sc->tx_ring[e1000_ring_slot(last, TXN)];
+	struct e1000_tx_desc *d = &sc->tx_ring[ring_slot(last, TXN)];
 	/* The batch's last descriptor asks for status, so its buffers come back without waiting
 	 * for the next RS_INTERVAL boundary. Still ours: TDT is not past it. */
 	if (!(d->cmd & E1000_TXD_CMD_RS)) {
@@ -257,7 +261,7 @@ static void tx_doorbell(struct e1000_softc *sc)
 		rs_mark(sc, last);
 	}
 	/* mmio_write32 orders the descriptor stores before the doorbell (fence w,o). */
-	wr(sc, E1000_TDT, e1000_ring_slot(sc->tx_prod, TXN));
+	wr(sc, E1000_TDT, ring_slot(sc->tx_prod, TXN));
 	sc->tx_prod_doorbell = sc->tx_prod;
 	sc->nd.stats.tx_doorbells++;
 }
@@ -310,11 +314,12 @@ static void e1000_irq_arm(struct netdev *nd)
 	sc->irq_armed = true;
 }
 
-/* Reading ICR clears it, which drops the level INTx line; plic_dispatch completes the PLIC
- * source only after this returns, so the source is not raised again at once. */
-static void e1000_intr(struct netdev *nd)
+/* Reading ICR clears it, which drops the level INTx line; the interrupt core completes the
+ * source at the controller only after this returns, so it is not raised again at once. */
+static void e1000_intr(void *arg)
 {
-	struct e1000_softc *sc = nd->priv;
+	struct e1000_softc *sc = arg;
+	struct netdev *nd = &sc->nd;
 	uint32_t icr = rd(sc, E1000_ICR);
 	nd->stats.irqs++;
 	if (icr & E1000_ICR_RX_CAUSES) {
@@ -325,20 +330,12 @@ static void e1000_intr(struct netdev *nd)
 		link_change(sc);
 }
 
-static void e1000_irq(void *arg)
-{
-	struct netdev *nd = arg;
-	nd->ops->intr(nd);
-}
-
 static const struct netdev_ops e1000_ops = {
 	.poll = e1000_poll,
 	.xmit = e1000_xmit,
 	.flush = e1000_flush,
 	.irq_arm = e1000_irq_arm,
-	.intr = e1000_intr,
 	.rx_pending = e1000_rx_pending,
-	.tx_reclaim = e1000_tx_reclaim,
 };
 
 /* ---- bring-up (SDM sec. 14) ---- */
@@ -382,6 +379,7 @@ static int read_mac(struct e1000_softc *sc, uint8_t mac[6])
 	uint32_t lo = rd(sc, E1000_RAL0), hi = rd(sc, E1000_RAH0);
 	if (!(hi & E1000_RAH_AV) || (lo == 0 && (hi & 0xffff) == 0)) {
 		uint16_t w[3];
+		pr_debug("%s: RAR0 not loaded at reset: MAC from the EEPROM\n", sc->nd.name);
 		for (uint32_t i = 0; i < 3; i++)
 			if (eeprom_read(sc, i, &w[i]))
 				return -EIO;
@@ -462,7 +460,7 @@ static void start_rx(struct e1000_softc *sc)
 	wr(sc, E1000_RDLEN, RXN * sizeof(struct e1000_rx_desc));
 	wr(sc, E1000_RDH, 0);
 	/* All but one slot to the device: RDT == RDH would mean "no buffers". */
-	wr(sc, E1000_RDT, e1000_rx_tail(0, RXN));
+	wr(sc, E1000_RDT, ring_tail_behind(0, RXN));
 	wr(sc, E1000_RDTR, 0); /* no receive interrupt delay: we mask instead */
 	wr(sc, E1000_RADV, 0);
 	/* Written exactly once: QEMU stops receiving for ~1 s of virtual time after each RCTL
@@ -474,26 +472,32 @@ static void start_rx(struct e1000_softc *sc)
 
 static void attach_irq(struct e1000_softc *sc)
 {
-	int err;
-	if (sc->pd->irq < 0) {
-		pr_warn("%s: INTx not routed: interrupts off, polled only\n", sc->nd.name);
+	char route[48];
+	int irq;
+	if (sc->pd->intx_err) {
+		pr_warn("%s: INTx not routed: interrupts off, polled on the loop's tick\n",
+			sc->nd.name);
+		sc->nd.polled = true;
 		return;
 	}
-	err = irq_register((uint32_t)sc->pd->irq, e1000_irq, &sc->nd);
-	if (err) {
+	irq = irq_request_spec(&sc->pd->intx, e1000_intr, sc, sc->nd.name);
+	if (irq < 0) {
 		/* Nobody would read our ICR: a raised level line would be claimed forever. */
-		pr_warn("%s: irq %d not registered (%d): interrupts off, polled only\n",
-			sc->nd.name, sc->pd->irq, err);
+		pr_warn("%s: INTx not available (%s): interrupts off, polled on the loop's tick\n",
+			sc->nd.name, errname(irq));
+		sc->nd.polled = true;
 		return;
 	}
 	sc->has_irq = true;
+	pr_info("%s: INTx, %s\n", sc->nd.name, irq_describe(irq, route, sizeof(route)));
 	wr(sc, E1000_IMS, E1000_ICR_LSC); /* link changes always interrupt */
 }
 
-int e1000_probe(struct pci_dev *pd)
+static int e1000_probe(struct pci_dev *pd, const struct pci_id *id)
 {
 	struct e1000_softc *sc;
 	int err;
+	(void)id;
 	if (nunits == E1000_MAX_UNITS) {
 		pr_warn("e1000: %d units attached already, %02x:%02x.%x left alone\n",
 			E1000_MAX_UNITS, pd->bus, pd->dev, pd->fn);
@@ -531,6 +535,11 @@ int e1000_probe(struct pci_dev *pd)
 	sc->nd.link_up = (rd(sc, E1000_STATUS) & E1000_STATUS_LU) != 0;
 	attach_irq(sc);
 	nunits++;
+	pr_debug("%s: registers at %lx, RX ring %lx, TX ring %lx (%u B descriptors), "
+		 "%s, STATUS %08x\n",
+		 sc->nd.name, (unsigned long)sc->regs, (unsigned long)sc->rx_ring_pa,
+		 (unsigned long)sc->tx_ring_pa, (unsigned)sizeof(struct e1000_rx_desc),
+		 sc->has_irq ? "INTx interrupt" : "polled", rd(sc, E1000_STATUS));
 	pr_info("%s: e1000 %04x at %02x:%02x.%x, MAC %02x:%02x:%02x:%02x:%02x:%02x, link %s, "
 		"rings %d/%d, receive on at %lu.%03lu ms\n",
 		sc->nd.name, pd->device, pd->bus, pd->dev, pd->fn, sc->nd.mac[0], sc->nd.mac[1],

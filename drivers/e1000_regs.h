@@ -6,7 +6,6 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
-#include "drivers/pci.h"
 
 /* Register byte offsets in BAR0 (SDM table 13-2). */
 #define E1000_CTRL   0x00000 /* RW  device control */
@@ -135,16 +134,3 @@ _Static_assert(offsetof(struct e1000_tx_desc, status) == 12, "TX status at 12");
 #define E1000_TXD_CMD_IFCS (1u << 1) /* insert the CRC */
 #define E1000_TXD_CMD_RS   (1u << 3) /* report status: write DD back */
 #define E1000_TXD_STAT_DD  (1u << 0)
-
-/* ---- The driver's entry points and what the guest tests look at (drivers/e1000.c) ---- */
-struct netdev;
-
-extern const struct pci_id e1000_ids[];
-/* Attach to a PCI function that pci.c matched and enabled; ends with netdev_register().
- * 0, -ENODEV (BAR0 unusable), -ENOMEM (rings or buffers), -EIO (reset or EEPROM timeout). */
-int e1000_probe(struct pci_dev *pd);
-
-/* Introspection for tests and the shell: the unit-th attached e1000, or NULL. */
-struct netdev *e1000_netdev(int unit);
-/* Read a register of that unit (not for the packet path). 0xffffffff if there is no unit. */
-uint32_t e1000_reg_read(int unit, uint32_t reg);

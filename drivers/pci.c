@@ -5,24 +5,21 @@
  * Then drivers from the const table below are probed; only claimed functions get memory
  * space and bus mastering turned on.
  */
+#include "drivers/core/irq.h"
+#include "drivers/drivers.h"
 #include "drivers/pci.h"
-#include "boot/boot.h"
-#include "drivers/e1000_regs.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/mmio.h"
+#include "lib/util.h"
 #include "mm/vm.h"
-
-/* The PCI drivers, matched in order by vendor:device. */
-static const struct pci_driver pci_drivers[] = {
-	{ "e1000", e1000_ids, e1000_probe },
-};
 
 #define PCI_MAX_DEPTH 32 /* bridges between a function and the root bus, for INTx routing */
 #define PCI_LOG_LINE  400
 
 static struct pci_dev funcs[PCI_MAX_FUNCS];
 static int nfuncs;
+static const struct pci_host *host;
 static struct pci_windows wins;
 static uintptr_t ecam_base;
 static uint32_t bus_first, bus_last; /* bus-range, clipped to what the ECAM window covers */
@@ -84,6 +81,14 @@ static const char *const bar_kind_name[] = {
 	[PCI_BAR_MEM64] = "mem64",
 };
 
+/* " INTA -> plic 33": the pin and the controller it arrives at (as far as it is known). */
+static int fmt_intx(const struct pci_dev *pd, char *buf, int len)
+{
+	const struct irq_chip *c = irq_chip_find(pd->intx.parent);
+	return ksnprintf(buf, (size_t)len, " INT%c -> %s %u", 'A' + pd->pin - 1,
+			 c ? c->name : "intc", pd->intx.ncells ? pd->intx.cell[0] : 0);
+}
+
 static int fmt_func(const struct pci_dev *pd, char *buf, int len)
 {
 	int n = ksnprintf(buf, (size_t)len, "pci %02x:%02x.%x %04x:%04x class %06x", pd->bus,
@@ -102,8 +107,8 @@ static int fmt_func(const struct pci_dev *pd, char *buf, int len)
 			       bar_kind_name[b->kind], b->prefetch ? " pref" : "",
 			       (unsigned long long)at, (unsigned long long)(at + b->size - 1));
 	}
-	if (n < len && pd->irq >= 0)
-		n += ksnprintf(buf + n, (size_t)(len - n), " irq %d", pd->irq);
+	if (n < len && pd->pin && !pd->intx_err)
+		n += fmt_intx(pd, buf + n, len - n);
 	if (n < len && pd->failed)
 		n += ksnprintf(buf + n, (size_t)(len - n), " (skipped: no resources)");
 	if (n < len && pd->driver)
@@ -232,7 +237,7 @@ static void route_intx(struct pci_dev *pd)
 {
 	struct pci_bdf path[PCI_MAX_DEPTH];
 	int depth = 0;
-	pd->irq = -ENOENT;
+	pd->intx_err = -ENOENT;
 	pd->pin = pci_cfg_read8(pd, PCI_INTERRUPT_PIN);
 	if (pd->pin == 0 || pd->pin > 4)
 		return;
@@ -241,9 +246,10 @@ static void route_intx(struct pci_dev *pd)
 			return;
 		path[depth++] = (struct pci_bdf){ p->bus, p->dev, p->fn };
 	}
-	pd->irq = pci_intx_route(&plat, path, depth, pd->pin);
+	pd->intx_err = pci_intx_route(host, path, depth, pd->pin, &pd->intx);
 	/* Interrupt Line is only a note for software; 0xff means "not connected". */
-	mmio_write8(pd->cfg + PCI_INTERRUPT_LINE, pd->irq >= 0 ? (uint8_t)pd->irq : 0xff);
+	mmio_write8(pd->cfg + PCI_INTERRUPT_LINE,
+		    !pd->intx_err && pd->intx.cell[0] < 0xff ? (uint8_t)pd->intx.cell[0] : 0xff);
 }
 
 /* ---- enumeration ---- */
@@ -358,7 +364,7 @@ static void scan_func(uint32_t bus, uint32_t dev, uint32_t fn, int parent, bool 
 				.dev = (uint8_t)dev,
 				.fn = (uint8_t)fn,
 				.parent = parent,
-				.irq = -ENOENT,
+				.intx_err = -ENOENT,
 				.cfg = cfg_addr(bus, dev, fn) };
 	pd->vendor = pci_cfg_read16(pd, PCI_VENDOR_ID);
 	pd->device = pci_cfg_read16(pd, PCI_DEVICE_ID);
@@ -378,19 +384,27 @@ static void scan_func(uint32_t bus, uint32_t dev, uint32_t fn, int parent, bool 
 		scan_bridge(idx, pref64);
 }
 
-/* PCIe Capabilities register of pd (PCIe 4.0 sec. 7.5.3.2), or 0 if it has none. */
-static uint16_t pcie_caps(const struct pci_dev *pd)
+/* The standard capability list (PCI 3.0 sec. 6.7): 48 entries of 4 bytes at most fit above
+ * the header, so a longer walk is a loop in a broken list. */
+uint8_t pci_find_cap(const struct pci_dev *pd, uint8_t id)
 {
 	uint8_t ptr;
 	if (!(pci_cfg_read16(pd, PCI_STATUS) & PCI_STATUS_CAP_LIST))
 		return 0;
 	ptr = pci_cfg_read8(pd, PCI_CAP_PTR) & 0xfc;
 	for (int guard = 0; ptr >= 0x40 && guard < 48; guard++) {
-		if (pci_cfg_read8(pd, ptr) == PCI_CAP_ID_EXP)
-			return pci_cfg_read16(pd, ptr + 2u);
+		if (pci_cfg_read8(pd, ptr) == id)
+			return ptr;
 		ptr = pci_cfg_read8(pd, ptr + 1u) & 0xfc;
 	}
 	return 0;
+}
+
+/* PCIe Capabilities register of pd (PCIe 4.0 sec. 7.5.3.2), or 0 if it has none. */
+static uint16_t pcie_caps(const struct pci_dev *pd)
+{
+	uint8_t at = pci_find_cap(pd, PCI_CAP_ID_EXP);
+	return at ? pci_cfg_read16(pd, at + 2u) : 0;
 }
 
 /* Behind a root port or a switch downstream port the link has one device, number 0; some
@@ -441,14 +455,21 @@ static void enable_path(struct pci_dev *pd, bool on)
 	}
 }
 
-static const struct pci_driver *match(const struct pci_dev *pd)
+static const struct pci_driver *match(const struct pci_dev *pd, const struct pci_id **idp)
 {
-	size_t ndrv = sizeof(pci_drivers) / sizeof(pci_drivers[0]);
-	for (size_t i = 0; i < ndrv; i++)
-		for (const struct pci_id *id = pci_drivers[i].ids; id->vendor; id++)
-			if (id->vendor == pd->vendor && id->device == pd->device)
-				return &pci_drivers[i];
+	for (size_t i = 0; i < pci_drivers_count; i++)
+		for (const struct pci_id *id = pci_drivers[i]->ids; id->vendor; id++)
+			if (id->vendor == pd->vendor && id->device == pd->device) {
+				*idp = id;
+				return pci_drivers[i];
+			}
 	return NULL;
+}
+
+/* Functions that need no driver: bridges of every kind (class 06), which pci.c programs. */
+static bool is_bridge(const struct pci_dev *pd)
+{
+	return pd->hdr_type != 0 || (pd->class_code >> 16) == 0x06;
 }
 
 static void probe_all(void)
@@ -456,14 +477,25 @@ static void probe_all(void)
 	for (int i = 0; i < nfuncs; i++) {
 		struct pci_dev *pd = &funcs[i];
 		const struct pci_driver *drv;
+		const struct pci_id *id = NULL;
 		int err;
-		if (pd->failed || pd->hdr_type != 0 || !(drv = match(pd)))
+		if (pd->failed || pd->hdr_type != 0)
 			continue;
+		drv = match(pd, &id);
+		if (!drv) {
+			if (!is_bridge(pd))
+				pr_info("pci %02x:%02x.%x: no driver for %04x:%04x (class %06x)\n",
+					pd->bus, pd->dev, pd->fn, pd->vendor, pd->device,
+					pd->class_code);
+			continue;
+		}
+		pr_debug("pci %02x:%02x.%x: %04x:%04x matches driver %s\n", pd->bus, pd->dev,
+			 pd->fn, pd->vendor, pd->device, drv->name);
 		enable_path(pd, true);
-		err = drv->probe(pd);
+		err = drv->probe(pd, id);
 		if (err) {
-			pr_err("pci %02x:%02x.%x: %s probe failed (%d)\n", pd->bus, pd->dev, pd->fn,
-			       drv->name, err);
+			pr_err("pci %02x:%02x.%x: %s probe failed (%s)\n", pd->bus, pd->dev, pd->fn,
+			       drv->name, errname(err));
 			enable_path(pd, false);
 			continue;
 		}
@@ -487,29 +519,36 @@ int pci_map_bar(struct pci_dev *pd, int n, uintptr_t *va)
 	return 0;
 }
 
-int pci_init(void)
+const struct pci_host *pci_host(void)
 {
-	uint64_t nbus;
-	if (!plat.has_pci) {
-		pr_info("pci: no PCIe host bridge in the device tree\n");
-		return 0;
-	}
-	nbus = plat.ecam_size >> 20;
-	if (nbus == 0 || plat.bus_min > plat.bus_max || plat.bus_max > 255) {
-		pr_err("pci: unusable ECAM node (size 0x%llx, buses %u-%u)\n",
-		       (unsigned long long)plat.ecam_size, plat.bus_min, plat.bus_max);
+	return host;
+}
+
+int pci_host_init(const struct pci_host *h)
+{
+	uint64_t nbus = h->ecam_size >> 20;
+	int err;
+	if (host)
+		return -EBUSY;
+	if (nbus == 0 || h->bus_min > h->bus_max || h->bus_max > 255) {
+		pr_err("pci: unusable ECAM window (size 0x%llx, buses %u-%u)\n",
+		       (unsigned long long)h->ecam_size, h->bus_min, h->bus_max);
 		return -EINVAL;
 	}
-	ecam_base = (uintptr_t)plat.ecam_base;
-	bus_first = plat.bus_min;
-	bus_last = plat.bus_max;
+	err = vm_map_mmio(h->ecam_base, h->ecam_size);
+	if (err)
+		return err;
+	host = h;
+	ecam_base = (uintptr_t)h->ecam_base;
+	bus_first = h->bus_min;
+	bus_last = h->bus_max;
 	if (bus_last - bus_first + 1 > nbus)
 		bus_last = bus_first + (uint32_t)nbus - 1;
 	bus_next = bus_first;
 	nfuncs = 0;
-	pci_windows_init(&wins, plat.pci_ranges, plat.npci_ranges);
+	pci_windows_init(&wins, h->ranges, h->nranges);
 	pr_info("pci: ECAM at 0x%llx, buses %02x-%02x, io %s, mem32 %s, mem64 %s\n",
-		(unsigned long long)plat.ecam_base, bus_first, bus_last,
+		(unsigned long long)h->ecam_base, bus_first, bus_last,
 		wins.w[PCI_WIN_IO].present ? "yes" : "no",
 		wins.w[PCI_WIN_MEM32].present ? "yes" : "no",
 		wins.w[PCI_WIN_MEM64].present ? "yes" : "no");

@@ -1,7 +1,8 @@
 /*
- * PCI Express over ECAM (PCI Firmware 3.2 sec. 4.1; the DT "pci-host-ecam-generic" binding):
- * enumeration, bus numbering, BAR and bridge window assignment, INTx routing, and the table
- * of PCI drivers. Everything here runs at boot or from the shell, never on the packet path.
+ * PCI Express over ECAM (PCI Firmware 3.2 sec. 4.1): enumeration from a host bridge that the
+ * DT driver (drivers/pci_host.c) found, bus numbering, BAR and bridge window assignment, INTx
+ * routing, capabilities, and probing the PCI drivers (drivers/drivers.c), whose ID tables
+ * carry per-ID data. Everything here runs at boot or from the shell, never on the packet path.
  */
 #pragma once
 #include <stdbool.h>
@@ -36,8 +37,10 @@
 #define PCI_COMMAND_INTX_DISABLE (1u << 10)
 
 #define PCI_STATUS_CAP_LIST	(1u << 4)
+#define PCI_CAP_ID_MSI		0x05
 #define PCI_CAP_ID_EXP		0x10 /* PCI Express capability */
-#define PCI_EXP_TYPE_ROOT_PORT	0x4  /* device/port type, PCIe Capabilities bits 7:4 */
+#define PCI_CAP_ID_MSIX		0x11
+#define PCI_EXP_TYPE_ROOT_PORT	0x4 /* device/port type, PCIe Capabilities bits 7:4 */
 #define PCI_EXP_TYPE_DOWNSTREAM 0x6
 
 #define PCI_HEADER_MULTI  0x80
@@ -58,7 +61,8 @@ struct pci_dev {
 	uint16_t vendor, device;
 	uint32_t class_code; /* base << 16 | sub << 8 | prog-if */
 	uint8_t pin;	     /* 1..4 = INTA..INTD, 0 = none */
-	int irq;	     /* PLIC source, or negative when not routed */
+	int intx_err;	     /* 0: intx is the pin's route; else why not (-ENOENT: no map entry) */
+	struct dt_irq intx;  /* the interrupt controller's specifier the pin arrives as */
 	int parent;	     /* index of the bridge above, -1 on the root bus */
 	bool failed;	     /* resources could not be assigned: not probed */
 	bool enabled;
@@ -71,23 +75,27 @@ struct pci_dev {
 
 struct pci_id {
 	uint16_t vendor, device; /* a { 0, 0 } entry ends a table */
+	unsigned long data;	 /* the driver's per-ID data (variant flags) */
 };
 
 struct pci_driver {
 	const char *name;
 	const struct pci_id *ids;
-	/* Attach to pd (already enabled: memory space + bus master). 0 or a negative error,
-	 * after which pci.c disables the function again. */
-	int (*probe)(struct pci_dev *pd);
+	/* Attach to pd (already enabled: memory space + bus master); id is the entry that
+	 * matched. 0 or a negative error, after which pci.c disables the function again. */
+	int (*probe)(struct pci_dev *pd, const struct pci_id *id);
 };
 
 /*
- * Enumerate every bus reachable from the DT's bus-range through ECAM, number bridges
- * depth-first, assign BARs and bridge windows from the DT ranges, route INTx, log one line
- * per function and probe the drivers in the table. Returns the number of functions found,
- * 0 when the DT has no PCIe host bridge, or -ENODEV / -EINVAL for an unusable bridge node.
+ * Enumerate every bus reachable from the host bridge's bus-range through ECAM, number bridges
+ * depth-first, assign BARs and bridge windows from its ranges, route INTx through its
+ * interrupt-map, log one line per function, probe the PCI drivers and name the functions no
+ * driver claimed. Returns the number of functions found, -EBUSY (a host bridge is driven
+ * already) or -EINVAL (an unusable ECAM window).
  */
-int pci_init(void);
+int pci_host_init(const struct pci_host *h);
+/* The host bridge pci_host_init runs on (NULL before). */
+const struct pci_host *pci_host(void);
 /* Print every function with its resources (the shell's `pci` command). */
 void pci_dump(void);
 /* Number of functions found, and the i-th (NULL past the end). */
@@ -106,3 +114,6 @@ void pci_cfg_write16(const struct pci_dev *pd, uint32_t off, uint16_t v);
  * 0, -EINVAL (not a memory BAR or unassigned) or the mapping error.
  */
 int pci_map_bar(struct pci_dev *pd, int n, uintptr_t *va);
+/* Offset of the first capability with this ID in the standard list, 0 if none (the walk is
+ * bounded, so a looping list ends). */
+uint8_t pci_find_cap(const struct pci_dev *pd, uint8_t id);

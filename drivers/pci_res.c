@@ -3,7 +3,10 @@
  * config-space access, so the host tests drive it with the QEMU virt numbers.
  */
 #include "drivers/pci_res.h"
+#include "lib/byteorder.h"
 #include "lib/errno.h"
+#include "lib/kprintf.h"
+#include "lib/string.h"
 
 #define FOUR_GIB 0x100000000ull
 
@@ -53,7 +56,7 @@ int pci_bar_decode(uint32_t orig, uint32_t lo, uint32_t hi, struct pci_bar_size 
 	return 0;
 }
 
-static void window_take(struct pci_window *w, const struct fdt_pci_range *r)
+static void window_take(struct pci_window *w, const struct pci_range *r)
 {
 	if (w->present && w->size >= r->size)
 		return;
@@ -64,7 +67,7 @@ static void window_take(struct pci_window *w, const struct fdt_pci_range *r)
 	w->next = r->pci_addr;
 }
 
-void pci_windows_init(struct pci_windows *ws, const struct fdt_pci_range *r, int n)
+void pci_windows_init(struct pci_windows *ws, const struct pci_range *r, int n)
 {
 	for (int k = 0; k < PCI_WIN_COUNT; k++)
 		ws->w[k] = (struct pci_window){ 0 };
@@ -165,24 +168,22 @@ void pci_bridge_io_regs(uint64_t base, uint64_t limit, uint8_t *io_base, uint8_t
 	*upper = (uint32_t)((limit >> 16) & 0xffff) << 16 | (uint32_t)((base >> 16) & 0xffff);
 }
 
-int pci_imap_lookup(const struct fdt_pci_imap *map, int n, const uint32_t mask[4], uint32_t phys_hi,
-		    uint32_t pin, uint32_t parent_phandle)
+const struct pci_imap *pci_imap_lookup(const struct pci_host *h, uint32_t phys_hi, uint32_t pin)
 {
-	uint32_t hi = phys_hi & mask[0], p = pin & mask[3];
-	for (int i = 0; i < n; i++) {
-		if ((map[i].child_hi & mask[0]) != hi || (map[i].pin & mask[3]) != p)
-			continue;
-		if (parent_phandle && map[i].parent_phandle &&
-		    map[i].parent_phandle != parent_phandle)
-			continue;
-		return (int)map[i].irq;
+	uint32_t hi = phys_hi & h->imap_mask[0], p = pin & h->imap_mask[3];
+	for (int i = 0; i < h->nimap; i++) {
+		const struct pci_imap *m = &h->imap[i];
+		if ((m->child_hi & h->imap_mask[0]) == hi && (m->pin & h->imap_mask[3]) == p)
+			return m;
 	}
-	return -ENOENT;
+	return NULL;
 }
 
-int pci_intx_route(const struct platform *p, const struct pci_bdf *path, int depth, uint32_t pin)
+int pci_intx_route(const struct pci_host *h, const struct pci_bdf *path, int depth, uint32_t pin,
+		   struct dt_irq *out)
 {
 	const struct pci_bdf *root;
+	const struct pci_imap *m;
 	if (pin < 1 || pin > 4 || depth < 1)
 		return -EINVAL;
 	/* Each bridge between the function and the root bus rotates the pin by the device
@@ -190,7 +191,127 @@ int pci_intx_route(const struct platform *p, const struct pci_bdf *path, int dep
 	for (int i = 0; i < depth - 1; i++)
 		pin = pci_swizzle(pin, path[i].dev);
 	root = &path[depth - 1];
-	return pci_imap_lookup(p->pci_imap, p->npci_imap, p->pci_imap_mask,
-			       pci_phys_hi(root->bus, root->dev, root->fn), pin,
-			       p->has_plic ? p->plic_phandle : 0);
+	m = pci_imap_lookup(h, pci_phys_hi(root->bus, root->dev, root->fn), pin);
+	if (!m)
+		return -ENOENT;
+	*out = m->parent;
+	return 0;
+}
+
+/* ---- the host bridge's DT node ---- */
+
+/* ranges: (child 3 cells, parent pc.ac cells, size nc.sc cells) per entry (PCI binding 2.2.1). */
+static int parse_ranges(const struct dt_device *dev, struct fdt_cells nc, struct pci_host *h)
+{
+	uint32_t len, step = 4 * (3 + dev->pc.ac + nc.sc);
+	const uint8_t *v = dt_prop(dev, "ranges", &len);
+
+	if (!v)
+		return 0;
+	if (len % step || dev->pc.ac > 2 || nc.sc > 2)
+		return -EINVAL;
+	for (; len; len -= step, v += step) {
+		uint32_t hi = get_be32(v);
+		struct pci_range *r = &h->ranges[h->nranges];
+		if (h->nranges == PCI_MAX_RANGES) {
+			pr_warn("pci: ranges beyond %d ignored\n", PCI_MAX_RANGES);
+			break;
+		}
+		r->space = (hi >> 24) & 3;
+		r->prefetch = (hi >> 30) & 1;
+		r->pci_addr = fdt_cells_get(v + 4, 2);
+		r->cpu_addr = fdt_cells_get(v + 12, dev->pc.ac);
+		r->size = fdt_cells_get(v + 12 + (size_t)4 * dev->pc.ac, nc.sc);
+		h->nranges++;
+	}
+	return 0;
+}
+
+/*
+ * interrupt-map entries: child unit address (3 cells), child interrupt (1 cell: the pin),
+ * parent phandle, parent unit address and parent interrupt, the last two sized by the
+ * parent's own #address-cells / #interrupt-cells, so each entry needs a phandle lookup.
+ */
+static int parse_imap(const struct dt_device *dev, struct pci_host *h)
+{
+	const struct fdt *f = dt_tree();
+	uint32_t ncells, pos = 0, last_ph = 0, ac = 0, ic = 0;
+	const uint8_t *v;
+	bool known = false; /* ac/ic describe last_ph: entries mostly share one parent */
+
+	if (dt_prop_cells(dev, "interrupt-map", &v, &ncells))
+		return -EINVAL;
+	while (pos < ncells) {
+		struct pci_imap *m = &h->imap[h->nimap];
+		uint32_t ph;
+		size_t pn, pp;
+		if (h->nimap == PCI_MAX_IMAP) {
+			pr_warn("pci: interrupt-map entries beyond %d ignored\n", PCI_MAX_IMAP);
+			return 0;
+		}
+		if (ncells - pos < 5)
+			return -EINVAL;
+		ph = get_be32(v + (size_t)4 * (pos + 4));
+		if ((!known || ph != last_ph) && fdt_irq_parent_cells(f, ph, &ac, &ic, &pn, &pp))
+			return -EINVAL;
+		known = true;
+		last_ph = ph;
+		pos += 5;
+		if (ncells - pos < ac + ic)
+			return -EINVAL;
+		m->child_hi = get_be32(v + (size_t)4 * (pos - 5));
+		m->pin = get_be32(v + (size_t)4 * (pos - 2));
+		m->parent.parent = ph;
+		m->parent.ncells = ic;
+		for (uint32_t c = 0; c < ic; c++)
+			m->parent.cell[c] = get_be32(v + (size_t)4 * (pos + ac + c));
+		pos += ac + ic;
+		h->nimap++;
+	}
+	return 0;
+}
+
+static int parse_bus_range(const struct dt_device *dev, struct pci_host *h)
+{
+	uint32_t len;
+	const uint8_t *v = dt_prop(dev, "bus-range", &len);
+	h->bus_min = 0;
+	h->bus_max = 255;
+	if (!v)
+		return 0;
+	if (len != 8)
+		return -EINVAL;
+	h->bus_min = get_be32(v);
+	h->bus_max = get_be32(v + 4);
+	return h->bus_min > h->bus_max || h->bus_max > 255 ? -EINVAL : 0;
+}
+
+int pci_host_parse(const struct dt_device *dev, struct pci_host *h)
+{
+	struct fdt_cells nc;
+	uint32_t len, icells;
+	const uint8_t *v;
+
+	memset(h, 0, sizeof(*h));
+	if (fdt_node_cells(dt_tree(), dev->node, &nc) || nc.ac != 3 ||
+	    dt_reg(dev, 0, &h->ecam_base, &h->ecam_size) ||
+	    dt_prop_u32(dev, "#interrupt-cells", 1, &icells) || icells != 1 ||
+	    parse_bus_range(dev, h))
+		return -EINVAL;
+	/* msi-parent: <phandle [msi-specifier]> (one controller; its cells are ours to ignore) */
+	v = dt_prop(dev, "msi-parent", &len);
+	if (v && len >= 4)
+		h->msi_parent = get_be32(v);
+	for (int i = 0; i < 4; i++)
+		h->imap_mask[i] = 0xffffffffu; /* no mask: every bit matters */
+	v = dt_prop(dev, "interrupt-map-mask", &len);
+	if (v) {
+		if (len != 16)
+			return -EINVAL;
+		for (int i = 0; i < 4; i++)
+			h->imap_mask[i] = get_be32(v + (size_t)4 * i);
+	}
+	if (parse_ranges(dev, nc, h) || parse_imap(dev, h))
+		return -EINVAL;
+	return 0;
 }

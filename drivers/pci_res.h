@@ -1,13 +1,51 @@
 /*
- * PCI resource logic with no hardware access (host-tested): BAR size decoding, address window
- * allocation from the host bridge's DT "ranges", bridge window encoding, and INTx routing
+ * PCI resource logic with no hardware access (host-tested): the host bridge's DT node
+ * ("pci-host-ecam-generic": reg, bus-range, ranges, interrupt-map, msi-parent), BAR size
+ * decoding, address window allocation from "ranges", bridge window encoding, and INTx routing
  * through "interrupt-map" (PCI Local Bus 3.0 sec. 6.2.5, PCI-to-PCI Bridge 1.2 sec. 3.2.5 and
- * 9.1, devicetree PCI bus binding "interrupt-map").
+ * 9.1, devicetree PCI bus binding "ranges" and "interrupt-map").
  */
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
-#include "boot/fdt.h"
+#include "drivers/core/dt.h"
+
+#define PCI_MAX_RANGES 8
+#define PCI_MAX_IMAP   64
+
+/* One entry of a host bridge's "ranges" (3 child cells, parent and size cells per the tree). */
+struct pci_range {
+	uint32_t space; /* phys.hi bits 24-25: 1 = I/O, 2 = 32-bit memory, 3 = 64-bit memory */
+	bool prefetch;	/* phys.hi bit 30 */
+	uint64_t pci_addr, cpu_addr, size;
+};
+
+/* One "interrupt-map" entry: child (phys.hi with bus/dev/fn, pin) -> a parent specifier. */
+struct pci_imap {
+	uint32_t child_hi;    /* phys.hi of the child unit address (bus/dev/fn bits) */
+	uint32_t pin;	      /* 1..4 = INTA..INTD */
+	struct dt_irq parent; /* the controller and its interrupt cells (PLIC: source; APLIC:
+			       * source, trigger) */
+};
+
+/* What the host bridge's DT node says (pci_host_parse). */
+struct pci_host {
+	uint64_t ecam_base, ecam_size;
+	uint32_t bus_min, bus_max; /* bus-range, default 0..255 */
+	struct pci_range ranges[PCI_MAX_RANGES];
+	int nranges;
+	struct pci_imap imap[PCI_MAX_IMAP];
+	int nimap;
+	uint32_t imap_mask[4]; /* interrupt-map-mask: phys.hi, mid, lo, pin */
+	uint32_t msi_parent;   /* phandle of its MSI controller, 0 if none */
+};
+
+/*
+ * Parse a "pci-host-ecam-generic" node: reg (the ECAM window), #address-cells 3 and
+ * #interrupt-cells 1, bus-range, ranges, interrupt-map(-mask), msi-parent. 0, or -EINVAL for a
+ * malformed node. Entries beyond PCI_MAX_RANGES / PCI_MAX_IMAP are dropped with a warning.
+ */
+int pci_host_parse(const struct dt_device *dev, struct pci_host *h);
 
 /* BAR register low bits (PCI 3.0 sec. 6.2.5.1). */
 #define PCI_BAR_IO_FLAG	    0x1u
@@ -64,7 +102,7 @@ struct pci_windows {
  * range that lies wholly below 4 GiB (PCI side) as mem32, the largest 64-bit memory range
  * above it as mem64. I/O allocation never hands out port 0 (drivers take 0 as "unassigned").
  */
-void pci_windows_init(struct pci_windows *ws, const struct fdt_pci_range *r, int n);
+void pci_windows_init(struct pci_windows *ws, const struct pci_range *r, int n);
 
 /* Allocate size bytes aligned to align (powers of two) from w. 0 with *pci set, or -ENOSPC. */
 int pci_win_alloc(struct pci_window *w, uint64_t size, uint64_t align, uint64_t *pci);
@@ -111,22 +149,20 @@ static inline uint32_t pci_phys_hi(uint32_t bus, uint32_t dev, uint32_t fn)
 }
 
 /*
- * Look up (phys_hi, pin) in the host bridge's interrupt-map after applying the mask.
- * Entries whose parent is another controller than parent_phandle are skipped (0, in the
- * argument or an entry, matches any).
- * Returns the parent interrupt (the PLIC source), or -ENOENT.
+ * Look up (phys_hi, pin) in the host bridge's interrupt-map after applying the mask. Returns
+ * the entry, or NULL.
  */
-int pci_imap_lookup(const struct fdt_pci_imap *map, int n, const uint32_t mask[4], uint32_t phys_hi,
-		    uint32_t pin, uint32_t parent_phandle);
+const struct pci_imap *pci_imap_lookup(const struct pci_host *h, uint32_t phys_hi, uint32_t pin);
 
 /*
  * Route INTx pin (1..4) of a function to a host interrupt. path[0..depth-1] describes the
  * way up: path[0] is the function itself, path[i] the bridge above path[i-1], and
  * path[depth-1] sits on the root bus. Each entry is {bus, dev, fn}. The pin is swizzled at
- * every bridge, then the root-bus entry is looked up in the interrupt-map.
- * Returns the PLIC source, -EINVAL (pin 0 / > 4, no path) or -ENOENT (no map entry).
+ * every bridge, then the root-bus entry is looked up in the interrupt-map; *out gets the
+ * parent specifier. 0, -EINVAL (pin 0 / > 4, no path) or -ENOENT (no map entry).
  */
 struct pci_bdf {
 	uint8_t bus, dev, fn;
 };
-int pci_intx_route(const struct platform *p, const struct pci_bdf *path, int depth, uint32_t pin);
+int pci_intx_route(const struct pci_host *h, const struct pci_bdf *path, int depth, uint32_t pin,
+		   struct dt_irq *out);

@@ -1,10 +1,6 @@
-/* RISC-V PLIC (platform-level interrupt controller), boot hart's S-mode context only. */
+/* RISC-V PLIC (platform-level interrupt controller): the boot hart's S-mode context. */
 #pragma once
-#include <stdint.h>
+#include "drivers/core/dt.h"
 
-/* Set up for the given context index (from the DT's interrupts-extended); ndev sources. */
-void plic_init(uint64_t base, uint32_t ndev, int context);
-void plic_enable(uint32_t irq, uint32_t priority);
-/* Claim the highest-priority pending source (0 if none) and complete it. */
-uint32_t plic_claim(void);
-void plic_complete(uint32_t irq);
+/* DT driver (interrupt stage): "riscv,plic0", "sifive,plic-1.0.0". */
+extern const struct dt_driver plic_driver;

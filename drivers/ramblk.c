@@ -9,6 +9,7 @@
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "lib/util.h"
 #include "mm/page.h"
 #include "mm/vm.h"
 
@@ -89,6 +90,11 @@ int ramblk_bootarg(const char *v)
 	arg_size = s;
 	return 0;
 }
+
+static const struct bootarg ramblk_args[] = {
+	{ "ramblk", ramblk_bootarg, "<addr>,<size> of RAM to use as the block store" },
+};
+const struct bootarg_table ramblk_bootargs = { ramblk_args, ARRAY_SIZE(ramblk_args) };
 
 void ramblk_reserve(void)
 {

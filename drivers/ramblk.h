@@ -23,6 +23,9 @@ struct ramblk {
  * allocated store, then stays).
  */
 int ramblk_bootarg(const char *v);
+/* ramblk= for the composition root's list (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table ramblk_bootargs;
 /* Boot calls this after adding RAM and before the first page_alloc: keeps the page allocator
  * away from the bootarg range (no-op without ramblk=). */
 void ramblk_reserve(void);

@@ -51,31 +51,41 @@ static int next_token(const char **s, char *tok)
 	return 0;
 }
 
+static const struct bootarg *find_key(const char *key, const struct bootarg_table *const *tables,
+				      size_t ntables)
+{
+	for (size_t t = 0; t < ntables; t++)
+		for (size_t i = 0; i < tables[t]->n; i++)
+			if (strcmp(tables[t]->args[i].key, key) == 0)
+				return &tables[t]->args[i];
+	return NULL;
+}
+
 /* Hand one "key[=value]" token to its handler. Returns 1 if it is a problem, else 0. */
-static int apply(char *tok, const struct bootarg *table, size_t n)
+static int apply(char *tok, const struct bootarg_table *const *tables, size_t ntables)
 {
 	char *value = strchr(tok, '=');
+	const struct bootarg *a;
 	int r;
 
 	if (value)
 		*value++ = 0;
 	else
 		value = tok + strlen(tok); /* bare key: "" */
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(table[i].key, tok) != 0)
-			continue;
-		r = table[i].set(value);
-		if (r >= 0)
-			return 0;
-		pr_err("bootargs: %s=\"%s\" rejected (%s), keeping the default; %s: %s\n", tok,
-		       value, strerror(r), tok, table[i].help ? table[i].help : "");
+	a = find_key(tok, tables, ntables);
+	if (!a) {
+		pr_warn("bootargs: unknown key \"%s\" ignored\n", tok);
 		return 1;
 	}
-	pr_warn("bootargs: unknown key \"%s\" ignored\n", tok);
+	r = a->set(value);
+	if (r >= 0)
+		return 0;
+	pr_err("bootargs: %s=\"%s\" rejected (%s), keeping the default; %s: %s\n", tok, value,
+	       strerror(r), tok, a->help ? a->help : "");
 	return 1;
 }
 
-int bootargs_parse(const char *cmdline, const struct bootarg *table, size_t n)
+int bootargs_parse(const char *cmdline, const struct bootarg_table *const *tables, size_t ntables)
 {
 	char tok[BOOTARGS_TOKEN_MAX];
 	int problems = 0;
@@ -90,7 +100,7 @@ int bootargs_parse(const char *cmdline, const struct bootarg *table, size_t n)
 		if (next_token(&cmdline, tok))
 			problems++;
 		else
-			problems += apply(tok, table, n);
+			problems += apply(tok, tables, ntables);
 	}
 }
 

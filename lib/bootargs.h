@@ -1,8 +1,9 @@
 /*
  * Linux-style boot arguments: "key=value key2 key3=value3", separated by spaces.
- * Each module declares the keys it accepts in a table; bootargs_parse() calls the handler of
- * each key it finds. Unknown keys produce a warning; a handler that returns < 0 makes the
- * parser print a clear error naming the key and value (and the module keeps its default).
+ * Each module declares the keys it accepts in its own table (net_bootargs in net/, echo_bootargs
+ * in app/, ...); the composition root hands the list of tables to bootargs_parse(), which calls
+ * the handler of each key it finds. Unknown keys produce a warning; a handler that returns < 0
+ * makes the parser print a clear error naming the key and value (the module keeps its default).
  */
 #pragma once
 #include <stddef.h>
@@ -15,11 +16,18 @@ struct bootarg {
 	const char *help; /* one line for the README and the warning output */
 };
 
+/* One module's keys. */
+struct bootarg_table {
+	const struct bootarg *args;
+	size_t n;
+};
+
 /*
- * Parse cmdline against table (n entries). Returns the number of problems found (unknown keys
- * plus rejected values); never fails otherwise. Tokens longer than 255 bytes are rejected.
+ * Parse cmdline against the tables (ntables of them). Returns the number of problems found
+ * (unknown keys plus rejected values); never fails otherwise. Tokens longer than 255 bytes
+ * are rejected.
  */
-int bootargs_parse(const char *cmdline, const struct bootarg *table, size_t n);
+int bootargs_parse(const char *cmdline, const struct bootarg_table *const *tables, size_t ntables);
 
 /* Helpers for handlers. Each returns 0 or -EINVAL (malformed or out of range). */
 int parse_u64(const char *s, unsigned long long *out); /* decimal, or 0x hex; k/M/G suffixes */

@@ -1,10 +1,11 @@
 /* Build-time configuration: every tunable constant in one place. */
 #pragma once
 
-#define KERNEL_VERSION "0.1.0"
-
 #define PAGE_SIZE  4096ul
 #define PAGE_SHIFT 12
+
+/* Bytes of the log ring behind `dmesg`: every log line of any level (lib/klog.c). */
+#define CONFIG_LOG_RING_SIZE (16 * 1024)
 
 /* Boot stack per hart (bytes). */
 #define CONFIG_STACK_SIZE (16 * 1024)

@@ -32,3 +32,9 @@
  */
 #define strerror kstrerror
 const char *strerror(int err);
+
+/*
+ * Name of err (negative or positive) as written in this header, "EBUSY"; "OK" for 0 and
+ * "EUNKNOWN" for a code that is not ours. For log lines: "cannot bind UDP port 7: EBUSY".
+ */
+const char *errname(int err);

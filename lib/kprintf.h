@@ -1,12 +1,21 @@
 /* Kernel formatted output, log levels and panic. */
 #pragma once
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
-enum log_level { LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
+/*
+ * LOG_CONSOLE is not a log level: klog(LOG_CONSOLE, ...) prints a command's answer as it is,
+ * with no prefix and no copy in the log ring, so one dump function can serve the boot log
+ * (klog(LOG_INFO, ...)) and a shell command alike.
+ */
+enum log_level { LOG_CONSOLE = -1, LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
-/* Current threshold; messages above it are not printed. Default LOG_INFO. */
+/* Console threshold (bootargs loglevel=, shell `log`): lines above it are only kept in the ring. */
 extern int log_level;
+/* Its boot argument, loglevel= (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table log_bootargs;
 
 /*
  * Formats: %d %i %u %x %X %o %p %s %c %%, with flags '-', '0', width, precision ('.N' and
@@ -19,8 +28,26 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((forma
 
 /* Print to the console unconditionally. */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print if level <= log_level, prefixed with the uptime "[   0.123456] ". */
+/*
+ * A log line: prefixed with the uptime "[    0.123456] " (and "error: " / "warning: "), always
+ * kept in the log ring, printed if level <= log_level. A line longer than the 511-byte limit
+ * ends in " ..." (said, not silently cut); a missing final '\n' is added.
+ */
 void klog(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print the ring's lines of level <= max_level, oldest first (`dmesg`), after a line saying how
+ * many older ones were dropped, if any. */
+void klog_dump(int max_level);
+
+/* Log lines written since boot (kept or since dropped). */
+unsigned long klog_lines(void);
+
+/*
+ * Set by the console's line editor: called with after = false just before a log line goes to
+ * the console and with true just after, so it can move its prompt out of the way and draw the
+ * prompt and the half-typed line again. NULL (the default): nothing around log lines.
+ */
+extern void (*klog_console_hook)(bool after);
 
 #define pr_err(...)   klog(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)  klog(LOG_WARN, __VA_ARGS__)

@@ -1,11 +1,8 @@
-/* kvsnprintf and the console printers built on it. Pure: also built for the host tests. */
+/* kvsnprintf and kprintf (log lines are lib/klog.c). Pure: also built for the host tests. */
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/kprintf.h"
 #include "lib/string.h"
-#include "lib/timer.h"
-
-int log_level = LOG_INFO;
 
 struct out {
 	char *buf;
@@ -226,24 +223,6 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-static void vprint(const char *prefix, const char *fmt, va_list ap)
-{
-	char line[512];
-	size_t off = 0;
-	if (prefix) {
-		/* bounded so that a long prefix still leaves room for the terminator */
-		size_t pl = strnlen(prefix, sizeof(line) - 1);
-		memcpy(line, prefix, pl);
-		line[pl] = '\0';
-		off = pl;
-	}
-	int n = kvsnprintf(line + off, sizeof(line) - off, fmt, ap);
-	size_t total = off + (size_t)n;
-	if (total > sizeof(line) - 1)
-		total = sizeof(line) - 1;
-	console_write(line, total);
-}
-
 int kprintf(const char *fmt, ...)
 {
 	va_list ap;
@@ -253,19 +232,4 @@ int kprintf(const char *fmt, ...)
 	va_end(ap);
 	console_write(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 	return n;
-}
-
-void klog(int level, const char *fmt, ...)
-{
-	static const char *const tag[] = { "error: ", "warning: ", "", "" };
-	if (level > log_level)
-		return;
-	uint64_t ns = clock_ns();
-	char prefix[40];
-	ksnprintf(prefix, sizeof(prefix), "[%5u.%06u] %s", (unsigned)(ns / NSEC_PER_SEC),
-		  (unsigned)(ns % NSEC_PER_SEC / NSEC_PER_USEC), tag[level & 3]);
-	va_list ap;
-	va_start(ap, fmt);
-	vprint(prefix, fmt, ap);
-	va_end(ap);
 }

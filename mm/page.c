@@ -385,17 +385,17 @@ static const char *fmt_size(char *buf, size_t len, uint64_t frames)
 	return buf;
 }
 
-void page_dump(void)
+void page_dump(int level)
 {
 	char a[24], b[24], c[24];
 	ensure_ready();
 	for (int i = 0; i < pg.np; i++) {
 		const struct piece *p = &pg.p[i];
-		kprintf("page: %016lx-%016lx %s, %s free\n", (unsigned long)p->base,
-			(unsigned long)(piece_end(p) - 1), fmt_size(a, sizeof(a), p->npages),
-			fmt_size(b, sizeof(b), p->nfree));
+		klog(level, "page: %016lx-%016lx %s, %s free\n", (unsigned long)p->base,
+		     (unsigned long)(piece_end(p) - 1), fmt_size(a, sizeof(a), p->npages),
+		     fmt_size(b, sizeof(b), p->nfree));
 	}
-	kprintf("page: %s free of %s (low water %s), %lu frames of bitmaps\n",
-		fmt_size(a, sizeof(a), pg.st.free), fmt_size(b, sizeof(b), pg.st.total),
-		fmt_size(c, sizeof(c), pg.st.low_water), (unsigned long)pg.st.meta);
+	klog(level, "page: %s free of %s (low water %s), %lu frames of bitmaps\n",
+	     fmt_size(a, sizeof(a), pg.st.free), fmt_size(b, sizeof(b), pg.st.total),
+	     fmt_size(c, sizeof(c), pg.st.low_water), (unsigned long)pg.st.meta);
 }

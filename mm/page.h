@@ -39,8 +39,9 @@ uint64_t page_alloc_contig(size_t n, size_t align);
 void page_free(uint64_t pa);
 void page_free_contig(uint64_t pa, size_t n);
 const struct page_stats *page_stats(void);
-/* Print the managed ranges and counts (boot log, `mem` command). */
-void page_dump(void);
+/* Print the managed ranges and counts as log lines of this level (boot: LOG_INFO), or as a
+ * command's answer with LOG_CONSOLE (`mem`). */
+void page_dump(int level);
 
 /*
  * One word per frame for whoever allocated it (mm/kmem.c keeps its slab descriptor there).

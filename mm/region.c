@@ -344,8 +344,8 @@ int region_fault(uint64_t va, enum fault_access acc)
 		err = fault_cow(r, page_va, page_of(r, page_va));
 	if (err) {
 		stats.faults_failed++;
-		kprintf("region: %s fault at %lx: cannot load the page (error %d) (",
-			access_name(acc), (unsigned long)va, err);
+		kprintf("region: %s fault at %lx: cannot load the page (%s) (", access_name(acc),
+			(unsigned long)va, errname(err));
 		print_region(r);
 		kprintf(")\n");
 	}

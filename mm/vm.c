@@ -38,6 +38,11 @@ typedef uint64_t pte_t;
 static pte_t *root;
 static bool vm_live; /* satp points at root: changes need sfence.vma */
 
+/* MMIO that drivers asked for before the table existed (the console, probed first). */
+#define VM_EARLY_MMIO 8
+static struct fdt_range early_mmio[VM_EARLY_MMIO];
+static int nearly_mmio;
+
 static inline uint64_t pte_pa(pte_t pte)
 {
 	return ((pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT) << PAGE_SHIFT;
@@ -194,21 +199,7 @@ static int map_image(void)
 	return err;
 }
 
-static int map_devices(void)
-{
-	int err = 0;
-	if (plat.has_uart)
-		err = vm_map_mmio(plat.uart_base, plat.uart_size ? plat.uart_size : PAGE_SIZE);
-	if (!err && plat.has_plic)
-		err = vm_map_mmio(plat.plic_base, plat.plic_size);
-	if (!err && plat.has_pci)
-		err = vm_map_mmio(plat.ecam_base, plat.ecam_size);
-	if (!err && plat.has_test_dev)
-		err = vm_map_mmio(plat.test_dev_base, PAGE_SIZE);
-	return err;
-}
-
-int vm_init(void)
+int vm_init(const struct fdt_range *ram, int nram)
 {
 	uint64_t pa = page_alloc();
 	int err;
@@ -216,12 +207,13 @@ int vm_init(void)
 		return -ENOMEM;
 	root = (pte_t *)(uintptr_t)pa;
 	err = map_image();
-	for (int i = 0; !err && i < plat.nmem; i++)
-		err = map_ram(plat.mem[i].base, plat.mem[i].base + plat.mem[i].size);
-	if (!err)
-		err = map_devices();
+	for (int i = 0; !err && i < nram; i++)
+		err = map_ram(ram[i].base, ram[i].base + ram[i].size);
+	for (int i = 0; !err && i < nearly_mmio; i++)
+		err = map_identity(early_mmio[i].base, early_mmio[i].base + early_mmio[i].size,
+				   PTE_R | PTE_W, true);
 	if (err) {
-		pr_err("vm: building the kernel table failed (%d)\n", err);
+		pr_err("vm: building the kernel table failed (%s)\n", errname(err));
 		return err;
 	}
 	/* First fence: our stores to the tables before the walker's reads. Second: no entry
@@ -242,8 +234,13 @@ int vm_map_mmio(uint64_t pa, uint64_t size)
 {
 	if (size == 0 || pa + size < pa)
 		return -EINVAL;
-	if (!root)
-		return -ENODEV;
+	if (!root) {
+		/* Before vm_init the MMU is off and the range is reachable as it is: note it. */
+		if (nearly_mmio == VM_EARLY_MMIO)
+			return -ENOSPC;
+		early_mmio[nearly_mmio++] = (struct fdt_range){ pa, size };
+		return 0;
+	}
 	return map_identity(pa, pa + size, PTE_R | PTE_W, true);
 }
 

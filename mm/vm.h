@@ -5,14 +5,17 @@
  */
 #pragma once
 #include <stdint.h>
+#include "lib/fdt.h"
 
 #define VM_R (1u << 0)
 #define VM_W (1u << 1)
 #define VM_X (1u << 2)
 
-/* Build the kernel table from the page allocator and switch satp to it. 0 or -ENOMEM. */
-int vm_init(void);
-/* Identity-map an MMIO range RW, never X (drivers call this for BARs and device regs). */
+/* Build the kernel table from the page allocator (the image, RAM ram[0..nram), and the MMIO
+ * noted before) and switch satp to it. 0, -ENOMEM, or the mapping error. */
+int vm_init(const struct fdt_range *ram, int nram);
+/* Identity-map an MMIO range RW, never X (each driver for its own registers). Before vm_init
+ * the range is noted and mapped when the table is built (-ENOSPC past a few ranges). */
 int vm_map_mmio(uint64_t pa, uint64_t size);
 /* Map one 4 KiB page va -> pa with prot (VM_R/VM_W); replaces an existing mapping and flushes
  * that TLB entry. 0 or -ENOMEM (no frame for an intermediate table) / -EINVAL. */

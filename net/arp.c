@@ -121,6 +121,10 @@ static void request(struct arp_entry *e)
 		net_st.arp.rate_limited++;
 		return;
 	}
+	if (!e->requested) {
+		char ip[16];
+		pr_debug("arp: who has %s?\n", net_ntoa(e->ip, ip));
+	}
 	e->requested = true;
 	e->last_req = now;
 	send_arp(ARP_OP_REQUEST, eth_broadcast, zero, e->ip);
@@ -137,6 +141,12 @@ void arp_announce(void)
 static void resolved(struct arp_entry *e, const uint8_t *mac)
 {
 	struct mbuf *m;
+	if (e->state != ARP_RESOLVED || memcmp(e->mac, mac, ETH_ALEN) != 0) {
+		char ip[16];
+		pr_debug("arp: %s is at %02x:%02x:%02x:%02x:%02x:%02x (%lu frames were waiting)\n",
+			 net_ntoa(e->ip, ip), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+			 (unsigned long)e->q.len);
+	}
 	memcpy(e->mac, mac, ETH_ALEN);
 	e->state = ARP_RESOLVED;
 	e->stale = false;
@@ -240,6 +250,9 @@ static void arp_tick(struct timer *t)
 		} else if (e->state == ARP_RESOLVED && now - e->stamp >= ARP_TTL_NS) {
 			e->stale = true;
 		} else if (e->state == ARP_PENDING && now - e->stamp >= ARP_WAIT_NS) {
+			char ip[16];
+			pr_debug("arp: no answer from %s: %lu waiting frames dropped\n",
+				 net_ntoa(e->ip, ip), (unsigned long)e->q.len);
 			drop_queue(e, &net_st.arp.drop_queue_timeout);
 			e->state = ARP_FREE;
 			net_st.arp.expired++;

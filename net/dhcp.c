@@ -35,6 +35,14 @@ static struct {
 	bool fell_back; /* the fallback was announced: later rounds stay quiet */
 } d;
 
+/* Every state change goes through here, for the debug log (loglevel=3). */
+static void set_state(enum dhcp_state to)
+{
+	if (to != d.state)
+		pr_debug("dhcp: %s -> %s\n", state_name[d.state], state_name[to]);
+	d.state = to;
+}
+
 struct dhcp_opts {
 	uint8_t type;
 	uint32_t server, mask, router, lease, t1, t2;
@@ -78,6 +86,8 @@ static void send_msg(uint8_t type, uint32_t ciaddr, uint32_t dst)
 		net_st.dhcp.discover_tx++;
 	else
 		net_st.dhcp.request_tx++;
+	pr_debug("dhcp: %s xid %08x%s\n", type == DHCP_DISCOVER ? "DISCOVER" : "REQUEST", d.xid,
+		 dst == IP_BROADCAST ? " (broadcast)" : " (to the server)");
 	udp_sendto(DHCP_CLIENT_PORT, dst, DHCP_SERVER_PORT, buf, sizeof(buf));
 }
 
@@ -99,7 +109,7 @@ static void discover(void)
 {
 	uint64_t now = clock_ns();
 	const uint8_t *mac = net_dev()->mac;
-	d.state = D_SELECTING;
+	set_state(D_SELECTING);
 	d.tries = 0;
 	d.xid = get_be32(mac + 2) ^ (uint32_t)now ^ (uint32_t)(now >> 32) ^ (d.xid * 2654435761u);
 	transmit();
@@ -111,7 +121,7 @@ static void fallback(void)
 {
 	const struct net_addr *a = net_fallback_addr(), *now = net_addr();
 	char ip[16], gw[16];
-	d.state = D_STATIC;
+	set_state(D_STATIC);
 	net_st.dhcp.fallback++;
 	if (!d.fell_back)
 		pr_warn("dhcp: no answer after %d tries: using %s/%d gw %s, still looking\n",
@@ -155,7 +165,7 @@ static void on_timer(struct timer *t)
 		transmit();
 		break;
 	case D_BOUND: /* T1 */
-		d.state = D_RENEWING;
+		set_state(D_RENEWING);
 		net_st.dhcp.renew++;
 		/* fall through */
 	case D_RENEWING:
@@ -164,7 +174,7 @@ static void on_timer(struct timer *t)
 			arm_until(lease_deadline(d.t2));
 			break;
 		}
-		d.state = D_REBINDING;
+		set_state(D_REBINDING);
 		net_st.dhcp.rebind++;
 		/* fall through */
 	case D_REBINDING:
@@ -240,7 +250,7 @@ static void bind_lease(uint32_t yiaddr, const struct dhcp_opts *o)
 		pr_info("dhcp: lease renewed, %u s\n", d.lease);
 	d.bound_once = true;
 	d.fell_back = false;
-	d.state = D_BOUND;
+	set_state(D_BOUND);
 	ipv4_set_addr(yiaddr, mask, o->router);
 	timer_arm(&d.timer, (uint64_t)d.t1 * NSEC_PER_SEC);
 }
@@ -250,10 +260,13 @@ static void handle(const struct bootp_hdr *b, const struct dhcp_opts *o)
 	uint32_t yiaddr = ntohl(b->yiaddr);
 	struct dhcp_stats *s = &net_st.dhcp;
 	if (o->type == DHCP_OFFER && d.state == D_SELECTING && yiaddr && o->server) {
+		char ip[16], srv[16];
 		s->offer_rx++;
+		pr_debug("dhcp: OFFER of %s from %s\n", net_ntoa(yiaddr, ip),
+			 net_ntoa(o->server, srv));
 		d.offered = yiaddr;
 		d.server = o->server;
-		d.state = D_REQUESTING;
+		set_state(D_REQUESTING);
 		d.tries = 0;
 		transmit();
 	} else if (o->type == DHCP_ACK && yiaddr &&
@@ -267,6 +280,8 @@ static void handle(const struct bootp_hdr *b, const struct dhcp_opts *o)
 		ipv4_set_addr(0, 0, 0);
 		discover();
 	} else {
+		pr_debug("dhcp: message type %u ignored in state %s\n", o->type,
+			 state_name[d.state]);
 		s->drop_bad++; /* late, duplicate or out of place: RFC 2131 says ignore */
 	}
 }

@@ -34,14 +34,15 @@ void net_flush(void);
 /* Detach and drop every held buffer, binding and timer (host tests; not used by the kernel). */
 void net_reset(void);
 
-/* ---- bootargs setters (for the boot table); 0 or -EINVAL ---- */
+/* ---- bootargs setters (net_bootargs's entries; tests call them too); 0 or -EINVAL ---- */
 
 /* "dhcp", or "a.b.c.d/prefix[,gateway]" for a static address. */
 int net_bootarg_ip(const char *value);
 /* UDP port of the counters service (answers any datagram with the counters as JSON); 0 = off. */
 int net_bootarg_stats_port(const char *value);
-/* UDP echo port (app/echo.c), default 7. */
-int echo_bootarg_port(const char *value);
+/* The stack's boot arguments (ip=, stats.port=) for the composition root's list. */
+struct bootarg_table;
+extern const struct bootarg_table net_bootargs;
 
 /* ---- the address ---- */
 
@@ -259,6 +260,8 @@ struct net_sys_stats {
 	uint64_t nic_rx_on_us;	 /* machine reset to the NIC's receive enable (e1000: RCTL) */
 	uint64_t ram_bytes;	 /* RAM the kernel manages: its image plus the page allocator's */
 	uint64_t ram_used_bytes; /* the image (text, data, bss with the mbuf pool) + pages in use */
+	uint64_t instret_exact;	 /* 1: instret counts instructions (QEMU -icount shift=0, real
+				  * hart); 0: the two instret figures are not instruction counts */
 };
 extern void (*net_sys_sample)(struct net_sys_stats *out);
 /* Print every counter of every layer (and the NIC's and the mbuf pool's) on the console. */

@@ -7,6 +7,7 @@
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "lib/util.h"
 
 struct net_stats net_st;
 
@@ -96,6 +97,12 @@ const struct net_addr *net_fallback_addr(void)
 	static const struct net_addr slirp = { 0x0a00020f, 0xffffff00, 0x0a000202 };
 	return cfg.have_static ? &cfg.addr : &slirp;
 }
+
+static const struct bootarg net_args[] = {
+	{ "ip", net_bootarg_ip, "dhcp (default) or a.b.c.d/prefix[,gateway]" },
+	{ "stats.port", net_bootarg_stats_port, "UDP port answering counters as JSON (off)" },
+};
+const struct bootarg_table net_bootargs = { net_args, ARRAY_SIZE(net_args) };
 
 void net_init(struct netdev *nd)
 {

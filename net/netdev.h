@@ -1,7 +1,9 @@
 /*
- * The only face of a NIC that net/ sees. A driver fills a struct netdev with its ops and
- * calls netdev_register(); net/ calls the ops through the inline wrappers below.
- * All ops run in the main loop except none: nothing here is called from a trap.
+ * The only face of a NIC that net/ sees, and the only one a NIC driver needs. A driver fills
+ * a struct netdev with its ops and calls netdev_register(); it hands each received frame to
+ * the core with netdev_rx(); net/ calls the ops through the inline wrappers below, which also
+ * keep the frame and byte counts, so no driver counts them. Every op runs in the main loop;
+ * nothing here is called from a trap.
  */
 #pragma once
 #include <stdbool.h>
@@ -11,34 +13,36 @@
 struct netdev;
 
 struct netdev_stats {
-	uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes;
-	uint64_t rx_drop_nobuf;	   /* no mbuf to refill a slot: frame dropped, buffer reused */
-	uint64_t rx_drop_error;	   /* descriptor reported an error (RXE, errors byte) */
-	uint64_t rx_drop_oversize; /* frame spanning several descriptors (no EOP) */
-	uint64_t tx_drop_full;	   /* ring full at xmit */
+	uint64_t rx_frames, rx_bytes, tx_frames, tx_bytes; /* kept by netdev_rx / netdev_xmit */
+	uint64_t rx_drop_nobuf;	   /* no buffer to refill a slot: frame dropped, buffer reused */
+	uint64_t rx_drop_error;	   /* the device reported a receive error for the frame */
+	uint64_t rx_drop_oversize; /* frame larger than one receive buffer */
+	uint64_t tx_drop_full;	   /* transmit ring full at xmit */
 	uint64_t tx_drop_oversize;
 	uint64_t irqs;			     /* interrupts taken */
 	uint64_t polls;			     /* poll passes that found work */
-	uint64_t rx_doorbells, tx_doorbells; /* RDT and TDT writes */
+	uint64_t rx_doorbells, tx_doorbells; /* register writes that hand buffers / frames over */
 	uint64_t link_changes;
 };
 
 struct netdev_ops {
-	/* Take up to budget received frames and hand each to rx (eth_input); returns frames taken. */
+	/* Take up to budget received frames, each to netdev_rx(); returns frames taken. May also
+	 * reclaim finished transmit buffers. */
 	int (*poll)(struct netdev *nd, int budget);
-	/* Queue m for transmit (fill a descriptor, no doorbell). 0, or -ENOSPC (m is freed). */
+	/* Queue m for transmit (fill a descriptor; no doorbell). The frame may be shorter than
+	 * ETH_ZLEN: the driver pads it (or has the device pad). Returns the bytes queued (the
+	 * core counts them), or a negative error after which m is freed (-ENOSPC: ring full,
+	 * -EINVAL: too long). */
 	int (*xmit)(struct netdev *nd, struct mbuf *m);
-	/* Doorbells: one TDT write if frames were queued; an RDT write once enough receive slots
-	 * were refilled (a batch). */
+	/* Doorbells: tell the device about the frames queued since the last one, and hand back
+	 * refilled receive buffers once enough of them are (a batch). */
 	void (*flush)(struct netdev *nd);
-	/* The loop goes idle: hand back every refilled receive slot, unmask receive interrupts. */
+	/* The loop goes idle: everything queued goes out, every receive buffer back to the
+	 * device, and the receive interrupt is unmasked (the loop re-checks rx_pending after
+	 * this, so a frame that landed in between is not missed). */
 	void (*irq_arm)(struct netdev *nd);
-	/* From PLIC dispatch: read the cause (ICR), mask receive interrupts, note link changes. */
-	void (*intr)(struct netdev *nd);
-	/* A received frame is waiting (peek at the next DD bit; no MMIO). */
+	/* A received frame is waiting (a look at the next descriptor in RAM; no register read). */
 	bool (*rx_pending)(const struct netdev *nd);
-	/* Reclaim completed transmit descriptors (DD bits); returns how many. */
-	int (*tx_reclaim)(struct netdev *nd);
 };
 
 struct netdev {
@@ -46,10 +50,11 @@ struct netdev {
 	uint8_t mac[6] __attribute__((aligned(2))); /* compared and copied as halfwords */
 	uint16_t mtu;
 	bool link_up;
+	bool polled;	   /* no interrupt wakes the loop for it: poll on the loop's tick */
 	uint64_t rx_on_ns; /* clock_ns() when the driver enabled reception (boot figure) */
 	const struct netdev_ops *ops;
 	void *priv;
-	/* Receive upcall set by net/ (eth_input); the driver calls it for each frame. Consumes m. */
+	/* Receive upcall set by net/ (eth_input), called through netdev_rx. Consumes m. */
 	void (*rx)(struct netdev *nd, struct mbuf *m);
 	struct netdev_stats stats;
 	struct netdev *next;
@@ -60,13 +65,33 @@ int netdev_register(struct netdev *nd);
 /* The first registered device, or NULL if there is no NIC. */
 struct netdev *netdev_first(void);
 
+/*
+ * The driver's poll hands over one received frame: len bytes at m->data. Counts it and gives
+ * it to the stack, which consumes m. The slot m came from must already hold a fresh buffer:
+ * the stack may transmit and flush before this returns.
+ */
+static inline void netdev_rx(struct netdev *nd, struct mbuf *m, uint32_t len)
+{
+	m->tail = m->data + len;
+	nd->stats.rx_frames++;
+	nd->stats.rx_bytes += len;
+	nd->rx(nd, m);
+}
+
 static inline int netdev_poll(struct netdev *nd, int budget)
 {
 	return nd->ops->poll(nd, budget);
 }
+/* Queue m (consumed either way): 0, counted once the driver took it, or the driver's error.
+ * (The byte count comes back from the driver, so nothing of m stays live across the call.) */
 static inline int netdev_xmit(struct netdev *nd, struct mbuf *m)
 {
-	return nd->ops->xmit(nd, m);
+	int r = nd->ops->xmit(nd, m);
+	if (r < 0)
+		return r;
+	nd->stats.tx_frames++;
+	nd->stats.tx_bytes += (unsigned)r;
+	return 0;
 }
 static inline void netdev_flush(struct netdev *nd)
 {
@@ -75,10 +100,6 @@ static inline void netdev_flush(struct netdev *nd)
 static inline void netdev_irq_arm(struct netdev *nd)
 {
 	nd->ops->irq_arm(nd);
-}
-static inline void netdev_intr(struct netdev *nd)
-{
-	nd->ops->intr(nd);
 }
 static inline bool netdev_rx_pending(const struct netdev *nd)
 {

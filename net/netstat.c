@@ -8,6 +8,7 @@
 #include "lib/errno.h"
 #include "lib/kprintf.h"
 #include "lib/string.h"
+#include "lib/util.h"
 
 struct field {
 	const char *name;
@@ -18,7 +19,6 @@ struct field {
 /* clang-format off */
 #define F(type, f) { #f, offsetof(struct type, f), sizeof(((struct type *)0)->f) }
 /* clang-format on */
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct field netdev_f[] = {
 	F(netdev_stats, rx_frames),
@@ -151,23 +151,25 @@ static const struct field tcp_drop_f[] = {
 };
 
 static const struct field sys_f[] = {
-	F(net_sys_stats, instret),	F(net_sys_stats, busy_instret),
-	F(net_sys_stats, main_loop_us), F(net_sys_stats, nic_rx_on_us),
-	F(net_sys_stats, ram_bytes),	F(net_sys_stats, ram_used_bytes),
+	F(net_sys_stats, instret),	 F(net_sys_stats, busy_instret),
+	F(net_sys_stats, main_loop_us),	 F(net_sys_stats, nic_rx_on_us),
+	F(net_sys_stats, ram_bytes),	 F(net_sys_stats, ram_used_bytes),
+	F(net_sys_stats, instret_exact),
 };
 
 void (*net_sys_sample)(struct net_sys_stats *out);
 
 /* Every counter listed once: a new field without a line here fails the build. */
-_Static_assert(N(netdev_f) * 8 == sizeof(struct netdev_stats), "netdev_f");
-_Static_assert(N(eth_f) * 8 == sizeof(struct eth_stats), "eth_f");
-_Static_assert(N(arp_f) * 8 == sizeof(struct arp_stats), "arp_f");
-_Static_assert(N(ipv4_f) * 8 == sizeof(struct ipv4_stats), "ipv4_f");
-_Static_assert(N(icmp_f) * 8 == sizeof(struct icmp_stats), "icmp_f");
-_Static_assert(N(udp_f) * 8 == sizeof(struct udp_stats), "udp_f");
-_Static_assert(N(dhcp_f) * 8 == sizeof(struct dhcp_stats), "dhcp_f");
-_Static_assert((N(tcp_f) + N(tcp_drop_f)) * 8 == sizeof(struct tcp_stats), "tcp_f, tcp_drop_f");
-_Static_assert(N(sys_f) * 8 == sizeof(struct net_sys_stats), "sys_f");
+_Static_assert(ARRAY_SIZE(netdev_f) * 8 == sizeof(struct netdev_stats), "netdev_f");
+_Static_assert(ARRAY_SIZE(eth_f) * 8 == sizeof(struct eth_stats), "eth_f");
+_Static_assert(ARRAY_SIZE(arp_f) * 8 == sizeof(struct arp_stats), "arp_f");
+_Static_assert(ARRAY_SIZE(ipv4_f) * 8 == sizeof(struct ipv4_stats), "ipv4_f");
+_Static_assert(ARRAY_SIZE(icmp_f) * 8 == sizeof(struct icmp_stats), "icmp_f");
+_Static_assert(ARRAY_SIZE(udp_f) * 8 == sizeof(struct udp_stats), "udp_f");
+_Static_assert(ARRAY_SIZE(dhcp_f) * 8 == sizeof(struct dhcp_stats), "dhcp_f");
+_Static_assert((ARRAY_SIZE(tcp_f) + ARRAY_SIZE(tcp_drop_f)) * 8 == sizeof(struct tcp_stats),
+	       "tcp_f, tcp_drop_f");
+_Static_assert(ARRAY_SIZE(sys_f) * 8 == sizeof(struct net_sys_stats), "sys_f");
 
 struct layer {
 	const char *name;
@@ -182,19 +184,20 @@ static size_t layers(struct layer *l)
 	static struct net_sys_stats sys;
 	const struct netdev *nd = net_dev();
 	size_t i = 0;
-	l[i++] = (struct layer){ "netdev", netdev_f, N(netdev_f), nd ? &nd->stats : &none };
-	l[i++] = (struct layer){ "mbuf", mbuf_f, N(mbuf_f), mbuf_pool_stats() };
-	l[i++] = (struct layer){ "eth", eth_f, N(eth_f), &net_st.eth };
-	l[i++] = (struct layer){ "arp", arp_f, N(arp_f), &net_st.arp };
-	l[i++] = (struct layer){ "ipv4", ipv4_f, N(ipv4_f), &net_st.ipv4 };
-	l[i++] = (struct layer){ "icmp", icmp_f, N(icmp_f), &net_st.icmp };
-	l[i++] = (struct layer){ "udp", udp_f, N(udp_f), &net_st.udp };
-	l[i++] = (struct layer){ "dhcp", dhcp_f, N(dhcp_f), &net_st.dhcp };
+	l[i++] =
+		(struct layer){ "netdev", netdev_f, ARRAY_SIZE(netdev_f), nd ? &nd->stats : &none };
+	l[i++] = (struct layer){ "mbuf", mbuf_f, ARRAY_SIZE(mbuf_f), mbuf_pool_stats() };
+	l[i++] = (struct layer){ "eth", eth_f, ARRAY_SIZE(eth_f), &net_st.eth };
+	l[i++] = (struct layer){ "arp", arp_f, ARRAY_SIZE(arp_f), &net_st.arp };
+	l[i++] = (struct layer){ "ipv4", ipv4_f, ARRAY_SIZE(ipv4_f), &net_st.ipv4 };
+	l[i++] = (struct layer){ "icmp", icmp_f, ARRAY_SIZE(icmp_f), &net_st.icmp };
+	l[i++] = (struct layer){ "udp", udp_f, ARRAY_SIZE(udp_f), &net_st.udp };
+	l[i++] = (struct layer){ "dhcp", dhcp_f, ARRAY_SIZE(dhcp_f), &net_st.dhcp };
 	if (net_sys_sample)
 		net_sys_sample(&sys);
-	l[i++] = (struct layer){ "sys", sys_f, N(sys_f), &sys };
-	l[i++] = (struct layer){ "tcp", tcp_f, N(tcp_f), &net_st.tcp };
-	l[i++] = (struct layer){ "tcp_drop", tcp_drop_f, N(tcp_drop_f), &net_st.tcp };
+	l[i++] = (struct layer){ "sys", sys_f, ARRAY_SIZE(sys_f), &sys };
+	l[i++] = (struct layer){ "tcp", tcp_f, ARRAY_SIZE(tcp_f), &net_st.tcp };
+	l[i++] = (struct layer){ "tcp_drop", tcp_drop_f, ARRAY_SIZE(tcp_drop_f), &net_st.tcp };
 	return i;
 }
 #define LAYERS 11
@@ -285,6 +288,11 @@ int net_bootarg_stats_port(const char *v)
 	return 0;
 }
 
+static bool is_blank(uint8_t c)
+{
+	return c <= ' ';
+}
+
 /*
  * The layers a request names ("tcp tcp_drop"), or with no known name every layer but TCP's
  * (all of them no longer fit one buffer), as a mask.
@@ -296,13 +304,13 @@ static unsigned request_mask(const uint8_t *p, const uint8_t *end)
 	unsigned mask = 0;
 	while (p < end) {
 		const uint8_t *w = p;
-		while (p<end && * p> ' ')
+		while (p < end && !is_blank(*p))
 			p++;
 		for (size_t k = 0; k < nl && p > w; k++)
 			if (strlen(l[k].name) == (size_t)(p - w) &&
 			    !memcmp(l[k].name, w, (size_t)(p - w)))
 				mask |= 1u << k;
-		while (p < end && *p <= ' ')
+		while (p < end && is_blank(*p))
 			p++;
 	}
 	if (!mask)
@@ -338,7 +346,7 @@ void netstat_init(void)
 		return;
 	err = udp_bind(stats_port, stats_input, NULL);
 	if (err)
-		pr_err("net: cannot serve stats on UDP port %u (%d)\n", stats_port, err);
+		pr_err("net: cannot serve stats on UDP port %u (%s)\n", stats_port, errname(err));
 	else
 		pr_info("net: stats on UDP port %u\n", stats_port);
 }

@@ -66,7 +66,9 @@ Guest-side counters, main_loop_ms and the footprint are then skipped.
 first time) and measure it with --other in the same run after ours; prints both side by side
 and writes build/bench.json (ours) and build/bench-linux.json. `make bench-linux` does this.
 
-Results: a table on stdout and build/bench.json (with the QEMU version and host CPU).
+Results: a table on stdout and build/bench.json (with the QEMU version and host CPU), and
+build/bench.svg (tests/tools/benchplot.py): echo rate against datagrams in flight per size and
+back-end, beside the Linux guest's after --linux, and the RTT percentiles.
 """
 import argparse
 import json
@@ -499,7 +501,10 @@ def main():
         a.runs, a.secs = 1, 1.0
     build()
     if not a.linux:
-        return measure(a)
+        rc = measure(a)
+        if not a.other:
+            picture(os.path.join(B, "bench.json"))
+        return rc
     subprocess.run(["sh", os.path.join(ROOT, "tests", "linux", "build.sh")], check=True)
     rc = measure(a)
     ours = json.load(open(os.path.join(B, "bench.json")))
@@ -518,6 +523,7 @@ def main():
             "instret under -icount x busy share of /proc/stat ticks (tests/linux/echo_init.c)")
         with open(os.path.join(B, "bench-linux.json"), "w") as f:
             json.dump(theirs, f, indent=1)
+    picture(os.path.join(B, "bench.json"), os.path.join(B, "bench-linux.json"))
     print("\nbench: side by side, same QEMU, same client, same run")
     print("%-44s %12s %12s" % ("figure (median)", "unikernel", "linux 6.1"))
     for name, f in ours["figures"].items():
@@ -525,6 +531,17 @@ def main():
         if g is not None:
             print("%-44s %12s %12s" % (name, fmt(f["median"]), fmt(g["median"])))
     return rc
+
+
+def picture(ours, linux=None):
+    """build/bench.svg (tests/tools/benchplot.py): rates and RTTs, beside Linux's if given."""
+    try:
+        import benchplot
+        benchplot.plot(json.load(open(ours)), json.load(open(linux)) if linux else None,
+                       os.path.join(B, "bench.svg"))
+        print("bench: wrote build/bench.svg")
+    except ImportError as e:
+        print("bench: no build/bench.svg: %s (apt-get install python3-matplotlib)" % e)
 
 
 def measure(a, out_name="bench.json"):

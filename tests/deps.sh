@@ -1,13 +1,14 @@
 #!/bin/sh
 # Check (and, as root, install) the Debian packages that `make run` / `make test` need.
-# Usage: tests/deps.sh run|test
+# Usage: tests/deps.sh run|test|debug|image
 set -e
 what=${1:-run}
 pkgs="gcc-riscv64-unknown-elf qemu-system-misc opensbi"
 case "$what" in
 test) pkgs="$pkgs gcc make python3 python3-pytest python3-scapy device-tree-compiler tshark \
 	u-boot-qemu u-boot-tools mtools dosfstools fdisk clang libclang-rt-14-dev \
-	iproute2 iputils-ping iputils-arping netcat-openbsd" ;;
+	iproute2 iputils-ping iputils-arping netcat-openbsd gdb-multiarch python3-matplotlib" ;;
+debug) pkgs="$pkgs gdb-multiarch python3" ;;
 image) pkgs="u-boot-tools mtools dosfstools fdisk" ;;
 esac
 missing=""

@@ -1,28 +1,181 @@
 #!/bin/sh
-# Boot the kernel in QEMU virt with an e1000 on user networking (`make run`).
-# Usage: tests/qemu-run.sh kernel.bin [MEM=256M] [PORT=5555] [SMP=1] [NIC=e1000] [BIOS=default]
-#        [BOOTARGS="..."] [STORE_PORT=7000]
+# Boot the kernel in QEMU (`make run`, and `make debug` through tests/debug.sh).
+# Usage: tests/qemu-run.sh kernel.bin [NAME=value ...]; the names and defaults are below and in
+# `make help`. Settings that cannot work are refused with the reason before QEMU starts.
 kernel=$1
 shift
-MEM=256M PORT=5555 SMP=1 NIC=e1000 BIOS=default BOOTARGS="" STORE_PORT=7000
+MEM=256M PORT=5555 STORE_PORT=7000 SMP=1 NIC=e1000 BIOS=default BOOTARGS="" MACHINE=virt
+NET=user PCAP="" QEMU_EXTRA="" GDB_PORT="" CONSOLE=stdio CONSOLE_LOG=""
+MEM_MIN_MIB=16 # OpenSBI, the image at +2 MiB with its 2.5 MiB, the DTB and the 4 MiB store
 for kv in "$@"; do
 	case "$kv" in
-	MEM=*|PORT=*|SMP=*|NIC=*|BIOS=*|BOOTARGS=*|STORE_PORT=*) eval "${kv%%=*}=\"\${kv#*=}\"" ;;
-	*) echo "qemu-run: unknown option $kv" >&2; exit 2 ;;
+	MEM=*|PORT=*|STORE_PORT=*|SMP=*|NIC=*|BIOS=*|BOOTARGS=*|MACHINE=*|NET=*|PCAP=*|\
+	QEMU_EXTRA=*|GDB_PORT=*|CONSOLE=*|CONSOLE_LOG=*) eval "${kv%%=*}=\"\${kv#*=}\"" ;;
+	*) echo "qemu-run: unknown option $kv (see make help)" >&2; exit 2 ;;
 	esac
 done
-case "$BIOS" in
-debian) BIOS=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin ;;
+
+refuse() {
+	echo "qemu-run: $*" >&2
+	exit 2
+}
+
+is_uint() {
+	case "$1" in '' | *[!0-9]*) return 1 ;; esac
+}
+
+# A host UDP port for a forward: a number, and free (a second `make run` needs other ports).
+check_port() { # check_port NAME value
+	is_uint "$2" && [ "$2" -ge 1 ] && [ "$2" -le 65535 ] ||
+		refuse "$1=$2 is not a port number (1-65535)"
+	command -v python3 >/dev/null 2>&1 || return 0
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$2" 2>/dev/null ||
+		refuse "host UDP port $2 ($1) is in use, perhaps by another make run: choose" \
+			"another, e.g. make run PORT=$((PORT + 10)) (STORE_PORT follows PORT)"
+}
+
+# The value of key= in the boot arguments, else the default.
+bootarg() { # bootarg key default
+	v=$(printf ' %s\n' "$BOOTARGS" | sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p")
+	echo "${v:-$2}"
+}
+
+# ---- memory: QEMU's -m syntax (a number is MiB; K, M, G, T suffixes) ----
+mem_mib() {
+	n=${1%[KkMmGgTt]}
+	is_uint "$n" || refuse "MEM=$1 is not a size (e.g. 256M, 2G)"
+	case "$1" in
+	*[Kk]) echo $((n / 1024)) ;;
+	*[Gg]) echo $((n * 1024)) ;;
+	*[Tt]) echo $((n * 1024 * 1024)) ;;
+	*) echo "$n" ;;
+	esac
+}
+mib=$(mem_mib "$MEM") || exit 2
+[ "$mib" -ge $MEM_MIN_MIB ] || refuse "MEM=$MEM is below the ${MEM_MIN_MIB} MiB minimum" \
+	"(OpenSBI at the bottom of RAM, the image 2 MiB above it with its 2.5 MiB, the device" \
+	"tree near the top and the 4 MiB block store)"
+
+is_uint "$SMP" && [ "$SMP" -ge 1 ] || refuse "SMP=$SMP is not a number of harts (1 or more)"
+
+# ---- machine: names for `make run MACHINE=...` and what QEMU calls them ----
+case "$MACHINE" in
+virt) qmachine=virt ;;
+virt-aplic) qmachine=virt,aia=aplic ;;
+virt-imsic) qmachine=virt,aia=aplic-imsic ;;
+*) refuse "MACHINE=$MACHINE is not known: virt, virt-aplic (AIA wired interrupts)" \
+	"or virt-imsic (AIA with MSIs)" ;;
 esac
-cat <<MSG
-Booting $kernel: QEMU virt, $MEM RAM, $SMP hart(s), $NIC on user networking.
+
+case "$NIC" in
+e1000|e1000-82545em|e1000-82544gc) ;;
+*) refuse "NIC=$NIC has no driver here: e1000, e1000-82545em or e1000-82544gc" ;;
+esac
+
+# ---- firmware: the kernel is an S-mode payload and needs SBI ----
+case "$BIOS" in
+none) refuse "BIOS=none cannot work: the kernel runs in S-mode and calls SBI firmware" \
+	"(OpenSBI) for the console, timer and shutdown; without it QEMU starts the image in" \
+	"M-mode and it hangs. Use BIOS=default (QEMU's OpenSBI), debian, or a path" ;;
+default) ;;
+debian)
+	BIOS=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+	[ -f "$BIOS" ] || refuse "BIOS=debian: $BIOS is missing (apt-get install opensbi)" ;;
+*) [ -f "$BIOS" ] || refuse "BIOS=$BIOS: no such file" ;;
+esac
+
+# ---- network: user networking with forwards, or a tap in a namespace made here ----
+echo_guest=$(bootarg echo.port 7)
+store_guest=$(bootarg store.port 7000)
+case "$NET" in
+user)
+	check_port PORT "$PORT"
+	check_port STORE_PORT "$STORE_PORT"
+	[ "$PORT" != "$STORE_PORT" ] || refuse "PORT and STORE_PORT are both $PORT"
+	netdev="user,id=n0,hostfwd=udp:127.0.0.1:$PORT-:$echo_guest"
+	netdev="$netdev,hostfwd=udp:127.0.0.1:$STORE_PORT-:$store_guest"
+	;;
+tap)
+	[ "$(id -u)" = 0 ] || refuse "NET=tap needs root (it makes a network namespace and a" \
+		"tap device in it); run as root, or use the default NET=user"
+	command -v ip >/dev/null 2>&1 || refuse "NET=tap needs ip (apt-get install iproute2)"
+	[ -c /dev/net/tun ] || refuse "NET=tap needs /dev/net/tun (the tun module)"
+	netdev="tap,id=n0,ifname=uktap0,script=no,downscript=no"
+	case " $BOOTARGS " in *" ip="*) ;; *) BOOTARGS="ip=10.0.2.15/24,10.0.2.2 $BOOTARGS" ;; esac
+	;;
+*) refuse "NET=$NET is not known: user (default, forwards on 127.0.0.1) or tap (root)" ;;
+esac
+
+set -- -M "$qmachine" -m "$MEM" -smp "$SMP" -bios "$BIOS" -kernel "$kernel" \
+	-append "$BOOTARGS" -device "$NIC,netdev=n0" -netdev "$netdev"
+if [ -n "$PCAP" ]; then
+	[ -d "$(dirname "$PCAP")" ] || refuse "PCAP=$PCAP: no folder $(dirname "$PCAP")"
+	set -- "$@" -object "filter-dump,id=cap0,netdev=n0,file=$PCAP"
+fi
+case "$CONSOLE" in
+stdio) set -- "$@" -nographic ;;
+tcp:*)
+	cport=${CONSOLE#tcp:}
+	is_uint "$cport" || refuse "CONSOLE=$CONSOLE: tcp:<port>"
+	chardev="socket,id=con0,host=127.0.0.1,port=$cport,server=on,wait=off"
+	[ -n "$CONSOLE_LOG" ] && chardev="$chardev,logfile=$CONSOLE_LOG"
+	set -- "$@" -display none -monitor none -chardev "$chardev" -serial chardev:con0 ;;
+*) refuse "CONSOLE=$CONSOLE: stdio or tcp:<port>" ;;
+esac
+if [ -n "$GDB_PORT" ]; then
+	is_uint "$GDB_PORT" || refuse "GDB_PORT=$GDB_PORT is not a port number"
+	set -- "$@" -S -gdb "tcp:127.0.0.1:$GDB_PORT"
+fi
+# QEMU_EXTRA: more QEMU arguments, split at spaces (e.g. QEMU_EXTRA="-icount shift=0").
+# shellcheck disable=SC2086
+set -- "$@" $QEMU_EXTRA
+
+echo "Booting $kernel: QEMU $qmachine, $MEM RAM, $SMP hart(s), $NIC on $NET networking."
+[ -n "$PCAP" ] && echo "Capturing the NIC's traffic to $PCAP (tshark -r $PCAP)."
+[ -n "$GDB_PORT" ] && echo "QEMU waits for GDB on 127.0.0.1:$GDB_PORT."
+if [ "$NET" = user ]; then
+	cat <<MSG
 UDP echo is forwarded from 127.0.0.1:$PORT; try, in another terminal:
     echo hello | nc -u -w1 127.0.0.1 $PORT
-or  /usr/bin/python3 -c "import socket;s=socket.socket(2,2);s.settimeout(2);s.sendto(b'hi',('127.0.0.1',$PORT));print(s.recv(2048))"
 Store service on 127.0.0.1:$STORE_PORT (e.g. echo C | nc -u -w1 127.0.0.1 $STORE_PORT).
-Serial console: type 'help' for the shell. Quit QEMU with Ctrl-A X.
 MSG
-exec qemu-system-riscv64 -M virt -m "$MEM" -smp "$SMP" -nographic -bios "$BIOS" \
-	-kernel "$kernel" -append "$BOOTARGS" \
-	-device "$NIC",netdev=n0 \
-	-netdev user,id=n0,hostfwd=udp:127.0.0.1:"$PORT"-:7,hostfwd=udp:127.0.0.1:"$STORE_PORT"-:7000
+fi
+[ "$CONSOLE" = stdio ] && echo "Serial console: type 'help' for the shell. Quit QEMU with Ctrl-A X."
+[ "$NET" = user ] && exec qemu-system-riscv64 "$@"
+
+# ---- NET=tap: a namespace for this run, always removed when QEMU ends or we are stopped ----
+NS=uk-run-$$
+for old in $(ip netns list 2>/dev/null | sed -n 's/^\(uk-run-[0-9]*\).*/\1/p'); do
+	kill -0 "${old#uk-run-}" 2>/dev/null || ip netns del "$old" 2>/dev/null # its run died
+done
+qpid=""
+cleanup() {
+	[ -n "$qpid" ] && kill "$qpid" 2>/dev/null && wait "$qpid" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null && echo "qemu-run: removed network namespace $NS"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+ip netns add "$NS" || refuse "cannot make the network namespace $NS"
+ip netns exec "$NS" ip tuntap add dev uktap0 mode tap || refuse "cannot make a tap device"
+ip netns exec "$NS" ip addr add 10.0.2.2/24 dev uktap0
+ip netns exec "$NS" ip link set uktap0 up
+ip netns exec "$NS" ip link set lo up
+cat <<MSG
+Tap uktap0 in network namespace $NS, host side 10.0.2.2/24, the guest on 10.0.2.15.
+From another terminal (as root):
+    ip netns exec $NS ping 10.0.2.15
+    echo hello | ip netns exec $NS nc -u -w1 10.0.2.15 $echo_guest
+The namespace is removed when QEMU exits.
+MSG
+# In the background so that the traps run at once on a signal; stdin passed on explicitly (a
+# background command would otherwise read /dev/null).
+exec 3<&0
+ip netns exec "$NS" qemu-system-riscv64 "$@" <&3 &
+qpid=$!
+wait "$qpid"
+rc=$?
+qpid=""
+exit $rc

@@ -35,8 +35,11 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/fuzz/o/tests/host/host_env.c.o $(B)/f
 	@$(FUZZ_CC) $(FUZZ_CFLAGS) -Werror -fsanitize=fuzzer $< \
 		$(B)/fuzz/o/tests/host/host_env.c.o $(B)/fuzz/libpure.a -o $@
 
+#> fuzz-build: build the libFuzzer harnesses (build/fuzz/fuzz_*)
 fuzz-build: $(FUZZ_BINS)
+#> fuzz-smoke: every harness for FUZZ_SMOKE_SECONDS (12), regressions first
 fuzz-smoke: $(FUZZ_BINS)
 	@sh tests/fuzz/run.sh smoke $(FUZZ_SMOKE_SECONDS) $(FUZZ_BINS)
+#> fuzz: every harness for FUZZ_SECONDS (300)
 fuzz: $(FUZZ_BINS)
 	@sh tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_BINS)

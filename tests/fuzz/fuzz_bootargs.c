@@ -1,7 +1,8 @@
 /*
- * bootargs_parse over arbitrary command lines with the kernel's real key table (the setters of
- * net/, app/echo.c and drivers/ramblk.c; loglevel and store.port as boot/main.c and
- * app/store.c check them), plus parse_u64 and parse_ipv4 on the raw input with oracles:
+ * bootargs_parse over arbitrary command lines with the kernel's real per-module tables
+ * (net_bootargs, echo_bootargs, ramblk_bootargs, log_bootargs; store_bootargs needs app/store.c,
+ * which the host build does not link, and its setter is echo.port's), plus parse_u64 and
+ * parse_ipv4 on the raw input with oracles:
  * a decimal number parses exactly when strtoull does without overflow, to the same value;
  * an accepted address is in canonical form (net_ntoa gives back the same text); an accepted
  * ip= leaves a contiguous mask and a gateway on the subnet.
@@ -14,6 +15,7 @@
 #include "app/app.h"
 #include "drivers/ramblk.h"
 #include "lib/bootargs.h"
+#include "lib/kprintf.h"
 #include "net/net.h"
 #include "net/stack.h"
 
@@ -37,33 +39,11 @@ static void check(int cond, const char *what, const char *input)
 	}
 }
 
-static int set_u16(const char *v)
-{
-	unsigned long long n;
-	return parse_u64(v, &n) || n == 0 || n > 65535 ? -22 : 0;
-}
-
-static int set_loglevel(const char *v)
-{
-	unsigned long long n;
-	return parse_u64(v, &n) || n > 3 ? -22 : 0;
-}
-
-static int last_ip_ok;
-static int set_ip(const char *v)
-{
-	int r = net_bootarg_ip(v);
-	last_ip_ok = r == 0 && strcmp(v, "dhcp") != 0;
-	return r;
-}
-
-static const struct bootarg table[] = {
-	{ "ip", set_ip, "dhcp (default) or a.b.c.d/prefix[,gateway]" },
-	{ "echo.port", echo_bootarg_port, "UDP echo port (default 7)" },
-	{ "ramblk", ramblk_bootarg, "<addr>,<size> of RAM to use as the block store" },
-	{ "store.port", set_u16, "UDP port of the store service (default 7000)" },
-	{ "loglevel", set_loglevel, "0 errors .. 3 debug (default 2)" },
-	{ "stats.port", net_bootarg_stats_port, "UDP port answering counters as JSON (off)" },
+static const struct bootarg_table *const tables[] = {
+	&net_bootargs,
+	&echo_bootargs,
+	&ramblk_bootargs,
+	&log_bootargs,
 };
 
 static void check_u64(const char *s)
@@ -88,6 +68,7 @@ static void check_ipv4(const char *s)
 		      s);
 }
 
+/* The static address (the default or an accepted ip=) is a sane one. */
 static void check_static(const char *s)
 {
 	const struct net_addr *a = net_fallback_addr();
@@ -108,15 +89,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size] = 0;
 	net_reset();
 	host_console_clear();
-	last_ip_ok = 0;
-	problems = bootargs_parse(s, table, sizeof(table) / sizeof(table[0]));
+	problems = bootargs_parse(s, tables, sizeof(tables) / sizeof(tables[0]));
+	log_level = LOG_INFO;
 	check(problems >= 0 && (size_t)problems <= size / 2 + 1, "problem count", s);
-	if (last_ip_ok)
-		check_static(s);
+	check_static(s); /* the default, or an ip= the parse accepted */
 	check_u64(s);
 	check_ipv4(s);
-	last_ip_ok = set_ip(s) == 0 && strcmp(s, "dhcp") != 0;
-	if (last_ip_ok)
+	if (net_bootarg_ip(s) == 0)
 		check_static(s);
 	echo_bootarg_port(s);
 	ramblk_bootarg(s);

@@ -1,5 +1,5 @@
 /* The in-guest test runner: every GTEST in the "gtests" section, in link order. */
-#include "boot/main.h"
+#include "boot/init/main.h"
 #include "mm/page.h"
 #include "net/mbuf.h"
 #include "tests/guest/gtest.h"

@@ -1,6 +1,6 @@
 /* Guest tests for boot: DTB errors, probes, clock, timers. */
 #include "boot/boot.h"
-#include "boot/main.h"
+#include "boot/init/main.h"
 #include "boot/trap.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -9,7 +9,7 @@
 
 GTEST(dtb_missing_or_corrupt_is_an_error)
 {
-	static struct platform p;
+	static struct dt_machine p;
 	static uint64_t bad[16];
 	ok(boot_parse_dtb(0, &p) == -EINVAL, "NULL DTB accepted");
 	ok(boot_parse_dtb(boot_dtb_pa + 4, &p) == -EINVAL, "misaligned DTB accepted");

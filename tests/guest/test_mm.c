@@ -2,6 +2,9 @@
  * protections vm_init promised (W^X image, read-only rodata, non-executable RAM). */
 #include <stdint.h>
 #include "boot/boot.h"
+#include "boot/init/main.h"
+#include "drivers/core/console.h"
+#include "drivers/core/dt.h"
 #include "boot/trap.h"
 #include "lib/config.h"
 #include "lib/errno.h"
@@ -137,8 +140,18 @@ GTEST(vm_protect_read_only)
 	page_free(pa);
 }
 
+/* The console UART's registers (the stdout-path node's first reg), if the tree has one. */
+static bool console_base(uint64_t *base)
+{
+	struct dt_device d;
+	uint64_t size;
+	return dt_device_of(dt_stdout(), &d) == 0 && dt_reg(&d, 0, base, &size) == 0 &&
+	       console_has_device();
+}
+
 GTEST(vm_kernel_protections)
 {
+	uint64_t uart;
 	unsigned prot = 0;
 	uint64_t frame = page_alloc();
 	ok(probe_store8((volatile void *)_start, 0) == -EFAULT, "text is writable (W^X broken)");
@@ -154,20 +167,21 @@ GTEST(vm_kernel_protections)
 	/* A megapage cannot be split into 4 KiB pages. The middle of RAM is one (the image sits
 	 * at its start); map it to itself so that a wrong success changes nothing. */
 	{
-		uint64_t mid = plat.mem[0].base + ((plat.mem[0].size / 2) & ~((2ul << 20) - 1));
-		ok(plat.mem[0].size < (8ul << 20) ||
+		uint64_t mid = machine.mem[0].base + ((machine.mem[0].size / 2) & ~((2ul << 20) - 1));
+		ok(machine.mem[0].size < (8ul << 20) ||
 			   vm_map_page(mid + PAGE_SIZE, mid + PAGE_SIZE, VM_R | VM_W) == -EBUSY,
 		   "split a RAM megapage at %lx", (unsigned long)mid);
 	}
-	if (plat.has_uart)
-		ok(vm_lookup(plat.uart_base, &prot) == plat.uart_base && prot == (VM_R | VM_W),
-		   "UART prot %u", prot);
+	if (console_base(&uart))
+		ok(vm_lookup(uart, &prot) == uart && prot == (VM_R | VM_W),
+		   "UART (mapped by its driver) prot %u", prot);
 	if (frame)
 		page_free(frame);
 }
 
 GTEST(vm_map_mmio_live)
 {
+	uint64_t uart;
 	/* The last page of the PCI 32-bit window on QEMU virt: normally unmapped, and mapping it
 	 * identity RW is what a BAR there would get anyway. */
 	uint64_t pa = 0x7ffff000ull;
@@ -175,8 +189,8 @@ GTEST(vm_map_mmio_live)
 	uint8_t v;
 	ok(vm_map_mmio(pa, 16) == 0, "map after vm_init failed");
 	ok(vm_lookup(pa + 8, &prot) == pa + 8 && prot == (VM_R | VM_W), "mmio prot %u", prot);
-	if (plat.has_uart)
-		ok(vm_map_mmio(plat.uart_base, PAGE_SIZE) == 0, "mapping twice failed");
+	if (console_base(&uart))
+		ok(vm_map_mmio(uart, PAGE_SIZE) == 0, "mapping twice failed");
 	ok(vm_map_mmio(1ull << 38, PAGE_SIZE) == -ERANGE, "address beyond Sv39 identity range");
 	ok(vm_map_mmio(pa, 0) == -EINVAL, "empty range accepted");
 	ok(probe_load8((const volatile void *)(uintptr_t)(CONFIG_REGION_BASE - PAGE_SIZE), &v) ==

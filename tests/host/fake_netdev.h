@@ -41,10 +41,8 @@ static int fake_xmit(struct netdev *nd, struct mbuf *m)
 		mbuf_free(m);
 		return -ENOSPC;
 	}
-	nd->stats.tx_frames++;
-	nd->stats.tx_bytes += mbuf_len(m);
 	f->tx[f->ntx++] = m;
-	return 0;
+	return (int)mbuf_len(m);
 }
 
 static void fake_flush(struct netdev *nd)
@@ -53,11 +51,6 @@ static void fake_flush(struct netdev *nd)
 }
 
 static void fake_irq_arm(struct netdev *nd)
-{
-	(void)nd;
-}
-
-static void fake_intr(struct netdev *nd)
 {
 	(void)nd;
 }
@@ -73,7 +66,6 @@ static const struct netdev_ops fake_ops = {
 	.xmit = fake_xmit,
 	.flush = fake_flush,
 	.irq_arm = fake_irq_arm,
-	.intr = fake_intr,
 	.rx_pending = fake_rx_pending,
 };
 
@@ -108,10 +100,8 @@ static bool fake_inject(struct fake_nd *f, const void *frame, size_t len)
 		return false;
 	if ((n++ & 1) && mbuf_tailroom(m) >= NET_IP_ALIGN + len)
 		mbuf_reserve(m, NET_IP_ALIGN);
-	memcpy(mbuf_put(m, len), frame, len);
-	f->nd.stats.rx_frames++;
-	f->nd.stats.rx_bytes += len;
-	f->nd.rx(&f->nd, m);
+	memcpy(mbuf_put(m, len), frame, len); /* mbuf_put checks the room */
+	netdev_rx(&f->nd, m, (uint32_t)len); /* as a driver: the length again, and counted */
 	return true;
 }
 

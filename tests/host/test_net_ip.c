@@ -232,23 +232,38 @@ static void test_stats_service(void)
 	n = net_stats_json(js, sizeof(js));
 	ok(strncmp(js, "{\"netdev\":{\"rx_frames\":", 23) == 0 && js[n - 1] == '}',
 	   "JSON shape: %.60s", js);
-	/* every layer but TCP's by default (one datagram), TCP's when asked for */
-	static const char *const req[] = { "stats", "tcp tcp_drop" };
-	for (int k = 0; k < 2; k++) {
-		fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 5555, 9999, req[k], strlen(req[k])));
-		ok(F.ntx == 1, "stats answered");
-		if (F.ntx == 1) {
-			const uint8_t *ip = txf(0) + 14;
-			size_t len = rd16(ip + 2) - 28u;
-			memcpy(js, ip + 28, len);
-			js[len] = 0;
-			ok(ip_cksum_ok(ip) && udp_cksum_ok(ip) && js[0] == '{' && js[len - 1] == '}' &&
-				   len <= 1472 &&
-				   (k ? strstr(js, "\"tcp_drop\":{") && !strstr(js, "\"dhcp\":{")
-				      : strstr(js, "\"dhcp\":{") && !strstr(js, "\"tcp\":{")),
-			   "stats reply to \"%s\" (%zu bytes)", req[k], len);
-		}
-		fake_clear(&F);
+	fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 5555, 9999, "stats", 5));
+	ok(F.ntx >= 1, "stats answered");
+	if (F.ntx > 1) { /* over 1472 bytes: IPv4 fragments, the first with MF set */
+		const uint8_t *ip = txf(0) + 14;
+		ok((rd16(ip + 6) & 0x2000) != 0, "a reply of %u frames is not fragmented",
+		   (unsigned)F.ntx);
+		/* The reply is written into the request's mbuf (stats_input) and fragmented beyond
+		 * 1472 bytes, which real counters (longer than these zeros) reach anyway. */
+		ok(rd16(ip + 20 + 4) - 8u <= 1472 + 64,
+		   "default reply of %u bytes (zero counters) leaves room for digits",
+		   rd16(ip + 20 + 4) - 8u);
+	} else if (F.ntx == 1) {
+		const uint8_t *ip = txf(0) + 14;
+		size_t len = rd16(ip + 2) - 28u;
+		memcpy(js, ip + 28, len);
+		js[len] = 0;
+		ok(ip_cksum_ok(ip) && udp_cksum_ok(ip) && js[0] == '{' && js[len - 1] == '}' &&
+			   strstr(js, "\"dhcp\":{") != NULL,
+		   "stats reply is the JSON (%zu bytes)", len);
+	}
+	fake_clear(&F);
+	/* the TCP layers only when asked for (they would not fit beside the others) */
+	fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 5555, 9999, "tcp tcp_drop", 12));
+	ok(F.ntx == 1, "TCP stats answered");
+	if (F.ntx == 1) {
+		const uint8_t *ip = txf(0) + 14;
+		size_t len = rd16(ip + 2) - 28u;
+		memcpy(js, ip + 28, len);
+		js[len] = 0;
+		ok(udp_cksum_ok(ip) && strstr(js, "\"tcp\":{") && strstr(js, "\"tcp_drop\":{") &&
+			   !strstr(js, "\"dhcp\":{"),
+		   "the reply to \"tcp tcp_drop\" holds those two layers: %.80s", js);
 	}
 	n = net_stats_json(js, 10);
 	ok(n > 10 && strlen(js) == 9, "cut JSON reports its full length");

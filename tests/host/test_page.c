@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include "lib/errno.h" /* not with libc's string.h: its strerror differs */
+#include "lib/kprintf.h"
 #include "lib/string.h"
 #include "mm/page.h"
 #include "tests/host/test.h"
@@ -272,9 +273,21 @@ static void test_dump(void)
 	page_add_range(F(0), 2048 * PAGE_SIZE);
 	page_alloc();
 	host_console_clear();
-	page_dump();
+	page_dump(LOG_CONSOLE);
 	ok(contains(host_console, "KiB free of 8172 KiB"), "dump: %s", host_console);
 	ok(contains(host_console, "low water"), "dump: %s", host_console);
+	ok(!contains(host_console, "] page:"), "shell dump has a log prefix: %s", host_console);
+	/* as boot log lines: timestamped, and hidden below their level */
+	host_console_clear();
+	log_level = LOG_INFO;
+	page_dump(LOG_INFO);
+	ok(contains(host_console, "] page: ") && host_console[0] == '[', "boot dump: %s",
+	   host_console);
+	host_console_clear();
+	log_level = LOG_WARN;
+	page_dump(LOG_INFO);
+	ok(host_console_len == 0, "page lines shown at loglevel 1: %s", host_console);
+	log_level = LOG_INFO;
 }
 
 int main(void)

@@ -2,9 +2,11 @@
  * and INTx routing, with the numbers QEMU virt puts in its device tree. */
 #include <stdint.h>
 #include <stdio.h>
-#include "boot/fdt.h"
+#include "tests/host/fdt_build.h" /* libc headers first: lib/errno.h renames strerror */
+#include "drivers/core/dt.h"
 #include "drivers/pci_res.h"
 #include "lib/errno.h"
+#include "lib/util.h"
 #include "tests/host/test.h"
 
 struct bar_case {
@@ -38,7 +40,7 @@ static const struct bar_case bar_cases[] = {
 
 static void test_bar_decode(void)
 {
-	for (size_t i = 0; i < sizeof(bar_cases) / sizeof(bar_cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bar_cases); i++) {
 		const struct bar_case *c = &bar_cases[i];
 		struct pci_bar_size sz;
 		int err = pci_bar_decode(c->orig, c->lo, c->hi, &sz);
@@ -52,7 +54,7 @@ static void test_bar_decode(void)
 }
 
 /* QEMU virt's ranges: I/O at CPU 0x3000000, mem32 identity at 1 GiB, mem64 at 16 GiB. */
-static const struct fdt_pci_range virt_ranges[] = {
+static const struct pci_range virt_ranges[] = {
 	{ 1, false, 0x0, 0x3000000, 0x10000 },
 	{ 2, false, 0x40000000, 0x40000000, 0x40000000 },
 	{ 3, false, 0x400000000ull, 0x400000000ull, 0x400000000ull },
@@ -108,7 +110,7 @@ static void test_windows_odd(void)
 {
 	struct pci_windows ws;
 	/* a 64-bit-space range below 4 GiB serves 32-bit BARs; absent I/O stays absent */
-	const struct fdt_pci_range r[] = {
+	const struct pci_range r[] = {
 		{ 3, false, 0x80000000, 0x1080000000ull, 0x10000000 },
 		{ 2, false, 0x90000000, 0x90000000, 0x1000 },
 	};
@@ -159,21 +161,26 @@ static void test_bridge_regs(void)
 }
 
 /* QEMU virt's interrupt-map: slot s pin p -> 32 + (s + p - 1) % 4, mask 0x1800 0 0 7. */
-static void virt_platform(struct platform *p)
+static void virt_host(struct pci_host *h)
 {
-	*p = (struct platform){ 0 };
-	p->has_plic = true;
-	p->plic_phandle = 3;
+	*h = (struct pci_host){ 0 };
 	for (uint32_t slot = 0; slot < 4; slot++)
 		for (uint32_t pin = 1; pin <= 4; pin++) {
-			struct fdt_pci_imap *m = &p->pci_imap[p->npci_imap++];
+			struct pci_imap *m = &h->imap[h->nimap++];
 			m->child_hi = slot << 11;
 			m->pin = pin;
-			m->parent_phandle = 3;
-			m->irq = 32 + (slot + pin - 1) % 4;
+			m->parent = (struct dt_irq){ 3, 1, { 32 + (slot + pin - 1) % 4 } };
 		}
-	p->pci_imap_mask[0] = 0x1800;
-	p->pci_imap_mask[3] = 7;
+	h->imap_mask[0] = 0x1800;
+	h->imap_mask[3] = 7;
+}
+
+/* The parent interrupt (first cell) a route ends at, or the error. */
+static int route(const struct pci_host *h, const struct pci_bdf *path, int depth, uint32_t pin)
+{
+	struct dt_irq irq;
+	int err = pci_intx_route(h, path, depth, pin, &irq);
+	return err ? err : (int)irq.cell[0];
 }
 
 static void test_swizzle(void)
@@ -187,79 +194,178 @@ static void test_swizzle(void)
 
 static void test_intx(void)
 {
-	struct platform p;
-	virt_platform(&p);
-	/* root bus: e1000 at 00:01.0 INTA is PLIC 33 (the boot log's "irq 33") */
+	struct pci_host h;
+	struct dt_irq irq;
+	virt_host(&h);
+	/* root bus: e1000 at 00:01.0 INTA is PLIC 33 (the boot log's "INTA -> plic 33") */
 	struct pci_bdf e1000[] = { { 0, 1, 0 } };
-	ok(pci_intx_route(&p, e1000, 1, 1) == 33, "00:01.0 INTA");
+	ok(route(&h, e1000, 1, 1) == 33, "00:01.0 INTA");
 	struct pci_bdf e1000b[] = { { 0, 2, 0 } };
-	ok(pci_intx_route(&p, e1000b, 1, 1) == 34, "00:02.0 INTA");
+	ok(route(&h, e1000b, 1, 1) == 34, "00:02.0 INTA");
 	/* slot 5 aliases slot 1 under the mask 0x1800 */
 	struct pci_bdf s5[] = { { 0, 5, 0 } };
-	ok(pci_intx_route(&p, s5, 1, 2) == 34, "00:05.0 INTB");
+	ok(route(&h, s5, 1, 2) == 34, "00:05.0 INTB");
 	/* function bits are masked off */
 	struct pci_bdf f3[] = { { 0, 1, 3 } };
-	ok(pci_intx_route(&p, f3, 1, 1) == 33, "00:01.3 INTA");
+	ok(route(&h, f3, 1, 1) == 33, "00:01.3 INTA");
 	/* behind a root port at 00:01.0: device 0 INTA stays INTA at the port -> 33 */
 	struct pci_bdf rp[] = { { 1, 0, 0 }, { 0, 1, 0 } };
-	ok(pci_intx_route(&p, rp, 2, 1) == 33, "01:00.0 behind 00:01.0");
+	ok(route(&h, rp, 2, 1) == 33, "01:00.0 behind 00:01.0");
 	/* device 0 INTB behind a port at 00:02.0: INTB at slot 2 -> 32 + (2 + 2 - 1) % 4 */
 	struct pci_bdf rp2[] = { { 1, 0, 0 }, { 0, 2, 0 } };
-	ok(pci_intx_route(&p, rp2, 2, 2) == 35, "01:00.0 INTB behind 00:02.0");
+	ok(route(&h, rp2, 2, 2) == 35, "01:00.0 INTB behind 00:02.0");
 	/* two levels: 02:03.0 INTA -> (bridge 01:00.0) INTD -> (port 00:01.0) swizzle dev 0 */
 	struct pci_bdf deep[] = { { 2, 3, 0 }, { 1, 0, 0 }, { 0, 1, 0 } };
-	ok(pci_intx_route(&p, deep, 3, 1) == 32 + (1 + 4 - 1) % 4, "two bridges");
+	ok(route(&h, deep, 3, 1) == 32 + (1 + 4 - 1) % 4, "two bridges");
 	/* switch downstream port at 02:01.0 behind 01:00.0 behind 00:03.0 */
 	struct pci_bdf sw[] = { { 3, 0, 0 }, { 2, 1, 0 }, { 1, 0, 0 }, { 0, 3, 0 } };
-	ok(pci_intx_route(&p, sw, 4, 1) == 32 + (3 + 2 - 1) % 4, "switch topology");
-	ok(pci_intx_route(&p, e1000, 1, 0) == -EINVAL, "pin 0");
-	ok(pci_intx_route(&p, e1000, 1, 5) == -EINVAL, "pin 5");
-	ok(pci_intx_route(&p, e1000, 0, 1) == -EINVAL, "no path");
-	p.npci_imap = 0;
-	ok(pci_intx_route(&p, e1000, 1, 1) == -ENOENT, "empty map");
-	virt_platform(&p);
-	p.plic_phandle = 9;
-	ok(pci_intx_route(&p, e1000, 1, 1) == -ENOENT, "map to another controller");
+	ok(route(&h, sw, 4, 1) == 32 + (3 + 2 - 1) % 4, "switch topology");
+	ok(route(&h, e1000, 1, 0) == -EINVAL, "pin 0");
+	ok(route(&h, e1000, 1, 5) == -EINVAL, "pin 5");
+	ok(route(&h, e1000, 0, 1) == -EINVAL, "no path");
+	/* the whole parent specifier comes through: an APLIC's (source, trigger) */
+	h.imap[4].parent = (struct dt_irq){ 8, 2, { 33, 4 } };
+	ok(pci_intx_route(&h, e1000, 1, 1, &irq) == 0 && irq.parent == 8 && irq.ncells == 2 &&
+		   irq.cell[0] == 33 && irq.cell[1] == 4,
+	   "two-cell parent specifier");
+	h.nimap = 0;
+	ok(route(&h, e1000, 1, 1) == -ENOENT, "empty map");
 }
 
-static int load_dtb(const char *path, struct platform *p)
+/* The host bridge node of a QEMU tree, through the driver core as pci_host.c gets it. */
+static struct dt_device host_dev;
+static int take_host(const struct dt_device *dev)
 {
-	static unsigned char blob[1 << 20];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-	if (!f)
-		return -ENOENT;
-	n = fread(blob, 1, sizeof(blob), f);
-	fclose(f);
-	return fdt_parse(blob, n, p);
+	host_dev = *dev;
+	return 0;
 }
 
-/* The real QEMU tree, parsed by boot/fdt.c, routes the same way. */
+static int parse_dtb(const char *file, struct blob *bl, struct pci_host *h)
+{
+	static const struct dt_match m[] = { { "pci-host-ecam-generic", NULL }, { NULL, NULL } };
+	static const struct dt_driver d = { "host", DT_STAGE_DEVICE, m, take_host };
+	static const struct dt_driver *const t[] = { &d };
+	struct dt_machine mach;
+	*bl = load(file);
+	if (!bl->n || dt_init(bl->b, bl->n, &mach))
+		return -EINVAL;
+	memset(&host_dev, 0, sizeof(host_dev));
+	if (dt_probe(t, 1, DT_STAGE_DEVICE) != 1)
+		return -ENOENT;
+	return pci_host_parse(&host_dev, h);
+}
+
+/* The real QEMU tree, parsed by pci_res.c, routes the same way. */
 static void test_virt_dtb(void)
 {
-	static struct platform p;
+	static struct pci_host h;
+	struct blob bl;
 	struct pci_windows ws;
 	struct pci_bdf e1000[] = { { 0, 1, 0 } };
 	struct pci_bdf rp[] = { { 1, 0, 0 }, { 0, 1, 0 } };
-	int err = load_dtb("tests/host/data/virt-rootport.dtb", &p);
+	int err = parse_dtb("virt-rootport.dtb", &bl, &h);
 	ok(err == 0, "parse virt-rootport.dtb (%d)", err);
 	if (err)
 		return;
-	ok(p.has_pci && p.ecam_base == 0x30000000 && p.ecam_size == 0x10000000, "ECAM");
-	ok(p.bus_min == 0 && p.bus_max == 255, "bus-range");
-	pci_windows_init(&ws, p.pci_ranges, p.npci_ranges);
+	ok(h.ecam_base == 0x30000000 && h.ecam_size == 0x10000000, "ECAM");
+	ok(h.bus_min == 0 && h.bus_max == 255, "bus-range");
+	ok(h.nranges == 3 && h.ranges[0].space == 1 && h.ranges[0].cpu_addr == 0x3000000 &&
+		   h.ranges[1].space == 2 && !h.ranges[1].prefetch && h.ranges[2].space == 3 &&
+		   h.ranges[2].size == 0x400000000ull,
+	   "ranges");
+	ok(h.imap_mask[0] == 0x1800 && h.imap_mask[1] == 0 && h.imap_mask[2] == 0 &&
+		   h.imap_mask[3] == 7,
+	   "imap mask");
+	ok(h.nimap == 16 && h.msi_parent == 0, "16 entries, no MSI controller");
+	pci_windows_init(&ws, h.ranges, h.nranges);
 	ok(ws.w[PCI_WIN_IO].cpu_base == 0x3000000 && ws.w[PCI_WIN_IO].size == 0x10000, "io");
 	ok(ws.w[PCI_WIN_MEM32].pci_base == 0x40000000 && ws.w[PCI_WIN_MEM32].size == 0x40000000,
 	   "mem32");
 	ok(ws.w[PCI_WIN_MEM64].pci_base == 0x400000000ull, "mem64");
-	ok(pci_intx_route(&p, e1000, 1, 1) == 33, "root port 00:01.0 INTA -> 33");
-	ok(pci_intx_route(&p, rp, 2, 1) == 33, "e1000 behind it -> 33");
+	ok(route(&h, e1000, 1, 1) == 33, "root port 00:01.0 INTA -> 33");
+	ok(route(&h, rp, 2, 1) == 33, "e1000 behind it -> 33");
 	for (uint32_t slot = 0; slot < 8; slot++)
 		for (uint32_t pin = 1; pin <= 4; pin++) {
 			struct pci_bdf b[] = { { 0, (uint8_t)slot, 0 } };
 			int want = 32 + (int)((slot + pin - 1) % 4);
-			ok(pci_intx_route(&p, b, 1, pin) == want, "slot %u pin %u", slot, pin);
+			ok(route(&h, b, 1, pin) == want, "slot %u pin %u", slot, pin);
 		}
+	free(bl.b);
+}
+
+/* aia=aplic-imsic: INTx goes to the S-level APLIC (two cells), MSIs to the S-level IMSIC. */
+static void test_aia_dtb(void)
+{
+	static struct pci_host h;
+	struct blob bl;
+	struct dt_irq irq;
+	struct dt_device msi;
+	struct pci_bdf e1000[] = { { 0, 1, 0 } };
+	int err = parse_dtb("virt-aplic-imsic.dtb", &bl, &h);
+	ok(err == 0, "parse virt-aplic-imsic.dtb (%d)", err);
+	if (err)
+		return;
+	ok(h.nimap == 16 && h.msi_parent != 0, "interrupt-map and msi-parent");
+	ok(dt_device_at(h.msi_parent, &msi) == 0 && !strcmp(msi.name, "imsics@28000000"),
+	   "msi-parent is the S-level IMSIC: %s", msi.name);
+	ok(pci_intx_route(&h, e1000, 1, 1, &irq) == 0 && irq.ncells == 2 && irq.cell[0] == 33 &&
+		   irq.cell[1] == 4,
+	   "INTA of 00:01.0 -> APLIC source 33, level-high");
+	free(bl.b);
+}
+
+/* More ranges and interrupt-map entries than pci_host holds: dropped with a warning. */
+static void test_capacity(void)
+{
+	static struct fb f;
+	static uint8_t v[4096];
+	static struct pci_host h;
+	struct dt_machine mach;
+	struct blob bl;
+	size_t n;
+
+	memset(&f, 0, sizeof(f));
+	fb_begin(&f, "");
+	fb_cells(&f, "#address-cells", 1, 2);
+	fb_cells(&f, "#size-cells", 1, 2);
+	fb_begin(&f, "intc");
+	fb_cells(&f, "#interrupt-cells", 1, 1);
+	fb_cells(&f, "phandle", 1, 2);
+	fb_u32(&f, 2);
+	fb_begin(&f, "pci@30000000");
+	fb_str(&f, "compatible", "pci-host-ecam-generic");
+	fb_cells(&f, "reg", 4, 0, 0x30000000, 0, 0x10000000);
+	fb_cells(&f, "#address-cells", 1, 3);
+	fb_cells(&f, "#size-cells", 1, 2);
+	for (n = 0; n < 10 * 28; n += 4)
+		put_be32(v + n, n % 28 ? (uint32_t)n : 0x2000000);
+	fb_prop(&f, "ranges", v, n);
+	for (n = 0; n < 70 * 24; n += 24) {
+		memset(v + n, 0, 24);
+		put_be32(v + n, (uint32_t)n);
+		put_be32(v + n + 12, 1);
+		put_be32(v + n + 16, 2);
+		put_be32(v + n + 20, 32);
+	}
+	fb_prop(&f, "interrupt-map", v, n);
+	fb_u32(&f, 2);
+	fb_u32(&f, 2);
+	fb_u32(&f, 9);
+	bl = fb_blob(&f);
+	ok(dt_init(bl.b, bl.n, &mach) == 0, "capacity tree");
+	{
+		static const struct dt_match m[] = { { "pci-host-ecam-generic", NULL },
+						     { NULL, NULL } };
+		static const struct dt_driver d = { "host", DT_STAGE_DEVICE, m, take_host };
+		static const struct dt_driver *const t[] = { &d };
+		ok(dt_probe(t, 1, DT_STAGE_DEVICE) == 1 && pci_host_parse(&host_dev, &h) == 0,
+		   "parsed");
+	}
+	ok(h.nranges == PCI_MAX_RANGES && h.ranges[7].space == 2, "ranges %d", h.nranges);
+	ok(h.nimap == PCI_MAX_IMAP && h.imap[63].parent.cell[0] == 32 &&
+		   h.imap[63].child_hi == 63 * 24 && h.imap_mask[0] == 0xffffffff,
+	   "imap %d", h.nimap);
+	free(bl.b);
 }
 
 int main(void)
@@ -272,5 +378,7 @@ int main(void)
 	test_swizzle();
 	test_intx();
 	test_virt_dtb();
+	test_aia_dtb();
+	test_capacity();
 	TEST_DONE();
 }

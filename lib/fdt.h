@@ -1,12 +1,13 @@
 /*
- * The flattened device tree reader shared by boot/fdt.c (blob, tokens, walk, properties) and
- * boot/fdt_platform.c (what the kernel needs from the tree). Private to those two files.
+ * Flattened device tree reader (devicetree-specification v0.4, chapter 5): the blob, its
+ * tokens, a depth-first walk and typed property access. Every offset and length in the blob
+ * is checked against the block it belongs to; a malformed blob is an error, never a fault.
+ * Pure logic (lib/fdt.c): the machine description and the DT driver core sit on top of it.
  */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "boot/fdt.h"
 #include "lib/byteorder.h"
 
 #define FDT_MAGIC      0xd00dfeedu
@@ -48,7 +49,12 @@ struct fdt {
 	size_t rsv_off;
 };
 
-struct tok {
+/* One reg entry (or any base/size pair). */
+struct fdt_range {
+	uint64_t base, size;
+};
+
+struct fdt_tok {
 	uint32_t type;
 	const char *name;   /* node name, or property name in the strings block */
 	const uint8_t *val; /* property value, len bytes inside the structure block */
@@ -56,7 +62,7 @@ struct tok {
 };
 
 /* Depth-first walk. node[d] is the BEGIN_NODE offset of the current node's ancestor at d. */
-struct walk {
+struct fdt_walk {
 	size_t off;
 	int depth;
 	bool root_done;
@@ -64,15 +70,19 @@ struct walk {
 	bool has_child[FDT_MAX_DEPTH];
 };
 
-struct cells {
+struct fdt_cells {
 	uint32_t ac, sc; /* #address-cells, #size-cells of a node (for its children) */
 };
 
-/* The reader (boot/fdt.c; each function is described where it is defined). Offsets are of
- * BEGIN_NODE tokens; every access is bounds-checked against the blob. */
+/* Header check only: returns 0 or -EINVAL. *total gets totalsize. */
+int fdt_check_header(const void *blob, size_t max_size, size_t *total);
+
+/* The reader (lib/fdt.c; each function is described where it is defined). Offsets are of
+ * BEGIN_NODE tokens (never 0: offset 0 is the header); every access is bounds-checked. */
 int fdt_open_blob(struct fdt *f, const void *blob, size_t max_size);
-void fdt_walk_start(const struct fdt *f, struct walk *w);
-int fdt_walk_next(const struct fdt *f, struct walk *w);
+int fdt_check_structure(const struct fdt *f);
+void fdt_walk_start(const struct fdt *f, struct fdt_walk *w);
+int fdt_walk_next(const struct fdt *f, struct fdt_walk *w);
 const char *fdt_node_name(const struct fdt *f, size_t node);
 const uint8_t *fdt_get_propn(const struct fdt *f, size_t node, const char *name, size_t nlen,
 			     uint32_t *len);
@@ -82,13 +92,17 @@ int fdt_prop_freq(const struct fdt *f, size_t node, const char *name, uint32_t *
 int fdt_prop_str(const struct fdt *f, size_t node, const char *name, const char **out);
 bool fdt_prop_has(const struct fdt *f, size_t node, const char *name, const char *s);
 bool fdt_node_ok(const struct fdt *f, size_t node);
-int fdt_node_cells(const struct fdt *f, size_t node, struct cells *c);
+int fdt_node_cells(const struct fdt *f, size_t node, struct fdt_cells *c);
 uint64_t fdt_cells_get(const uint8_t *v, uint32_t n);
 bool fdt_name_is(const char *name, const char *s);
-int fdt_reg_append(const struct fdt *f, size_t node, struct cells pc, struct fdt_range *out, int *n,
-		   int max);
-int fdt_reg_first(const struct fdt *f, size_t node, struct cells pc, uint64_t *base,
+int fdt_reg_append(const struct fdt *f, size_t node, struct fdt_cells pc, struct fdt_range *out,
+		   int *n, int max);
+int fdt_reg_first(const struct fdt *f, size_t node, struct fdt_cells pc, uint64_t *base,
 		  uint64_t *size);
 int fdt_find_path(const struct fdt *f, const char *path, size_t plen, size_t *node);
+int fdt_find_phandle(const struct fdt *f, uint32_t ph, size_t *node, size_t *parent);
+uint32_t fdt_node_phandle(const struct fdt *f, size_t node);
+int fdt_prop_cells(const struct fdt *f, size_t node, const char *name, const uint8_t **v,
+		   uint32_t *ncells);
 int fdt_irq_parent_cells(const struct fdt *f, uint32_t ph, uint32_t *ac, uint32_t *ic, size_t *node,
 			 size_t *parent);

@@ -1,12 +1,11 @@
 /*
  * Flattened device tree reader (devicetree-specification v0.4, chapter 5). One validating walk
- * over the structure block first, then targeted walks that fill struct platform. Every read is
+ * over the structure block first (fdt_check_structure), then targeted walks. Every read is
  * checked against the block it belongs to: no offset or length in the blob is trusted.
  */
 #include <stddef.h>
 #include <stdint.h>
-#include "boot/fdt.h"
-#include "boot/fdt_read.h"
+#include "lib/fdt.h"
 #include "lib/byteorder.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
@@ -57,7 +56,7 @@ int fdt_check_header(const void *blob, size_t max_size, size_t *total)
 }
 
 /* Decode the token at *off and advance past it; -EINVAL if any part lies out of bounds. */
-static int tok_next(const struct fdt *f, size_t *off, struct tok *t)
+static int tok_next(const struct fdt *f, size_t *off, struct fdt_tok *t)
 {
 	size_t o = *off, n;
 
@@ -100,7 +99,7 @@ static int tok_next(const struct fdt *f, size_t *off, struct tok *t)
 	return 0;
 }
 
-void fdt_walk_start(const struct fdt *f, struct walk *w)
+void fdt_walk_start(const struct fdt *f, struct fdt_walk *w)
 {
 	w->off = f->st_off;
 	w->depth = -1;
@@ -112,9 +111,9 @@ void fdt_walk_start(const struct fdt *f, struct walk *w)
  * Enforces the spec's shape on every walk: one root, properties before subnodes, balanced
  * nesting, bounded depth.
  */
-int fdt_walk_next(const struct fdt *f, struct walk *w)
+int fdt_walk_next(const struct fdt *f, struct fdt_walk *w)
 {
-	struct tok t;
+	struct fdt_tok t;
 
 	for (;;) {
 		size_t at = w->off;
@@ -157,7 +156,7 @@ const char *fdt_node_name(const struct fdt *f, size_t node)
 const uint8_t *fdt_get_propn(const struct fdt *f, size_t node, const char *name, size_t nlen,
 			     uint32_t *len)
 {
-	struct tok t;
+	struct fdt_tok t;
 	size_t off = node;
 
 	if (tok_next(f, &off, &t) || t.type != FDT_BEGIN_NODE)
@@ -242,7 +241,7 @@ bool fdt_node_ok(const struct fdt *f, size_t node)
 	       fdt_prop_has(f, node, "status", "ok");
 }
 
-int fdt_node_cells(const struct fdt *f, size_t node, struct cells *c)
+int fdt_node_cells(const struct fdt *f, size_t node, struct fdt_cells *c)
 {
 	if (fdt_prop_u32(f, node, "#address-cells", 2, &c->ac) ||
 	    fdt_prop_u32(f, node, "#size-cells", 1, &c->sc))
@@ -270,8 +269,8 @@ bool fdt_name_is(const char *name, const char *s)
  * Append the node's reg entries (in its parent's cells pc) to out[*n..max), skipping empty
  * ones. Returns how many entries reg has (0 if absent), or -EINVAL if its length is wrong.
  */
-int fdt_reg_append(const struct fdt *f, size_t node, struct cells pc, struct fdt_range *out, int *n,
-		   int max)
+int fdt_reg_append(const struct fdt *f, size_t node, struct fdt_cells pc, struct fdt_range *out,
+		   int *n, int max)
 {
 	uint32_t len, step = 4 * (pc.ac + pc.sc), cnt;
 	const uint8_t *v = fdt_get_prop(f, node, "reg", &len);
@@ -297,7 +296,8 @@ int fdt_reg_append(const struct fdt *f, size_t node, struct cells pc, struct fdt
 }
 
 /* A device's first reg entry; a supported device without one is malformed. */
-int fdt_reg_first(const struct fdt *f, size_t node, struct cells pc, uint64_t *base, uint64_t *size)
+int fdt_reg_first(const struct fdt *f, size_t node, struct fdt_cells pc, uint64_t *base,
+		  uint64_t *size)
 {
 	struct fdt_range r;
 	int n = 0;
@@ -325,7 +325,7 @@ int fdt_find_path(const struct fdt *f, const char *path, size_t plen, size_t *no
 	const char *comp[FDT_MAX_DEPTH];
 	size_t clen[FDT_MAX_DEPTH], i = 0;
 	int ncomp = 0, matched = 0, r;
-	struct walk w;
+	struct fdt_walk w;
 
 	if (plen == 0 || path[0] != '/')
 		return -ENOENT;
@@ -364,20 +364,26 @@ int fdt_find_path(const struct fdt *f, const char *path, size_t plen, size_t *no
 	return r < 0 ? r : -ENOENT;
 }
 
-/* Find the node whose phandle is ph, and its parent (0 for the root). */
-static int find_phandle(const struct fdt *f, uint32_t ph, size_t *node, size_t *parent)
+/* The node's phandle (phandle, else linux,phandle), 0 if it has none. */
+uint32_t fdt_node_phandle(const struct fdt *f, size_t node)
 {
-	struct walk w;
+	uint32_t v = 0;
+	if (fdt_prop_u32(f, node, "phandle", 0, &v) || v == 0)
+		fdt_prop_u32(f, node, "linux,phandle", 0, &v);
+	return v;
+}
+
+/* Find the node whose phandle is ph, and its parent (0 for the root). */
+int fdt_find_phandle(const struct fdt *f, uint32_t ph, size_t *node, size_t *parent)
+{
+	struct fdt_walk w;
 
 	if (ph == 0 || ph == 0xffffffffu)
 		return -EINVAL;
 	fdt_walk_start(f, &w);
 	while (fdt_walk_next(f, &w) > 0) {
 		size_t n = w.node[w.depth];
-		uint32_t v;
-		if (fdt_prop_u32(f, n, "phandle", 0, &v) == 0 && v == 0)
-			fdt_prop_u32(f, n, "linux,phandle", 0, &v);
-		if (v == ph) {
+		if (fdt_node_phandle(f, n) == ph) {
 			*node = n;
 			*parent = w.depth > 0 ? w.node[w.depth - 1] : 0;
 			return 0;
@@ -386,15 +392,35 @@ static int find_phandle(const struct fdt *f, uint32_t ph, size_t *node, size_t *
 	return -EINVAL; /* a dangling phandle is a malformed tree */
 }
 
+/* A property of 32-bit cells: 0 with *ncells = 0 when absent, -EINVAL when not whole cells. */
+int fdt_prop_cells(const struct fdt *f, size_t node, const char *name, const uint8_t **v,
+		   uint32_t *ncells)
+{
+	uint32_t len = 0;
+	*v = fdt_get_prop(f, node, name, &len);
+	*ncells = *v ? len / 4 : 0;
+	return *v && len % 4 ? -EINVAL : 0;
+}
+
 /* #address-cells (default 0, as Linux's of_irq_parse_raw) and #interrupt-cells (required)
  * of the interrupt controller ph. */
 int fdt_irq_parent_cells(const struct fdt *f, uint32_t ph, uint32_t *ac, uint32_t *ic, size_t *node,
 			 size_t *parent)
 {
-	if (find_phandle(f, ph, node, parent) || fdt_prop_u32(f, *node, "#address-cells", 0, ac) ||
+	if (fdt_find_phandle(f, ph, node, parent) ||
+	    fdt_prop_u32(f, *node, "#address-cells", 0, ac) ||
 	    fdt_prop_u32(f, *node, "#interrupt-cells", 0, ic))
 		return -EINVAL;
 	return *ac > FDT_MAX_CELLS || *ic == 0 || *ic > FDT_MAX_CELLS ? -EINVAL : 0;
 }
 
-/* Spec 5.3: (address, size) u64 pairs until an all-zero entry, all inside totalsize. */
+/* The whole structure block must be well formed before any targeted lookup trusts it. */
+int fdt_check_structure(const struct fdt *f)
+{
+	struct fdt_walk w;
+	int r;
+	fdt_walk_start(f, &w);
+	while ((r = fdt_walk_next(f, &w)) > 0)
+		;
+	return r;
+}

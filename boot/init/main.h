@@ -1,0 +1,19 @@
+/* The composition root: kmain brings the machine up, main_loop runs it. */
+#pragma once
+#include <stdint.h>
+#include "drivers/core/dt.h"
+
+/* DESIGN.md's loop: poll with a budget, run timers, arm and sleep when idle. Never returns. */
+__attribute__((noreturn)) void main_loop(void);
+
+/* Test kernel only: run every GTEST, print results; returns the number of failed tests. */
+int gtest_run_all(void);
+
+/* Validate and parse a DTB into m (prints what is wrong); 0 or -EINVAL. */
+int boot_parse_dtb(uint64_t dtb, struct dt_machine *m);
+
+/* The machine description kmain parsed (tests look at it). */
+extern struct dt_machine machine;
+
+/* The loop's wake-up period when a device has no interrupt (loop.tick_us=). */
+extern uint64_t loop_tick_ns;

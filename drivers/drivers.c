@@ -1,0 +1,21 @@
+/* Every driver of the kernel, in the order their matches are tried (see drivers.h). */
+#include "drivers/drivers.h"
+#include "drivers/e1000.h"
+#include "drivers/pci_host.h"
+#include "drivers/plic.h"
+#include "drivers/sifive_test.h"
+#include "drivers/uart.h"
+#include "lib/util.h"
+
+const struct dt_driver *const dt_drivers[] = {
+	&uart_driver,	     /* early: the console */
+	&sifive_test_driver, /* early: QEMU's exit status */
+	&plic_driver,	     /* interrupt controllers */
+	&pci_host_driver,    /* devices: the PCIe host bridge, which probes pci_drivers */
+};
+const size_t dt_drivers_count = ARRAY_SIZE(dt_drivers);
+
+const struct pci_driver *const pci_drivers[] = {
+	&e1000_pci_driver,
+};
+const size_t pci_drivers_count = ARRAY_SIZE(pci_drivers);

@@ -1,0 +1,32 @@
+/* Guest tests for the link-time symbol table: names of real functions in the booted image. */
+#include <stdint.h>
+#include "boot/backtrace.h"
+#include "boot/boot.h"
+#include "lib/string.h"
+#include "tests/guest/gtest.h"
+
+void kmain(uint64_t hartid, uint64_t dtb);
+
+static __attribute__((noinline)) uintptr_t return_address(void)
+{
+	return (uintptr_t)__builtin_return_address(0);
+}
+
+GTEST(ksyms_name_functions)
+{
+	char buf[64];
+	symbol_format(buf, sizeof(buf), (uintptr_t)kmain);
+	ok(strcmp(buf, "kmain+0x0") == 0, "kmain is \"%s\"", buf);
+	symbol_format(buf, sizeof(buf), (uintptr_t)kmain + 6);
+	ok(strcmp(buf, "kmain+0x6") == 0, "kmain + 6 is \"%s\"", buf);
+	symbol_format(buf, sizeof(buf), (uintptr_t)strcmp + 2);
+	ok(strcmp(buf, "strcmp+0x2") == 0, "strcmp + 2 is \"%s\"", buf);
+	/* a return address names its caller: this test's own static function */
+	symbol_format(buf, sizeof(buf), return_address() - 1);
+	ok(strncmp(buf, "gtest_fn_ksyms_name_functions+0x", 32) == 0, "caller is \"%s\"", buf);
+	/* outside the code: data, and past the end of text */
+	symbol_format(buf, sizeof(buf), (uintptr_t)&buf);
+	ok(strcmp(buf, "?") == 0, "a stack address is \"%s\"", buf);
+	symbol_format(buf, sizeof(buf), (uintptr_t)_etext);
+	ok(strcmp(buf, "?") == 0, "_etext is \"%s\"", buf);
+}

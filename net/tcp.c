@@ -49,10 +49,16 @@ void tcp_stir(uint64_t x)
 	secret.pool = (secret.pool << 7 | secret.pool >> 57) ^ x;
 }
 
+/* One 64-bit secret from the key material k and the pool, for use i. */
+static uint64_t derive(const struct siphash_key *k, uint64_t i)
+{
+	uint64_t w[2] = { i, secret.pool };
+	return siphash24(k, w, sizeof(w));
+}
+
 static void key_once(void)
 {
 	struct siphash_key k;
-	uint64_t w[2], v[5];
 	if (secret.keyed)
 		return;
 	tcp_stir(clock_ns());
@@ -61,14 +67,9 @@ static void key_once(void)
 			 net_dev()->mac[3]);
 	k.k0 = secret.pool;
 	k.k1 = clock_ns() ^ 0x5443502d6b657973ull; /* "TCP-keys" */
-	for (uint64_t i = 0; i < 5; i++) {
-		w[0] = i;
-		w[1] = secret.pool;
-		v[i] = siphash24(&k, w, sizeof(w));
-	}
-	secret.isn = (struct siphash_key){ v[0], v[1] };
-	secret.cookie = (struct siphash_key){ v[2], v[3] };
-	secret.hash_salt = (uint32_t)v[4];
+	secret.isn = (struct siphash_key){ derive(&k, 0), derive(&k, 1) };
+	secret.cookie = (struct siphash_key){ derive(&k, 2), derive(&k, 3) };
+	secret.hash_salt = (uint32_t)derive(&k, 4);
 	secret.keyed = true;
 }
 

@@ -54,7 +54,7 @@ static void parse_options(struct tcp_seg *s, const uint8_t *p, size_t n)
 		else if (kind == TCP_OPT_SACK_PERM && len == 2)
 			s->sack_perm = true;
 		else if (kind == TCP_OPT_SACK && len >= 10 && (len - 2) % 8 == 0)
-			for (unsigned k = 0; k < (len - 2u) / 8 && s->nsack < 4; k++, s->nsack++) {
+			for (size_t k = 0; k < (len - 2u) / 8 && s->nsack < 4; k++, s->nsack++) {
 				s->sack[s->nsack][0] = get_be32(p + 2 + 8 * k);
 				s->sack[s->nsack][1] = get_be32(p + 6 + 8 * k);
 			}

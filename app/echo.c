@@ -40,7 +40,7 @@ static void echo_ready(uint32_t ip, void *arg)
 
 int echo_init(void)
 {
-	int err = udp_bind(echo_port, echo_input, NULL);
+	int err = udp_bind(echo_port, UDP_BIND_SERVICE, echo_input, NULL);
 	if (err) {
 		pr_err("echo: cannot bind UDP port %u (%s)\n", echo_port, errname(err));
 		return err;

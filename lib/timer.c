@@ -85,3 +85,21 @@ uint64_t timers_next_deadline(void)
 {
 	return pending ? pending->deadline : UINT64_MAX;
 }
+
+bool tbucket_take(struct tbucket *b, uint64_t now, uint32_t rate, uint32_t burst)
+{
+	const uint64_t token = NSEC_PER_SEC / rate, full = burst * token;
+	if (!b->started) {
+		b->started = true;
+		b->credit_ns = full;
+	} else {
+		b->credit_ns += now - b->last;
+		if (b->credit_ns > full)
+			b->credit_ns = full;
+	}
+	b->last = now;
+	if (b->credit_ns < token)
+		return false;
+	b->credit_ns -= token;
+	return true;
+}

@@ -35,3 +35,12 @@ static inline bool timer_pending(const struct timer *t)
 int timers_expire(uint64_t now);
 /* Earliest pending deadline, or UINT64_MAX if none. */
 uint64_t timers_next_deadline(void);
+
+/* A token bucket (rate limits: ICMP errors, ARP requests): zero-initialised it starts full. */
+struct tbucket {
+	uint64_t credit_ns; /* one token = NSEC_PER_SEC / rate */
+	uint64_t last;	    /* clock_ns() of the last take */
+	bool started;
+};
+/* Take one token at now, refilling at rate tokens a second up to burst; false if none left. */
+bool tbucket_take(struct tbucket *b, uint64_t now, uint32_t rate, uint32_t burst);

@@ -1,7 +1,15 @@
 /*
  * ARP for IPv4 over Ethernet (RFC 826): answer requests for our address, keep a small cache
  * with ageing, and hold frames waiting for a resolution (bounded per entry and in total).
- * Requests for one address go out at most once per second.
+ *
+ * Under a flood from spoofed on-link sources (each reply needs a resolution) the neighbours
+ * that carry traffic must keep working: a resolved entry is not evicted to make room for an
+ * unresolved one while a pending one can go, and one used since the last tick never is (it
+ * carries traffic); senders are learnt only from our subnet; requests go out at
+ * most once per second per address (RFC 1122 2.3.2.1) and ARP_REQ_RATE per second in all.
+ * Our own address claimed by another MAC is a conflict (RFC 5227 2.4): logged, counted,
+ * defended by one announcement per DEFEND_INTERVAL, and never cached. Zero and group sender
+ * MACs and senders that are no unicast host are not learnt.
  */
 #include "net/stack.h"
 #include "net/wire.h"
@@ -17,6 +25,9 @@
 #define ARP_WAIT_NS	(3 * NSEC_PER_SEC)   /* give up on an address (and its frames) after */
 #define ARP_REQ_GAP_NS	(1 * NSEC_PER_SEC)   /* rate limit of requests per address */
 #define ARP_TICK_NS	(1 * NSEC_PER_SEC)
+#define ARP_REQ_RATE	10 /* requests per second in all (token bucket) */
+#define ARP_REQ_BURST	10
+#define ARP_DEFEND_NS	(10 * NSEC_PER_SEC) /* RFC 5227 DEFEND_INTERVAL */
 
 enum arp_state { ARP_FREE, ARP_PENDING, ARP_RESOLVED };
 
@@ -26,6 +37,7 @@ struct arp_entry {
 	uint8_t state;
 	bool stale;	/* resolved longer than ARP_TTL_NS ago (set by the tick): ask again */
 	bool requested; /* last_req is valid */
+	bool hit;	/* resolved: a frame went to it since the last tick (evicted last) */
 	uint64_t stamp; /* resolved: when learnt; pending: when created */
 	uint64_t last_req;
 	struct mbuf_queue q; /* frames waiting for this address (pending only) */
@@ -36,6 +48,11 @@ static uint32_t queued; /* frames in all queues */
 static struct timer tick;
 
 static int last; /* the entry last found */
+static struct {
+	struct tbucket requests; /* all requests: ARP_REQ_RATE a second */
+	uint64_t last_defend;	 /* when our address was last defended (conflict) */
+	bool defended;
+} lim;
 
 static struct arp_entry *lookup_scan(uint32_t ip)
 {
@@ -64,19 +81,39 @@ static void drop_queue(struct arp_entry *e, uint64_t *counter)
 	mbufq_purge(&e->q);
 }
 
-/* A free slot, else the oldest resolved entry, else the oldest pending one (its frames go). */
+/* The oldest entry in state, skipping resolved ones used since the last tick if !hit_ok. */
+static struct arp_entry *oldest(uint8_t state, bool hit_ok)
+{
+	struct arp_entry *victim = NULL;
+	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
+		struct arp_entry *e = &cache[i];
+		if (e->state == state && (hit_ok || !e->hit) &&
+		    (!victim || e->stamp < victim->stamp))
+			victim = e;
+	}
+	return victim;
+}
+
+/*
+ * A slot for ip: a free one, else for a resolution we start the oldest pending one, and only
+ * when there is none the oldest resolved entry idle since the last tick; for a sender we
+ * learn, the oldest idle resolved entry, else the oldest pending one. A resolved entry that
+ * carries traffic is never given up. NULL when nothing may go.
+ */
 static struct arp_entry *alloc_entry(uint32_t ip, uint8_t state)
 {
 	struct arp_entry *victim = NULL;
 	for (int i = 0; i < ARP_CACHE_SIZE && !victim; i++)
 		if (cache[i].state == ARP_FREE)
 			victim = &cache[i];
-	for (int pass = ARP_RESOLVED; !victim && pass >= ARP_PENDING; pass--)
-		for (int i = 0; i < ARP_CACHE_SIZE; i++)
-			if (cache[i].state == pass && (!victim || cache[i].stamp < victim->stamp))
-				victim = &cache[i];
-	if (!victim) /* every entry is free, pending or resolved */
-		panic("arp: no cache entry to reuse among %d", ARP_CACHE_SIZE);
+	if (!victim && state == ARP_PENDING)
+		victim = oldest(ARP_PENDING, true);
+	if (!victim)
+		victim = oldest(ARP_RESOLVED, false);
+	if (!victim)
+		victim = oldest(ARP_PENDING, true);
+	if (!victim)
+		return NULL;
 	if (victim->state != ARP_FREE) {
 		net_st.arp.evicted++;
 		drop_queue(victim, &net_st.arp.drop_queue_full);
@@ -121,6 +158,10 @@ static void request(struct arp_entry *e)
 		net_st.arp.rate_limited++;
 		return;
 	}
+	if (!tbucket_take(&lim.requests, now, ARP_REQ_RATE, ARP_REQ_BURST)) {
+		net_st.arp.rate_capped++;
+		return;
+	}
 	if (!e->requested) {
 		char ip[16];
 		pr_debug("arp: who has %s?\n", net_ntoa(e->ip, ip));
@@ -162,15 +203,47 @@ static bool valid(const struct arp_pkt *a)
 {
 	return ntohs(a->htype) == ARP_HTYPE_ETH && ntohs(a->ptype) == ETH_P_IP &&
 	       a->hlen == ETH_ALEN && a->plen == 4 &&
-	       (ntohs(a->op) == ARP_OP_REQUEST || ntohs(a->op) == ARP_OP_REPLY) &&
-	       !(a->sha[0] & 1); /* a group address as sender is nonsense */
+	       (ntohs(a->op) == ARP_OP_REQUEST || ntohs(a->op) == ARP_OP_REPLY);
+}
+
+/* A zero or group sender MAC: nothing to learn or answer (a reply there reaches no one or all). */
+static bool bad_sha(const uint8_t *sha)
+{
+	return (sha[0] & 1) || !(sha[0] | sha[1] | sha[2] | sha[3] | sha[4] | sha[5]);
+}
+
+/* Someone else uses our address (RFC 5227 2.4): count, log and defend at most every 10 s. */
+static void conflict(const uint8_t *sha)
+{
+	uint64_t now = clock_ns();
+	char ip[16];
+	net_st.arp.conflict++;
+	if (lim.defended && now - lim.last_defend < ARP_DEFEND_NS)
+		return;
+	lim.defended = true;
+	lim.last_defend = now;
+	pr_warn("arp: address conflict: %s is also claimed by %02x:%02x:%02x:%02x:%02x:%02x; "
+		"defending\n",
+		net_ntoa(net_addr()->ip, ip), sha[0], sha[1], sha[2], sha[3], sha[4], sha[5]);
+	arp_announce();
+}
+
+/* RFC 826 merge: update a known sender; learn a new one only if it talks to us from our
+ * subnet (an off-link sender is no neighbour we would send to). */
+static void learn(uint32_t spa, const uint8_t *sha, bool to_me)
+{
+	const struct net_addr *a = net_addr();
+	struct arp_entry *e = lookup(spa);
+	if (!e && to_me && (((spa ^ a->ip) & a->mask) == 0 || a->mask == ~0u))
+		e = alloc_entry(spa, ARP_RESOLVED);
+	if (e)
+		resolved(e, sha);
 }
 
 void arp_input(struct mbuf *m)
 {
 	struct arp_stats *s = &net_st.arp;
 	struct arp_pkt *a;
-	struct arp_entry *e;
 	uint32_t spa, tpa, me = net_addr()->ip;
 	bool to_me;
 	s->rx++;
@@ -183,6 +256,10 @@ void arp_input(struct mbuf *m)
 		s->drop_format++;
 		goto drop;
 	}
+	if (bad_sha(a->sha)) {
+		s->drop_sha++;
+		goto drop;
+	}
 	spa = get_be32(a->spa);
 	tpa = get_be32(a->tpa);
 	to_me = me && tpa == me;
@@ -190,12 +267,16 @@ void arp_input(struct mbuf *m)
 		s->rx_request++;
 	else
 		s->rx_reply++;
-	/* RFC 826 merge: update a known sender; learn a new one only if it talks to us. */
-	e = spa ? lookup(spa) : NULL;
-	if (e)
-		resolved(e, a->sha);
-	else if (to_me && spa)
-		resolved(alloc_entry(spa, ARP_PENDING), a->sha);
+	if (me && spa == me) { /* never cached for a foreign MAC (ours came back: eth_input) */
+		conflict(a->sha);
+		goto drop;
+	}
+	if (spa && !ipv4_is_unicast_host(spa)) { /* 0 is a probe (RFC 5227): answered below */
+		s->drop_spa++;
+		goto drop;
+	}
+	if (spa)
+		learn(spa, a->sha, to_me);
 	if (ntohs(a->op) != ARP_OP_REQUEST || !to_me) {
 		if (ntohs(a->op) == ARP_OP_REQUEST && spa != tpa)
 			s->drop_other++;
@@ -220,6 +301,7 @@ void arp_output(struct mbuf *m, uint32_t next_hop)
 	struct arp_entry *e = lookup(next_hop);
 	/* No clock read per frame: the once-a-second tick marks entries stale. */
 	if (e && e->state == ARP_RESOLVED) {
+		e->hit = true;
 		eth_output(m, e->mac, ETH_P_IP);
 		if (e->stale) /* ask again (rate limited), keep sending meanwhile */
 			request(e);
@@ -227,6 +309,11 @@ void arp_output(struct mbuf *m, uint32_t next_hop)
 	}
 	if (!e)
 		e = alloc_entry(next_hop, ARP_PENDING);
+	if (!e) { /* every entry resolved: none is given up for an unknown neighbour */
+		net_st.arp.drop_nocache++;
+		mbuf_free(m);
+		return;
+	}
 	if (e->q.len >= ARP_QUEUE_ENTRY || queued >= ARP_QUEUE_TOTAL) {
 		net_st.arp.drop_queue_full++;
 		mbuf_free(m);
@@ -244,6 +331,7 @@ static void arp_tick(struct timer *t)
 	uint64_t now = clock_ns();
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
 		struct arp_entry *e = &cache[i];
+		e->hit = false;
 		if (e->state == ARP_RESOLVED && now - e->stamp >= 2 * ARP_TTL_NS) {
 			e->state = ARP_FREE;
 			net_st.arp.expired++;
@@ -278,6 +366,7 @@ void arp_reset(void)
 		memset(&cache[i], 0, sizeof(cache[i]));
 	}
 	queued = 0;
+	memset(&lim, 0, sizeof(lim));
 }
 
 int arp_cache_count(void)

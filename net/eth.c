@@ -1,5 +1,6 @@
 /*
- * Ethernet II (RFC 894): check the frame, accept our MAC and broadcast, dispatch by EtherType.
+ * Ethernet II (RFC 894): check the frame, accept our MAC and broadcast (marked as such), refuse
+ * group source addresses, dispatch by EtherType.
  * Frames arrive without FCS (the NIC strips it), at most 1514 bytes.
  */
 #include "net/stack.h"
@@ -33,10 +34,20 @@ static void mac_copy(uint8_t *dst, const uint8_t *src)
 	d[2] = s[2];
 }
 
-static bool for_us(const struct netdev *nd, const uint8_t *dst)
+/*
+ * Our MAC or broadcast; anything else (other hosts' unicast, multicast) is not for us. A
+ * broadcast frame is marked so the layers above never answer it as if it were unicast; one
+ * from our own MAC is our own, come back (a hub, a loop): never taken for a neighbour's.
+ */
+static bool eth_accept(const struct netdev *nd, struct mbuf *m, const struct eth_hdr *eh)
 {
-	const mac_u16 *d = (const mac_u16 *)dst;
-	return mac_eq(dst, nd->mac) || (d[0] & d[1] & d[2]) == 0xffff;
+	const mac_u16 *d = (const mac_u16 *)eh->dst;
+	if (mac_eq(eh->dst, nd->mac)) {
+		m->flags = 0;
+		return true;
+	}
+	m->flags = MBUF_F_LINK_BCAST;
+	return (d[0] & d[1] & d[2]) == 0xffff && !mac_eq(eh->src, nd->mac);
 }
 
 void eth_input(struct netdev *nd, struct mbuf *m)
@@ -59,8 +70,12 @@ void eth_input(struct netdev *nd, struct mbuf *m)
 		s->drop_type++;
 		goto drop;
 	}
-	if (!for_us(nd, eh->dst)) {
+	if (!eth_accept(nd, m, eh)) {
 		s->drop_addr++;
+		goto drop;
+	}
+	if (eh->src[0] & 1) { /* a group address is never a sender (IEEE 802.3 3.2.3) */
+		s->drop_src++;
 		goto drop;
 	}
 	mbuf_pull(m, ETH_HLEN);

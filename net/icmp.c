@@ -12,11 +12,7 @@
 #define UNREACH_BURST 10
 #define UNREACH_QUOTE 8 /* payload bytes quoted after the offending header (RFC 792) */
 
-static struct {
-	uint64_t tokens_ns; /* credit in nanoseconds: one token = NSEC_PER_SEC / UNREACH_RATE */
-	uint64_t last;
-	bool started;
-} bucket;
+static struct tbucket bucket;
 
 void icmp_input(struct mbuf *m)
 {
@@ -34,9 +30,9 @@ void icmp_input(struct mbuf *m)
 		goto drop;
 	}
 	/* Only echo requests sent to us alone are answered (RFC 1122 3.2.2.6 allows ignoring
-	 * broadcast ones); other types are not ours to act on. */
-	if (h->type != ICMP_ECHO_REQUEST || ipv4_is_broadcast(ntohl(ip->dst)) ||
-	    !net_addr_is_up()) {
+	 * broadcast ones; ipv4_input let nothing else through before we have an address and
+	 * dropped martian sources); other types are not ours to act on. */
+	if (h->type != ICMP_ECHO_REQUEST || (m->flags & MBUF_F_BCAST)) {
 		s->drop_type++;
 		goto drop;
 	}
@@ -51,31 +47,17 @@ drop:
 	mbuf_free(m);
 }
 
-static bool take_token(void)
+/*
+ * RFC 1122 3.2.2 (and RFC 1812 4.3.2.7): no ICMP error about a datagram sent to a broadcast or
+ * multicast address (IP or link layer), or whose source does not name one host (zero,
+ * broadcast, multicast, loopback, class E: ipv4_input dropped those already; checked again
+ * here because an error to such an address is what a smurf needs), nor before we have an
+ * address. Reassembled datagrams are whole, so "not a non-initial fragment" holds.
+ */
+static bool may_answer(const struct mbuf *m, const struct ip_hdr *ip)
 {
-	const uint64_t token = NSEC_PER_SEC / UNREACH_RATE;
-	uint64_t now = clock_ns();
-	if (!bucket.started) {
-		bucket.started = true;
-		bucket.tokens_ns = UNREACH_BURST * token;
-	} else {
-		bucket.tokens_ns += now - bucket.last;
-		if (bucket.tokens_ns > UNREACH_BURST * token)
-			bucket.tokens_ns = UNREACH_BURST * token;
-	}
-	bucket.last = now;
-	if (bucket.tokens_ns < token)
-		return false;
-	bucket.tokens_ns -= token;
-	return true;
-}
-
-/* Never about broadcasts, multicasts or datagrams from nowhere (RFC 1122 3.2.2). */
-static bool may_answer(const struct ip_hdr *ip)
-{
-	uint32_t src = ntohl(ip->src), dst = ntohl(ip->dst);
-	return src != 0 && !ipv4_is_broadcast(src) && (src >> 28) != 0xe &&
-	       !ipv4_is_broadcast(dst) && (dst >> 28) != 0xe && net_addr_is_up();
+	return !(m->flags & (MBUF_F_BCAST | MBUF_F_LINK_BCAST)) && net_addr_is_up() &&
+	       ipv4_is_unicast_host(ntohl(ip->src));
 }
 
 void icmp_port_unreach(const struct mbuf *m)
@@ -86,9 +68,9 @@ void icmp_port_unreach(const struct mbuf *m)
 	size_t have = (size_t)(m->tail - (m->head + m->l3_off));
 	struct icmp_hdr *h;
 	struct mbuf *n;
-	if (!may_answer(ip))
+	if (!may_answer(m, ip))
 		return;
-	if (!take_token()) {
+	if (!tbucket_take(&bucket, clock_ns(), UNREACH_RATE, UNREACH_BURST)) {
 		net_st.icmp.unreach_limited++;
 		return;
 	}
@@ -113,5 +95,5 @@ void icmp_port_unreach(const struct mbuf *m)
 
 void icmp_reset(void)
 {
-	bucket.started = false;
+	bucket = (struct tbucket){ 0 };
 }

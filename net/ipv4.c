@@ -2,6 +2,13 @@
  * IPv4 (RFC 791, host requirements of RFC 1122): the receive ladder (each check counted by
  * reason), our address, routing (on-link or the gateway), and output with fragmentation of
  * datagrams larger than the MTU. Reassembly is in ipv4_frag.c.
+ *
+ * The trust rules every transport inherits live here, before the demultiplexing: a source that
+ * can never be a single host is dropped (RFC 1122 3.2.1.3, RFC 1812 5.3.7), a datagram to a
+ * broadcast address is marked MBUF_F_BCAST, a unicast one inside a link-layer broadcast is
+ * dropped (RFC 1122 3.3.6), before an address is configured only UDP passes (and udp.c delivers
+ * it only to bindings made with UDP_BIND_NOADDR: DHCP), and nothing is ever sent to an address
+ * that cannot be a destination.
  */
 #include "net/stack.h"
 #include "net/wire.h"
@@ -16,6 +23,7 @@ static struct net_addr addr;
 /* The same address, and the subnet broadcast (limited broadcast when there is none), in network
  * byte order: the receive check and the reply compare and copy header words as they are. */
 static uint32_t addr_be, bcast_be = IP_BROADCAST;
+static uint32_t bcast = IP_BROADCAST; /* bcast_be in host order, for output */
 static uint16_t next_id = 1;
 static struct {
 	void (*fn)(uint32_t ip, void *arg);
@@ -58,7 +66,9 @@ void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw)
 	bool changed = ip != addr.ip || mask != addr.mask || gw != addr.gw;
 	addr = (struct net_addr){ ip, mask, gw };
 	addr_be = htonl(ip);
-	bcast_be = ip && mask != 0xffffffffu ? htonl(ip | ~mask) : IP_BROADCAST;
+	/* /31 (RFC 3021) and /32 have no directed broadcast: both /31 addresses are hosts */
+	bcast = ip && mask < 0xfffffffeu ? ip | ~mask : IP_BROADCAST;
+	bcast_be = htonl(bcast);
 	if (!changed || !ip)
 		return;
 	pr_info("net: address %s/%d gw %s\n", net_ntoa(ip, a), prefix_len(mask), net_ntoa(gw, g));
@@ -70,22 +80,80 @@ void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw)
 
 bool ipv4_is_broadcast(uint32_t dst)
 {
-	return dst == IP_BROADCAST ||
-	       (addr.ip && addr.mask != 0xffffffffu && dst == (addr.ip | ~addr.mask));
+	return dst == IP_BROADCAST || dst == bcast;
 }
 
-/* Before an address is configured (DHCP) every datagram is ours. dst in network order. */
-static bool for_us(uint32_t dst_be)
+uint32_t ipv4_dst_flags(uint32_t dst_be)
 {
-	return !addr_be || dst_be == addr_be || dst_be == bcast_be || dst_be == IP_BROADCAST;
+	if (addr_be && dst_be == addr_be)
+		return 0;
+	return (addr_be ? 0 : MBUF_F_NOADDR) |
+	       (dst_be == bcast_be || dst_be == IP_BROADCAST ? MBUF_F_BCAST : 0);
+}
+
+/*
+ * Why src (network order) can never be the address of one host that may be answered, or NULL:
+ * 0/8 "this network" is a source only while a host learns its address (RFC 1122 3.2.1.3 (a),
+ * (b)), so 0.0.0.0 passes only while we have none (DHCP); broadcasts, multicast, loopback and
+ * the reserved 240/4 never are (3.2.1.3 (c)-(g), RFC 1812 5.3.7); our own address from the
+ * wire is a spoof that would make us answer ourselves.
+ */
+static uint64_t *bad_source(uint32_t src_be)
+{
+	struct ipv4_stats *s = &net_st.ipv4;
+	uint32_t src = ntohl(src_be), top = src >> 24;
+	if (src == 0)
+		return addr_be ? &s->drop_src_zero : NULL;
+	if (top == 0)
+		return &s->drop_src_zero;
+	if (top == 127)
+		return &s->drop_src_loopback;
+	if (src == IP_BROADCAST || src_be == bcast_be)
+		return &s->drop_src_bcast;
+	if (top >= 224 && top < 240)
+		return &s->drop_src_mcast;
+	if (top >= 240)
+		return &s->drop_src_reserved;
+	if (src_be == addr_be)
+		return &s->drop_src_self;
+	return NULL;
+}
+
+bool ipv4_is_unicast_host(uint32_t ip)
+{
+	uint32_t top = ip >> 24;
+	return ip && top != 0 && top != 127 && top < 224 && !ipv4_is_broadcast(ip) && ip != addr.ip;
+}
+
+/*
+ * The destination: our address, a broadcast (marked for the transports), or before we have an
+ * address anything (DHCP offers may come unicast to the offered address). Returns the counter
+ * of the reason to drop, or NULL.
+ */
+static uint64_t *check_dst(struct mbuf *m, const struct ip_hdr *ip)
+{
+	struct ipv4_stats *s = &net_st.ipv4;
+	if (ip->dst == addr_be && addr_be) {
+		/* RFC 1122 3.3.6: a unicast datagram in a link-layer broadcast is discarded */
+		return m->flags & MBUF_F_LINK_BCAST ? &s->drop_link_bcast : NULL;
+	}
+	if (!addr_be)
+		m->flags |= MBUF_F_NOADDR;
+	if (ip->dst == bcast_be || ip->dst == IP_BROADCAST) {
+		m->flags |= MBUF_F_BCAST;
+		return NULL;
+	}
+	return addr_be ? &s->drop_addr : NULL;
 }
 
 /* The header checks, in order; returns the counter to bump, or NULL when the header is fine. */
-static uint64_t *check(const struct mbuf *m, size_t *hlen_out)
+static uint64_t *check(struct mbuf *m, size_t *hlen_out)
 {
 	struct ipv4_stats *s = &net_st.ipv4;
 	const struct ip_hdr *ip = (const struct ip_hdr *)m->data;
 	size_t len = mbuf_len(m), hlen, tot;
+	uint32_t top;
+	uint64_t *bad;
 	if (len < IP_HLEN)
 		return &s->drop_short;
 	if (ip->ver_ihl >> 4 != 4)
@@ -102,8 +170,18 @@ static uint64_t *check(const struct mbuf *m, size_t *hlen_out)
 		return &s->drop_cksum;
 	if (ip->ttl == 0)
 		return &s->drop_ttl;
-	if (!for_us(ip->dst))
-		return &s->drop_addr;
+	bad = check_dst(m, ip);
+	if (bad)
+		return bad;
+	/* One byte and three word compares for an ordinary source; the rest only for martians. */
+	top = ((const uint8_t *)&ip->src)[0];
+	if (top == 0 || top == 127 || top >= 224 || ip->src == bcast_be || ip->src == addr_be) {
+		bad = bad_source(ip->src);
+		if (bad)
+			return bad;
+	}
+	if (!addr_be && ip->proto != IP_PROTO_UDP) /* unconfigured: only DHCP may come in */
+		return &s->drop_noaddr;
 	*hlen_out = hlen;
 	return NULL;
 }
@@ -151,12 +229,25 @@ void ipv4_deliver(struct mbuf *m)
 	}
 }
 
+/*
+ * Never a destination, from any layer (RFC 1122 3.2.1.3): 0/8, loopback, multicast (we join no
+ * group), the reserved 240/4 and our own address. The limited and the subnet broadcast are
+ * allowed: DHCP and applications may send to them on purpose.
+ */
+static bool bad_destination(uint32_t dst)
+{
+	uint32_t top = dst >> 24;
+	return top == 0 || top == 127 || (top >= 224 && dst != IP_BROADCAST) || dst == addr.ip;
+}
+
+/* Where m goes: the link broadcast, a neighbour or the gateway. dst has passed
+ * bad_destination, or (ipv4_reply) is a source that passed bad_source, which refuses more. */
 static void route(struct mbuf *m, uint32_t dst)
 {
 	if (ipv4_is_broadcast(dst))
 		eth_output(m, eth_broadcast, ETH_P_IP);
-	else if (!addr.ip || ((dst ^ addr.ip) & addr.mask) == 0)
-		arp_output(m, dst);
+	else if (!addr.ip || ((dst ^ addr.ip) & addr.mask) == 0 || (addr.mask == ~0u && !addr.gw))
+		arp_output(m, dst); /* on-link; a /32 without gateway: every neighbour is */
 	else if (addr.gw)
 		arp_output(m, addr.gw);
 	else {
@@ -208,6 +299,11 @@ void ipv4_output(struct mbuf *m, uint32_t dst, uint8_t proto)
 {
 	size_t len = mbuf_len(m);
 	uint16_t id = next_id++;
+	if (bad_destination(dst)) {
+		net_st.ipv4.drop_dst_bad++;
+		mbuf_free(m);
+		return;
+	}
 	if (len + IP_HLEN > ETH_MTU) {
 		output_fragments(m, dst, proto, id);
 		return;
@@ -247,6 +343,6 @@ void ipv4_reset(void)
 	ipv4_reasm_reset();
 	addr = (struct net_addr){ 0 };
 	addr_be = 0;
-	bcast_be = IP_BROADCAST;
+	bcast_be = bcast = IP_BROADCAST;
 	memset(listeners, 0, sizeof(listeners));
 }

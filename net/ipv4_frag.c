@@ -1,9 +1,14 @@
 /*
- * IPv4 reassembly (RFC 791 section 3.2, RFC 815's idea with a bitmap of 8-byte blocks): a few
- * slots, each collecting one datagram into one mbuf, so a whole datagram is at most
- * MBUF_SIZE - MBUF_HEADROOM bytes. Overlaps that agree are accepted (retransmitted fragments);
- * overlaps that disagree drop the datagram (RFC 5722's reasoning, applied to IPv4).
- * A datagram not complete within 30 s is dropped with its buffer.
+ * IPv4 reassembly (RFC 791 section 3.2): a few slots, each collecting one datagram into one
+ * mbuf, so a whole datagram is at most MBUF_SIZE - MBUF_HEADROOM bytes.
+ *
+ * The verdict does not depend on the order the fragments arrive in (RFC 5722's rule, applied
+ * to IPv4): a fragment that overlaps data already held, that extends past the end a last
+ * fragment gave (or a last fragment ending before data already held), or a second last
+ * fragment with another end, drops the datagram, and the slot stays dead until the timeout so
+ * that its fragments not yet received are dropped too. Only an exact duplicate (same offset,
+ * length and bytes: a retransmission) is ignored. A datagram not complete within 30 s is
+ * dropped with its buffer.
  */
 #include "net/stack.h"
 #include "net/wire.h"
@@ -14,25 +19,26 @@
 #define REASM_SLOTS   4
 #define REASM_TIMEOUT (30 * NSEC_PER_SEC)
 #define REASM_MAX     (MBUF_SIZE - MBUF_HEADROOM - IP_HLEN) /* payload bytes */
-#define REASM_BLOCKS  ((REASM_MAX + 7) / 8)
+#define REASM_FRAGS   32 /* fragments per datagram; more drops it (tiny-fragment floods) */
 
 struct reasm {
 	bool used;
+	bool dead; /* dropped: later fragments are dropped too, until the timeout */
 	uint8_t proto;
+	uint8_t nfrag;
 	uint16_t id;
 	uint32_t src, dst; /* network order, as on the wire */
 	uint32_t total;	   /* payload length, known once the last fragment came; 0 = not yet */
+	uint32_t got;	   /* payload bytes held (the fragments are disjoint) */
+	uint32_t max_end;  /* highest end of any fragment held */
 	struct mbuf *buf;  /* IP header (20 bytes) then the payload at its offset */
 	struct timer timer;
-	uint8_t have[(REASM_BLOCKS + 7) / 8]; /* 8-byte blocks received */
+	struct {
+		uint16_t off, end; /* payload bytes [off, end) */
+	} frag[REASM_FRAGS];
 };
 
 static struct reasm slots[REASM_SLOTS];
-
-static bool has(const struct reasm *r, size_t b)
-{
-	return r->have[b / 8] & (1u << (b % 8));
-}
 
 static void release(struct reasm *r)
 {
@@ -44,8 +50,19 @@ static void release(struct reasm *r)
 
 static void expire(struct timer *t)
 {
-	net_st.ipv4.drop_frag_timeout++;
-	release(t->arg);
+	struct reasm *r = t->arg;
+	if (!r->dead) /* a dead one was counted when it died */
+		net_st.ipv4.drop_frag_timeout++;
+	release(r);
+}
+
+/* The datagram is dropped; its slot stays until the timeout to catch the rest of it. */
+static void reasm_kill(struct reasm *r, uint64_t *counter)
+{
+	(*counter)++;
+	mbuf_free(r->buf);
+	r->buf = NULL;
+	r->dead = true;
 }
 
 static struct reasm *find(const struct ip_hdr *ip)
@@ -72,12 +89,13 @@ static struct reasm *find(const struct ip_hdr *ip)
 		return NULL;
 	}
 	free_slot->used = true;
+	free_slot->dead = false;
 	free_slot->src = ip->src;
 	free_slot->dst = ip->dst;
 	free_slot->id = ip->id;
 	free_slot->proto = ip->proto;
-	free_slot->total = 0;
-	memset(free_slot->have, 0, sizeof(free_slot->have));
+	free_slot->total = free_slot->got = free_slot->max_end = 0;
+	free_slot->nfrag = 0;
 	memcpy(free_slot->buf->data, ip, IP_HLEN); /* options are not kept */
 	free_slot->timer.fn = expire;
 	free_slot->timer.arg = free_slot;
@@ -85,34 +103,28 @@ static struct reasm *find(const struct ip_hdr *ip)
 	return free_slot;
 }
 
-/* Does [off, off + n) agree with what the slot holds already? */
-static bool consistent(const struct reasm *r, size_t off, size_t n, const uint8_t *p, bool last)
+enum verdict { V_NEW, V_DUP, V_OVERLAP };
+
+/* What [off, end) (bytes at p; last = no MF) means for the slot; order-independent. */
+static enum verdict judge(const struct reasm *r, size_t off, size_t end, const uint8_t *p,
+			  bool last)
 {
 	const uint8_t *have = r->buf->data + IP_HLEN;
-	if (last && r->total && r->total != off + n)
-		return false;
-	if (!last && r->total && off + n > r->total)
-		return false;
-	if (last) /* nothing may lie beyond the end */
-		for (size_t b = (off + n + 7) / 8; b < REASM_BLOCKS; b++)
-			if (has(r, b))
-				return false;
-	for (size_t b = off / 8; b < (off + n + 7) / 8; b++) {
-		size_t lo = b * 8, hi = lo + 8 > off + n ? off + n : lo + 8;
-		if (has(r, b) && memcmp(have + lo, p + (lo - off), hi - lo) != 0)
-			return false;
+	for (int i = 0; i < r->nfrag; i++) {
+		size_t o = r->frag[i].off, e = r->frag[i].end;
+		if (end <= o || off >= e)
+			continue;
+		/* an exact retransmission: same place, same bytes, same idea of the end */
+		if (o == off && e == end && !memcmp(have + off, p, end - off) &&
+		    last == (r->total == end))
+			return V_DUP;
+		return V_OVERLAP;
 	}
-	return true;
-}
-
-static bool complete(const struct reasm *r)
-{
-	if (!r->total)
-		return false;
-	for (size_t b = 0; b < (r->total + 7) / 8; b++)
-		if (!has(r, b))
-			return false;
-	return true;
+	if (last && ((r->total && r->total != end) || r->max_end > end))
+		return V_OVERLAP;
+	if (!last && r->total && end > r->total)
+		return V_OVERLAP;
+	return V_NEW;
 }
 
 /* Turn the finished slot into a plain datagram and deliver it. */
@@ -130,6 +142,8 @@ static void finish(struct reasm *r)
 	ip->cksum = htons(cksum(ip, IP_HLEN));
 	m->l3_off = (uint16_t)(m->data - m->head);
 	m->l4_off = (uint16_t)(m->l3_off + IP_HLEN);
+	/* the fragments passed ipv4_input's checks; a broadcast stays marked as one */
+	m->flags = ipv4_dst_flags(ip->dst);
 	net_st.ipv4.reasm_ok++;
 	ipv4_deliver(m);
 }
@@ -152,22 +166,38 @@ void ipv4_reasm_input(struct mbuf *m)
 	r = find(ip);
 	if (!r)
 		goto out;
-	if (off + n > REASM_MAX) {
-		net_st.ipv4.drop_frag_big++;
-		release(r);
+	if (r->dead) {
+		net_st.ipv4.drop_frag_dead++;
 		goto out;
 	}
-	if (!consistent(r, off, n, p, last)) {
-		net_st.ipv4.drop_frag_overlap++;
-		release(r);
+	if (off + n > REASM_MAX) {
+		reasm_kill(r, &net_st.ipv4.drop_frag_big);
+		goto out;
+	}
+	switch (judge(r, off, off + n, p, last)) {
+	case V_DUP:
+		net_st.ipv4.frag_dup++;
+		goto out;
+	case V_OVERLAP:
+		reasm_kill(r, &net_st.ipv4.drop_frag_overlap);
+		goto out;
+	case V_NEW:
+		break;
+	}
+	if (r->nfrag == REASM_FRAGS) {
+		reasm_kill(r, &net_st.ipv4.drop_frag_bad);
 		goto out;
 	}
 	memcpy(r->buf->data + IP_HLEN + off, p, n);
-	for (size_t b = off / 8; b < (off + n + 7) / 8; b++)
-		r->have[b / 8] |= (uint8_t)(1u << (b % 8));
+	r->frag[r->nfrag].off = (uint16_t)off;
+	r->frag[r->nfrag].end = (uint16_t)(off + n);
+	r->nfrag++;
+	r->got += (uint32_t)n;
+	if (off + n > r->max_end)
+		r->max_end = (uint32_t)(off + n);
 	if (last)
 		r->total = (uint32_t)(off + n);
-	if (complete(r))
+	if (r->total && r->got == r->total)
 		finish(r);
 out:
 	mbuf_free(m);

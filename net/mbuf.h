@@ -19,10 +19,19 @@ struct mbuf {
 	uint8_t *tail;	   /* one past the last valid byte */
 	uint8_t *end;	   /* end of the buffer */
 	uint64_t phys;	   /* physical (DMA) address of head */
-	uint32_t flags;
-	uint16_t l3_off; /* offset of the network header from head, set by eth_input */
-	uint16_t l4_off; /* offset of the transport header from head, set by ipv4_input */
+	uint32_t flags;	   /* MBUF_F_*: what the receive path learnt about the frame */
+	uint16_t l3_off;   /* offset of the network header from head, set by eth_input */
+	uint16_t l4_off;   /* offset of the transport header from head, set by ipv4_input */
 };
+
+/*
+ * Received-frame flags, set on the way up (eth_input, ipv4_input) and read by the layers above,
+ * so that a transport never has to repeat a check: a frame sent to a broadcast or multicast
+ * address must not be answered by a unicast service (udp.c, icmp.c; TCP alike).
+ */
+#define MBUF_F_LINK_BCAST 0x1u /* sent to the Ethernet broadcast address (eth_input) */
+#define MBUF_F_BCAST	  0x2u /* IPv4 destination is a broadcast address (ipv4_input) */
+#define MBUF_F_NOADDR	  0x4u /* received before our address was configured (ipv4_input) */
 
 struct mbuf_queue {
 	struct mbuf *first, *last;

@@ -71,12 +71,30 @@ struct udp_peer {
 };
 
 /*
- * Deliver datagrams for port to handler(m, peer, arg). m->data points at the payload
- * (mbuf_len(m) bytes) and the handler owns m: it must free it, or turn it around with
- * udp_reply(). Up to 16 bindings. Returns 0, -EINVAL (port 0), -EBUSY (bound), -ENOSPC.
+ * What a binding receives besides unicast datagrams to our configured address (rule of the
+ * binding, checked in udp_input for every service; drops are counted by reason in udp_stats):
  */
-int udp_bind(uint16_t port, void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg),
-	     void *arg);
+#define UDP_BIND_BROADCAST 0x1u /* also datagrams to a broadcast address (DHCP) */
+#define UDP_BIND_NOADDR	   0x2u /* also before an address is configured (DHCP) */
+/* A service answering whatever comes (echo, store, stats): datagrams from a loop-prone source
+ * port are dropped (udp_port_is_loop_prone), and its own port becomes one. */
+#define UDP_BIND_SERVICE 0x4u
+#define UDP_BIND_ALL	 0x7u
+
+/*
+ * Deliver datagrams for port to handler(m, peer, arg), as flags allow (UDP_BIND_*; 0 = unicast
+ * to our address only). m->data points at the payload (mbuf_len(m) bytes) and the handler owns
+ * m: it must free it, or turn it around with udp_reply(). Up to 16 bindings. Returns 0,
+ * -EINVAL (port 0, unknown flag), -EBUSY (bound), -ENOSPC.
+ */
+int udp_bind(uint16_t port, unsigned flags,
+	     void (*handler)(struct mbuf *m, const struct udp_peer *peer, void *arg), void *arg);
+/*
+ * A source port a service must never answer: below 1024 (where the services that answer any
+ * datagram live: echo, daytime, chargen, time, DNS, NTP, ...), a few such ports above it (SSDP,
+ * NFS, mDNS, memcached, the store's default 7000), and every UDP_BIND_SERVICE port of ours.
+ */
+bool udp_port_is_loop_prone(uint16_t port);
 /* Remove the binding of port; 0 or -ENOENT. */
 int udp_unbind(uint16_t port);
 /*
@@ -199,19 +217,34 @@ void tcp_info_print(void);
 struct eth_stats {
 	uint64_t rx_frames, tx_frames, tx_fail;
 	uint64_t drop_short, drop_oversize, drop_type, drop_addr;
+	uint64_t drop_src; /* group (multicast) source address */
 };
 struct arp_stats {
 	uint64_t rx, tx_request, tx_reply, rx_request, rx_reply;
 	uint64_t drop_short, drop_format, drop_other; /* other: a request not for us */
 	uint64_t evicted, expired, queued, queue_sent, drop_queue_full, drop_queue_timeout;
 	uint64_t rate_limited; /* request not sent: one already went out within the last second */
+	uint64_t rate_capped;  /* request not sent: the global requests-per-second cap */
+	uint64_t drop_nocache; /* frame for an unknown neighbour while every entry is resolved */
+	uint64_t drop_sha;     /* zero or group sender MAC */
+	uint64_t drop_spa;     /* sender address that is no unicast host */
+	uint64_t conflict;     /* our address claimed by another MAC (RFC 5227) */
 };
 struct ipv4_stats {
 	uint64_t rx, tx, delivered;
 	uint64_t drop_short, drop_version, drop_hdr, drop_len, drop_cksum, drop_ttl, drop_proto;
 	uint64_t drop_addr, drop_noroute, drop_nobuf;
+	/* sources that are no single host (RFC 1122 3.2.1.3): 0/8 (0.0.0.0 passes while we have
+	 * no address), limited or our directed broadcast, 224/4, 127/8, 240/4, our own address */
+	uint64_t drop_src_zero, drop_src_bcast, drop_src_mcast, drop_src_loopback;
+	uint64_t drop_src_reserved, drop_src_self;
+	uint64_t drop_link_bcast; /* unicast to us inside a link-layer broadcast (3.3.6) */
+	uint64_t drop_noaddr;	  /* no address yet: only UDP (DHCP) comes in */
+	uint64_t drop_dst_bad;	  /* never sent: to 0/8, 127/8, multicast, 240/4 or ourselves */
 	uint64_t frag_rx, frag_tx, reasm_ok, drop_frag_overlap, drop_frag_big, drop_frag_timeout,
 		drop_frag_noslot, drop_frag_bad;
+	uint64_t frag_dup;	 /* exact retransmission of a fragment held: ignored */
+	uint64_t drop_frag_dead; /* fragment of a datagram already dropped (RFC 5722) */
 };
 struct icmp_stats {
 	uint64_t rx, tx, echo_rx, unreach_tx, unreach_limited;
@@ -220,6 +253,9 @@ struct icmp_stats {
 struct udp_stats {
 	uint64_t rx, tx, delivered;
 	uint64_t drop_short, drop_len, drop_cksum, drop_noport, drop_nobuf;
+	uint64_t drop_bcast;  /* to a broadcast address, binding without UDP_BIND_BROADCAST */
+	uint64_t drop_noaddr; /* before an address, binding without UDP_BIND_NOADDR */
+	uint64_t drop_loop;   /* to a UDP_BIND_SERVICE from a loop-prone source port */
 };
 struct tcp_stats {
 	uint64_t rx, tx, rx_bytes, tx_bytes; /* segments; payload bytes delivered in order / new */
@@ -237,6 +273,14 @@ struct tcp_stats {
 struct dhcp_stats {
 	uint64_t discover_tx, request_tx, offer_rx, ack_rx, nak_rx, renew, rebind, expired;
 	uint64_t retries, fallback, drop_bad;
+	uint64_t drop_server; /* ACK or NAK from a server we did not select */
+	uint64_t drop_addr;   /* offered address no usable host address for its mask */
+};
+/* The stats.port service's own counters (layer "service" of the JSON). */
+struct netstat_stats {
+	uint64_t requests, replies;
+	uint64_t drop_short; /* request too short for even the smallest answer (never larger) */
+	uint64_t drop_bad;   /* names no layer: answered with an error object */
 };
 struct net_stats {
 	struct eth_stats eth;
@@ -246,6 +290,7 @@ struct net_stats {
 	struct udp_stats udp;
 	struct dhcp_stats dhcp;
 	struct tcp_stats tcp;
+	struct netstat_stats stats;
 };
 
 const struct net_stats *net_stats(void);
@@ -270,6 +315,8 @@ void net_stats_print(void);
 void net_info_print(void);
 /*
  * Write the counters as one JSON object ({"netdev":{...},"mbuf":{...},"eth":{...},...}) into
- * buf; returns the length (as ksnprintf: may exceed size, then the text is cut).
+ * buf; returns the length (as ksnprintf: may exceed size, then the text is cut). At full
+ * counter width the whole object is about 5 KiB: the stats.port service answers it in parts
+ * (net/netstat.c).
  */
 int net_stats_json(char *buf, size_t size);

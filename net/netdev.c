@@ -71,7 +71,9 @@ static int parse_static(const char *v, struct net_addr *out)
 	out->gw = 0;
 	if (gw[0] && parse_ipv4(gw, &out->gw))
 		return -EINVAL;
-	if (out->ip == 0 || (out->gw && (out->gw & out->mask) != (out->ip & out->mask)))
+	/* a /32 has no subnet: its gateway is on the link by definition (as Linux's onlink) */
+	if (out->ip == 0 ||
+	    (out->gw && prefix < 32 && (out->gw & out->mask) != (out->ip & out->mask)))
 		return -EINVAL;
 	return 0;
 }

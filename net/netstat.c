@@ -9,6 +9,7 @@
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "lib/util.h"
+#include <stdarg.h>
 
 struct field {
 	const char *name;
@@ -43,7 +44,7 @@ static const struct field mbuf_f[] = {
 static const struct field eth_f[] = {
 	F(eth_stats, rx_frames),  F(eth_stats, tx_frames),     F(eth_stats, tx_fail),
 	F(eth_stats, drop_short), F(eth_stats, drop_oversize), F(eth_stats, drop_type),
-	F(eth_stats, drop_addr),
+	F(eth_stats, drop_addr),  F(eth_stats, drop_src),
 };
 static const struct field arp_f[] = {
 	F(arp_stats, rx),
@@ -61,6 +62,11 @@ static const struct field arp_f[] = {
 	F(arp_stats, drop_queue_full),
 	F(arp_stats, drop_queue_timeout),
 	F(arp_stats, rate_limited),
+	F(arp_stats, rate_capped),
+	F(arp_stats, drop_nocache),
+	F(arp_stats, drop_sha),
+	F(arp_stats, drop_spa),
+	F(arp_stats, conflict),
 };
 static const struct field ipv4_f[] = {
 	F(ipv4_stats, rx),
@@ -76,6 +82,15 @@ static const struct field ipv4_f[] = {
 	F(ipv4_stats, drop_addr),
 	F(ipv4_stats, drop_noroute),
 	F(ipv4_stats, drop_nobuf),
+	F(ipv4_stats, drop_src_zero),
+	F(ipv4_stats, drop_src_bcast),
+	F(ipv4_stats, drop_src_mcast),
+	F(ipv4_stats, drop_src_loopback),
+	F(ipv4_stats, drop_src_reserved),
+	F(ipv4_stats, drop_src_self),
+	F(ipv4_stats, drop_link_bcast),
+	F(ipv4_stats, drop_noaddr),
+	F(ipv4_stats, drop_dst_bad),
 	F(ipv4_stats, frag_rx),
 	F(ipv4_stats, frag_tx),
 	F(ipv4_stats, reasm_ok),
@@ -84,6 +99,8 @@ static const struct field ipv4_f[] = {
 	F(ipv4_stats, drop_frag_timeout),
 	F(ipv4_stats, drop_frag_noslot),
 	F(ipv4_stats, drop_frag_bad),
+	F(ipv4_stats, frag_dup),
+	F(ipv4_stats, drop_frag_dead),
 };
 static const struct field icmp_f[] = {
 	F(icmp_stats, rx),
@@ -99,13 +116,15 @@ static const struct field icmp_f[] = {
 static const struct field udp_f[] = {
 	F(udp_stats, rx),	   F(udp_stats, tx),	     F(udp_stats, delivered),
 	F(udp_stats, drop_short),  F(udp_stats, drop_len),   F(udp_stats, drop_cksum),
-	F(udp_stats, drop_noport), F(udp_stats, drop_nobuf),
+	F(udp_stats, drop_noport), F(udp_stats, drop_nobuf), F(udp_stats, drop_bcast),
+	F(udp_stats, drop_noaddr), F(udp_stats, drop_loop),
 };
 static const struct field dhcp_f[] = {
 	F(dhcp_stats, discover_tx), F(dhcp_stats, request_tx), F(dhcp_stats, offer_rx),
 	F(dhcp_stats, ack_rx),	    F(dhcp_stats, nak_rx),     F(dhcp_stats, renew),
 	F(dhcp_stats, rebind),	    F(dhcp_stats, expired),    F(dhcp_stats, retries),
-	F(dhcp_stats, fallback),    F(dhcp_stats, drop_bad),
+	F(dhcp_stats, fallback),    F(dhcp_stats, drop_bad),   F(dhcp_stats, drop_server),
+	F(dhcp_stats, drop_addr),
 };
 
 /* TCP in two layers, events and drops, so that each fits one datagram at full width. */
@@ -159,6 +178,13 @@ static const struct field sys_f[] = {
 
 void (*net_sys_sample)(struct net_sys_stats *out);
 
+static const struct field svc_f[] = {
+	F(netstat_stats, requests),
+	F(netstat_stats, replies),
+	F(netstat_stats, drop_short),
+	F(netstat_stats, drop_bad),
+};
+
 /* Every counter listed once: a new field without a line here fails the build. */
 _Static_assert(ARRAY_SIZE(netdev_f) * 8 == sizeof(struct netdev_stats), "netdev_f");
 _Static_assert(ARRAY_SIZE(eth_f) * 8 == sizeof(struct eth_stats), "eth_f");
@@ -170,6 +196,7 @@ _Static_assert(ARRAY_SIZE(dhcp_f) * 8 == sizeof(struct dhcp_stats), "dhcp_f");
 _Static_assert((ARRAY_SIZE(tcp_f) + ARRAY_SIZE(tcp_drop_f)) * 8 == sizeof(struct tcp_stats),
 	       "tcp_f, tcp_drop_f");
 _Static_assert(ARRAY_SIZE(sys_f) * 8 == sizeof(struct net_sys_stats), "sys_f");
+_Static_assert(ARRAY_SIZE(svc_f) * 8 == sizeof(struct netstat_stats), "svc_f");
 
 struct layer {
 	const char *name;
@@ -193,15 +220,15 @@ static size_t layers(struct layer *l)
 	l[i++] = (struct layer){ "icmp", icmp_f, ARRAY_SIZE(icmp_f), &net_st.icmp };
 	l[i++] = (struct layer){ "udp", udp_f, ARRAY_SIZE(udp_f), &net_st.udp };
 	l[i++] = (struct layer){ "dhcp", dhcp_f, ARRAY_SIZE(dhcp_f), &net_st.dhcp };
+	l[i++] = (struct layer){ "tcp", tcp_f, ARRAY_SIZE(tcp_f), &net_st.tcp };
+	l[i++] = (struct layer){ "tcp_drop", tcp_drop_f, ARRAY_SIZE(tcp_drop_f), &net_st.tcp };
 	if (net_sys_sample)
 		net_sys_sample(&sys);
 	l[i++] = (struct layer){ "sys", sys_f, ARRAY_SIZE(sys_f), &sys };
-	l[i++] = (struct layer){ "tcp", tcp_f, ARRAY_SIZE(tcp_f), &net_st.tcp };
-	l[i++] = (struct layer){ "tcp_drop", tcp_drop_f, ARRAY_SIZE(tcp_drop_f), &net_st.tcp };
+	l[i++] = (struct layer){ "service", svc_f, ARRAY_SIZE(svc_f), &net_st.stats };
 	return i;
 }
-#define LAYERS 11
-_Static_assert(LAYERS <= 32, "layer masks are 32 bits");
+#define LAYERS 12
 
 static unsigned long long value(const struct layer *l, size_t i)
 {
@@ -211,36 +238,40 @@ static unsigned long long value(const struct layer *l, size_t i)
 	return *(const uint32_t *)(const void *)p;
 }
 
-/* The layers whose bit is set in mask, as one JSON object. */
-static int stats_json(char *buf, size_t size, unsigned mask)
+/* As ksnprintf, appending at *pos; *pos counts what the whole text needs, even past size. */
+static void out(char *buf, size_t size, size_t *pos, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void out(char *buf, size_t size, size_t *pos, const char *fmt, ...)
 {
-	struct layer l[LAYERS];
-	size_t nl = layers(l), pos = 0;
-	bool first = true;
-#define OUT(...)                                                                                   \
-	do {                                                                                       \
-		int r_ = ksnprintf(buf + (pos < size ? pos : size), pos < size ? size - pos : 0,   \
-				   __VA_ARGS__);                                                   \
-		pos += r_ > 0 ? (size_t)r_ : 0;                                                    \
-	} while (0)
-	OUT("{");
-	for (size_t k = 0; k < nl; k++) {
-		if (!(mask & (1u << k)))
-			continue;
-		OUT("%s\"%s\":{", first ? "" : ",", l[k].name);
-		first = false;
-		for (size_t i = 0; i < l[k].n; i++)
-			OUT("%s\"%s\":%llu", i ? "," : "", l[k].f[i].name, value(&l[k], i));
-		OUT("}");
-	}
-	OUT("}");
-#undef OUT
-	return (int)pos;
+	va_list ap;
+	int r;
+	va_start(ap, fmt);
+	r = kvsnprintf(buf + (*pos < size ? *pos : size), *pos < size ? size - *pos : 0, fmt, ap);
+	va_end(ap);
+	*pos += r > 0 ? (size_t)r : 0;
+}
+
+/* "name":{"field":value,...} of one layer at *pos. */
+static void layer_json(const struct layer *l, char *buf, size_t size, size_t *pos)
+{
+	out(buf, size, pos, "\"%s\":{", l->name);
+	for (size_t i = 0; i < l->n; i++)
+		out(buf, size, pos, "%s\"%s\":%llu", i ? "," : "", l->f[i].name, value(l, i));
+	out(buf, size, pos, "}");
 }
 
 int net_stats_json(char *buf, size_t size)
 {
-	return stats_json(buf, size, ~0u);
+	struct layer l[LAYERS];
+	size_t nl = layers(l), pos = 0;
+	out(buf, size, &pos, "{");
+	for (size_t k = 0; k < nl; k++) {
+		if (k)
+			out(buf, size, &pos, ",");
+		layer_json(&l[k], buf, size, &pos);
+	}
+	out(buf, size, &pos, "}");
+	return (int)pos;
 }
 
 void net_stats_print(void)
@@ -288,54 +319,122 @@ int net_bootarg_stats_port(const char *v)
 	return 0;
 }
 
-static bool is_blank(uint8_t c)
-{
-	return c <= ' ';
-}
-
 /*
- * The layers a request names ("tcp tcp_drop"), or with no known name every layer but TCP's
- * (all of them no longer fit one buffer), as a mask.
+ * The request names the layers it wants, separated by white space ("ipv4 udp"; "all", "stats"
+ * or nothing: every layer), and may be padded with white space. The reply is one JSON object
+ * holding as many of them as fit in the request's own length (at most one datagram): a reply
+ * is never larger than its request, so the service cannot be used to amplify a flood towards
+ * a spoofed source. Layers that did not fit are listed in "more":[...], for the client to ask
+ * again; at full counter width every layer alone fits in a full-size datagram
+ * (tests/host/test_net_ip.c), so asking with a 1472-byte request always gets everything.
  */
-static unsigned request_mask(const uint8_t *p, const uint8_t *end)
+#define STATS_REPLY_MAX UDP_PAYLOAD_MAX
+
+static bool is_ws(uint8_t c)
 {
-	struct layer l[LAYERS];
-	size_t nl = layers(l);
-	unsigned mask = 0;
-	while (p < end) {
-		const uint8_t *w = p;
-		while (p < end && !is_blank(*p))
-			p++;
-		for (size_t k = 0; k < nl && p > w; k++)
-			if (strlen(l[k].name) == (size_t)(p - w) &&
-			    !memcmp(l[k].name, w, (size_t)(p - w)))
-				mask |= 1u << k;
-		while (p < end && is_blank(*p))
-			p++;
-	}
-	if (!mask)
-		for (size_t k = 0; k < nl; k++)
-			if (memcmp(l[k].name, "tcp", 3) != 0)
-				mask |= 1u << k;
-	return mask;
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Any datagram gets the counters back, written over its own payload. */
+/* The layers named in [p, end) as a bit mask (bit k = layer k), or 0 if a name is unknown. */
+static unsigned parse_request(const uint8_t *p, const uint8_t *end, const struct layer *l,
+			      size_t nl)
+{
+	unsigned want = 0;
+	while (p < end) {
+		const uint8_t *t;
+		size_t n, k;
+		if (is_ws(*p)) {
+			p++;
+			continue;
+		}
+		for (t = p; t < end && !is_ws(*t); t++)
+			;
+		n = (size_t)(t - p);
+		if ((n == 3 && memcmp(p, "all", 3) == 0) || (n == 5 && memcmp(p, "stats", 5) == 0))
+			want |= (1u << nl) - 1;
+		else {
+			for (k = 0; k < nl && !(strlen(l[k].name) == n && !memcmp(l[k].name, p, n));
+			     k++)
+				;
+			if (k == nl)
+				return 0;
+			want |= 1u << k;
+		}
+		p = t;
+	}
+	return want ? want : (1u << nl) - 1;
+}
+
+/* Write the reply for the layers in want into buf (room bytes); returns its length or 0. */
+static size_t build_reply(char *buf, size_t room, const struct layer *l, size_t nl, unsigned want)
+{
+	static char one[STATS_REPLY_MAX + 1];
+	size_t pos = 1, more_len = 0, n;
+	unsigned more = 0;
+	for (size_t k = 0; k < nl; k++) /* room kept for ,"more":["a","b"] in the worst case */
+		if (want & (1u << k))
+			more_len += strlen(l[k].name) + 3;
+	more_len += sizeof(",\"more\":[]") - 1;
+	buf[0] = '{';
+	for (size_t k = 0; k < nl; k++) {
+		if (!(want & (1u << k)))
+			continue;
+		n = 0;
+		if (pos > 1)
+			one[n++] = ',';
+		layer_json(&l[k], one, sizeof(one), &n);
+		if (pos + n + more_len + 1 <= room && n < sizeof(one)) {
+			memcpy(buf + pos, one, n);
+			pos += n;
+		} else {
+			more |= 1u << k;
+		}
+	}
+	if (more) {
+		n = 0;
+		out(one, sizeof(one), &n, "%s\"more\":[", pos > 1 ? "," : "");
+		for (size_t k = 0, first = 1; k < nl; k++)
+			if (more & (1u << k)) {
+				out(one, sizeof(one), &n, "%s\"%s\"", first ? "" : ",", l[k].name);
+				first = 0;
+			}
+		out(one, sizeof(one), &n, "]");
+		if (pos + n + 1 > room)
+			return 0;
+		memcpy(buf + pos, one, n);
+		pos += n;
+	}
+	buf[pos++] = '}';
+	return pos;
+}
+
 static void stats_input(struct mbuf *m, const struct udp_peer *peer, void *arg)
 {
-	size_t room;
-	int n;
-	unsigned mask = request_mask(m->data, m->tail);
+	static const char bad[] = "{\"error\":\"unknown layer\"}";
+	struct layer l[LAYERS];
+	size_t nl, room = mbuf_len(m), n;
+	unsigned want;
+	char *reply = (char *)m->data;
 	(void)arg;
-	m->tail = m->data;
-	room = mbuf_tailroom(m);
-	n = stats_json((char *)m->data, room, mask);
-	if (n < 0 || (size_t)n >= room) {
-		pr_warn("net: stats JSON needs %d bytes, have %zu\n", n, room);
+	net_st.stats.requests++;
+	nl = layers(l);
+	want = parse_request(m->data, m->tail, l, nl);
+	if (room > STATS_REPLY_MAX)
+		room = STATS_REPLY_MAX;
+	if (!want) {
+		net_st.stats.drop_bad++;
+		n = sizeof(bad) - 1 <= room ? sizeof(bad) - 1 : 0;
+		memcpy(reply, bad, n);
+	} else {
+		n = build_reply(reply, room, l, nl, want); /* over the request: it is parsed */
+	}
+	if (!n) {
+		net_st.stats.drop_short++;
 		mbuf_free(m);
 		return;
 	}
-	mbuf_put(m, (size_t)n);
+	mbuf_trim(m, n);
+	net_st.stats.replies++;
 	udp_reply(m, peer);
 }
 
@@ -344,7 +443,7 @@ void netstat_init(void)
 	int err;
 	if (!stats_port)
 		return;
-	err = udp_bind(stats_port, stats_input, NULL);
+	err = udp_bind(stats_port, UDP_BIND_SERVICE, stats_input, NULL);
 	if (err)
 		pr_err("net: cannot serve stats on UDP port %u (%s)\n", stats_port, errname(err));
 	else

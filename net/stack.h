@@ -121,8 +121,13 @@ void ipv4_deliver(struct mbuf *m);
 /* ipv4_frag.c: a fragment (data at its IP header, trimmed, checked) joins its datagram. */
 void ipv4_reasm_input(struct mbuf *m);
 void ipv4_reasm_reset(void);
-/* dst is a broadcast address for us (limited, or our subnet's). */
+/* dst is a broadcast address for us (limited, or our subnet's; /31 and /32 have none). */
 bool ipv4_is_broadcast(uint32_t dst);
+/* The MBUF_F_BCAST / MBUF_F_NOADDR flags a datagram to dst (network order) gets now. */
+uint32_t ipv4_dst_flags(uint32_t dst_be);
+/* ip (host order) may name one other host: not 0/8, loopback, multicast, class E, a broadcast
+ * of ours, nor our own address. What an answer or an ICMP error may be sent to. */
+bool ipv4_is_unicast_host(uint32_t ip);
 
 /* icmp.c */
 void icmp_reset(void);
@@ -144,3 +149,9 @@ void dhcp_reset(void);
 void dhcp_start(void);
 bool dhcp_is_running(void);
 void dhcp_info_print(void);
+/* ip is a host address one may use with mask: not 0/8, 127/8, 224/4, 240/4, nor the subnet's
+ * own or broadcast address (which /31 and /32 do not have). */
+bool dhcp_addr_is_usable(uint32_t ip, uint32_t mask);
+/* The lease, T1 and T2 (seconds) to use for what a server said (0 = not said): lease at least
+ * 60 s (default 3600), T1 at least 30 s, T1 < T2 < lease. */
+void dhcp_lease_times(uint32_t lease, uint32_t t1, uint32_t t2, uint32_t out[3]);

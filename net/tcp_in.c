@@ -18,19 +18,6 @@ static bool cksum_ok(const struct ip_hdr *ip, const struct tcp_hdr *th, size_t l
 	return cksum_fold(sum) == 0;
 }
 
-/*
- * Never about broadcasts or multicasts (RFC 9293 3.10.7.2, RFC 1122 4.2.3.10), never from an
- * address that cannot be one host (RFC 1122 3.2.1.3), never before we have an address: such a
- * segment gets no answer, not even a reset.
- */
-static bool addr_ok(uint32_t src, uint32_t dst)
-{
-	uint32_t top = src >> 24;
-	if (!dst || dst != net_addr()->ip)
-		return false;
-	return src && top != 0 && top != 127 && top < 224 && !ipv4_is_broadcast(src) && src != dst;
-}
-
 /* The options we use (MSS, window scale, SACK-permitted, SACK blocks); a malformed list ends
  * the walk. */
 static void parse_options(struct tcp_seg *s, const uint8_t *p, size_t n)
@@ -77,10 +64,13 @@ static uint64_t *parse(const struct mbuf *m, struct tcp_seg *s)
 		return &st->drop_hdr;
 	if (!cksum_ok(ip, th, len))
 		return &st->drop_cksum;
+	/* IPv4 input let through only our unicast address and broadcasts (marked), from sources
+	 * that can be one host; TCP is never about a broadcast (RFC 9293 3.10.7.2, RFC 1122
+	 * 4.2.3.10): no answer, not even a reset. */
+	if (m->flags & MBUF_F_BCAST)
+		return &st->drop_addr;
 	s->src = ntohl(ip->src);
 	s->dst = ntohl(ip->dst);
-	if (!addr_ok(s->src, s->dst))
-		return &st->drop_addr;
 	s->flags = th->flags;
 	if ((s->flags & TCP_SYN) && (s->flags & (TCP_FIN | TCP_RST)))
 		return &st->drop_flags;

@@ -133,6 +133,7 @@ _Static_assert(offsetof(struct tcp_hdr, cksum) == 16, "tcp_hdr.cksum");
 #define DHCP_OPT_ROUTER	   3
 #define DHCP_OPT_REQ_IP	   50
 #define DHCP_OPT_LEASE	   51
+#define DHCP_OPT_OVERLOAD  52 /* 1: file holds options, 2: sname does, 3: both (RFC 2132 9.3) */
 #define DHCP_OPT_MSG_TYPE  53
 #define DHCP_OPT_SERVER_ID 54
 #define DHCP_OPT_PARAMS	   55

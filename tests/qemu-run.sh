@@ -139,7 +139,8 @@ if [ "$NET" = user ]; then
 	cat <<MSG
 UDP echo is forwarded from 127.0.0.1:$PORT; try, in another terminal:
     echo hello | nc -u -w1 127.0.0.1 $PORT
-Store service on 127.0.0.1:$STORE_PORT (e.g. echo C | nc -u -w1 127.0.0.1 $STORE_PORT).
+Store service on 127.0.0.1:$STORE_PORT once booted with BOOTARGS="store.port=7000"
+(e.g. tests/tools/store.py -p $STORE_PORT count).
 MSG
 fi
 [ "$CONSOLE" = stdio ] && echo "Serial console: type 'help' for the shell. Quit QEMU with Ctrl-A X."

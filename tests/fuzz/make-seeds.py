@@ -170,6 +170,63 @@ def eth_seeds():
                                      IP(src=HOST, dst=GUEST) / UDP(dport=7) / b"o"))
     out("eth", "other-ip", single(learnt, to_guest(IP(src=HOST, dst="10.0.2.16") /
                                                    UDP(dport=7) / b"o")))
+    dhcp_seeds()
+
+
+def dhcp_seeds():
+    """DHCP replies that reach deep into option parsing: overload (option 52) with options in
+    the file and sname fields, every option we read, wrong lengths, repeats, other servers.
+    Options are written as raw (code, bytes) pairs, so malformed ones can be said too."""
+    x = CFG_XID | CFG_FIXSUM
+    mac = bytes.fromhex(GUEST_MAC.replace(":", ""))
+    ip4 = lambda a: bytes(int(p) for p in a.split("."))  # noqa: E731
+    u32 = lambda v: struct.pack(">I", v)  # noqa: E731
+
+    def area(*pairs):
+        b = b""
+        for code, val in pairs:
+            b += bytes([code, len(val)]) + val
+        return b + b"\xff"
+
+    def reply(kind, pairs, file=b"", sname=b"", yi=GUEST, sid=HOST):
+        return (Ether(dst=BCAST, src=HOST_MAC) / IP(src=sid, dst="255.255.255.255") /
+                UDP(sport=67, dport=68) /
+                BOOTP(op=2, xid=0, yiaddr=yi, siaddr=HOST, chaddr=mac, file=file,
+                      sname=sname) /
+                Raw(b"c\x82Sc" + area((53, bytes([kind])), *pairs) + bytes(40)))
+
+    OFFER, ACK, NAK = 2, 5, 6
+    full = [(54, ip4(HOST)), (1, ip4("255.255.255.0")), (3, ip4(HOST)), (51, u32(600)),
+            (58, u32(100)), (59, u32(500))]
+    out("eth", "dhcp-overload-file", multi(x, [
+        (0, reply(OFFER, [(52, b"\x01")],
+                  file=area((54, ip4(HOST)), (1, ip4("255.255.0.0")), (3, ip4(HOST))))),
+        (10, reply(ACK, [(52, b"\x01")], file=area((54, ip4(HOST)), (51, u32(900)))))]))
+    out("eth", "dhcp-overload-both", multi(x, [
+        (0, reply(OFFER, [(52, b"\x03")], file=area((54, ip4(HOST))),
+                  sname=area((1, ip4("255.255.255.254")), (51, u32(60))))),
+        (10, reply(ACK, [(52, b"\x03"), (54, ip4(HOST))], file=area(),
+                   sname=area((58, u32(5)))))]))
+    out("eth", "dhcp-all-options", multi(x, [(0, reply(OFFER, full)), (10, reply(ACK, full)),
+                                             (3601000, reply(ACK, full))]))
+    out("eth", "dhcp-other-server", multi(x, [
+        (0, reply(OFFER, full)),
+        (10, reply(ACK, [(54, ip4("10.0.2.3"))] + full[1:], sid="10.0.2.3")),
+        (10, reply(NAK, [(54, ip4("10.0.2.3"))], sid="10.0.2.3")),
+        (10, reply(ACK, full))]))
+    out("eth", "dhcp-bad-yiaddr", multi(x, [(0, reply(OFFER, full, yi="10.0.2.255")),
+                                            (10, reply(OFFER, full, yi="224.0.0.1")),
+                                            (10, reply(OFFER, full, yi="10.0.2.15"))]))
+    out("eth", "dhcp-bad-lengths", multi(x, [
+        (0, reply(OFFER, [(54, ip4(HOST) + b"\x00")])),
+        (10, reply(OFFER, [(54, ip4(HOST)), (3, b"\x0a\x00\x02")])),
+        (10, reply(OFFER, [(54, ip4(HOST)), (52, b"\x07")])),
+        (10, reply(OFFER, [(54, ip4(HOST)), (54, ip4(HOST))]))]))
+    out("eth", "dhcp-short-lease-floor", multi(x, [
+        (0, reply(OFFER, full)),
+        (10, reply(ACK, [(54, ip4(HOST)), (51, u32(1)), (58, u32(0)), (59, u32(0))])),
+        (31000, reply(ACK, [(54, ip4(HOST)), (51, u32(1))])),
+        (61000, reply(ACK, [(54, ip4(HOST)), (51, u32(1))]))]))
 
 
 # tcp seeds follow fuzz_tcp.c's input format: an application-mode byte, then 12-byte records
@@ -246,8 +303,25 @@ def region_seeds():
         out("region", "seed-%d" % i, bytes(r.randrange(256) for _ in range(64 + 96 * i)))
 
 
+def store_seeds():
+    """fuzz_store.c: a flag byte, then requests [length, 2 bytes big-endian][bytes]."""
+    def reqs(*rs, flags=0):
+        b = bytes([flags])
+        for r in rs:
+            b += struct.pack(">H", len(r)) + r
+        return b
+    pad = lambda r, n: r + b"\n" + b" " * (n - len(r) - 1)  # noqa: E731
+    out("store", "write-read", reqs(b"W 100 hello", b"R 100 5", b"R 0x64 5"))
+    out("store", "padded-read", reqs(b"W 0 " + bytes(range(256)), pad(b"R 0 200", 220)))
+    out("store", "counter", reqs(b"C", b"C\n", pad(b"C", 24), b"C"))
+    out("store", "syntax", reqs(b"R 0\0junk 4", b"R 1k 5", b"R -1 2", b"R 0x 1", b"W 7",
+                                b"W 7 ", b"X", b"R  1 1", b"R 18446744073709551616 1"))
+    out("store", "range", reqs(pad(b"R 4090 10", 32), b"W 4095 ab", pad(b"R 0 1473", 1500)))
+    out("store", "sync-fails", reqs(b"W 1 abc", b"C", flags=1))
+
+
 def main():
-    which = sys.argv[1:] or ["eth", "fdt", "bootargs", "region", "tcp"]
+    which = sys.argv[1:] or ["eth", "fdt", "bootargs", "region", "store", "tcp"]
     for w in which:
         globals()[w + "_seeds"]()
 

@@ -92,7 +92,7 @@ static void test_udp_echo(void)
 	ok(mbuf_pool_stats()->allocs - 0 > 0 && mbuf_pool_free_count() == before,
 	   "echo allocates nothing that stays");
 	/* checksum 0 = none: accepted */
-	size_t l = mk_udp(fr, HOST, GUEST, 999, 7, "nocsum", 6);
+	size_t l = mk_udp(fr, HOST, GUEST, 40999, 7, "nocsum", 6);
 	wr16(fr + 14 + 20 + 6, 0);
 	fake_inject(&F, fr, l);
 	ok(F.ntx == 1 && memcmp(txf(0) + 42, "nocsum", 6) == 0, "UDP without checksum echoed");
@@ -177,12 +177,11 @@ static void test_reply_paths(void)
 	start("10.0.2.15/24,10.0.2.2");
 	learn_host();
 	for (int k = 0; k < 2; k++) { /* both buffer alignments (fake_inject alternates) */
-		/* to the subnet broadcast: the reply comes from our own address, checksum redone */
+		/* to a broadcast address: a unicast service never answers (test_net_trust.c) */
 		fake_inject(&F, fr, mk_udp(fr, HOST, IP4(10, 0, 2, 255), 7001, 7, "bcast", 5));
-		ok(plain_reply("bcast", 5, 7001), "echo of a subnet broadcast, from our address");
-		fake_clear(&F);
+		ok(F.ntx == 0, "no echo of a subnet broadcast");
 		fake_inject(&F, fr, mk_udp(fr, HOST, 0xffffffffu, 7002, 7, "all", 3));
-		ok(plain_reply("all", 3, 7002), "echo of a limited broadcast");
+		ok(F.ntx == 0, "no echo of a limited broadcast");
 		fake_clear(&F);
 		/* with 4 bytes of IP options (IHL 6): the reply has none */
 		l = mk_udp(fr, HOST, GUEST, 7003, 7, "options", 7);

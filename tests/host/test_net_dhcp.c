@@ -16,6 +16,9 @@
 #include "tests/host/test.h"
 #include "tests/host/fake_netdev.h"
 
+bool dhcp_addr_is_usable(uint32_t ip, uint32_t mask); /* net/stack.h */
+void dhcp_lease_times(uint32_t lease, uint32_t t1, uint32_t t2, uint32_t out[3]);
+
 #define BOOTP 42 /* offset of the BOOTP message in a frame from the client */
 
 /* Pointer to option code's length byte in frame f's DHCP options, or NULL. */
@@ -237,6 +240,240 @@ static void test_dhcp_fallback(void)
 	finish("dhcp fallback static");
 }
 
+/*
+ * A reply from server sid: BOOTP header with yiaddr, then the options in opts (n bytes, END
+ * added), and file/sname fields (NULL: zero) for option overload.
+ */
+static size_t mk_dhcp(uint32_t sid_ip, uint32_t xid, uint32_t yiaddr, const uint8_t *opts,
+		      size_t n, const uint8_t *file, size_t fn, const uint8_t *sname, size_t sn)
+{
+	size_t l = mk_eth(fr, bcast_mac, host_mac, 0x0800);
+	uint8_t *ip = fr + l, *u = ip + 20, *b = u + 8;
+	memset(b, 0, 300);
+	b[0] = 2;
+	b[1] = 1;
+	b[2] = 6;
+	wr32(b + 4, xid);
+	wr32(b + 16, yiaddr);
+	memcpy(b + 28, fake_mac, 6);
+	if (sname)
+		memcpy(b + 44, sname, sn);
+	if (file)
+		memcpy(b + 108, file, fn);
+	wr32(b + 236, 0x63825363);
+	memcpy(b + 240, opts, n);
+	b[240 + n] = 255;
+	mk_ip(ip, sid_ip, 0xffffffffu, 17, 8 + 300, 1, 0, 64);
+	wr16(u, 67);
+	wr16(u + 2, 68);
+	wr16(u + 4, 8 + 300);
+	fix_udp_cksum(ip);
+	return l + 28 + 300;
+}
+
+/* Options: type, server id, mask, router, lease (the usual reply). */
+static size_t std_opts(uint8_t *o, uint8_t type, uint32_t sid, uint32_t mask, uint32_t router,
+		       uint32_t lease)
+{
+	uint8_t *p = o;
+	*p++ = 53, *p++ = 1, *p++ = type;
+	*p++ = 54, *p++ = 4, wr32(p, sid), p += 4;
+	*p++ = 1, *p++ = 4, wr32(p, mask), p += 4;
+	*p++ = 3, *p++ = 4, wr32(p, router), p += 4;
+	*p++ = 51, *p++ = 4, wr32(p, lease), p += 4;
+	return (size_t)(p - o);
+}
+
+#define OTHER_SERVER IP4(10, 0, 2, 3)
+
+static void test_dhcp_selected_server_only(void)
+{
+	uint8_t o[64];
+	uint32_t xid;
+	start(NULL);
+	xid = xid_of(0);
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_reply(2, xid, 600, 0)); /* OFFER from HOST: selected */
+	ok(F.ntx == 1 && msg_type(0) == 3, "REQUEST for HOST's offer");
+	fake_clear(&F);
+	/* another server's ACK and NAK while requesting: ignored */
+	fake_inject(&F, fr,
+		    mk_dhcp(OTHER_SERVER, xid, GUEST,
+			    o, std_opts(o, 5, OTHER_SERVER, 0xffffff00, HOST, 600), NULL, 0, NULL, 0));
+	fake_inject(&F, fr, mk_dhcp(OTHER_SERVER, xid, 0, o, std_opts(o, 6, OTHER_SERVER, 0, 0, 0),
+				    NULL, 0, NULL, 0));
+	ok(!net_addr_is_up() && net_stats()->dhcp.drop_server == 2 &&
+		   net_stats()->dhcp.nak_rx == 0,
+	   "ACK and NAK from a server not selected ignored");
+	/* an ACK without any server identifier: not from the selected server either */
+	fake_inject(&F, fr, mk_dhcp(HOST, xid, GUEST, (const uint8_t[]){ 53, 1, 5 }, 3, NULL, 0,
+				    NULL, 0));
+	ok(!net_addr_is_up() && net_stats()->dhcp.drop_server == 3, "ACK without server id");
+	fake_inject(&F, fr, mk_reply(5, xid, 600, 0));
+	ok(net_addr()->ip == GUEST, "the selected server's ACK binds");
+	fake_clear(&F);
+	/* rebinding (T2 = 525 s): any server may answer */
+	for (int t = 0; t < 530; t += 5) {
+		advance(5 * NSEC_PER_SEC);
+		if (F.ntx)
+			xid = xid_of(F.ntx - 1);
+		fake_clear(&F);
+	}
+	ok(net_stats()->dhcp.rebind == 1, "rebinding");
+	fake_inject(&F, fr,
+		    mk_dhcp(OTHER_SERVER, xid, GUEST,
+			    o, std_opts(o, 5, OTHER_SERVER, 0xffffff00, HOST, 900), NULL, 0, NULL, 0));
+	ok(net_stats()->dhcp.ack_rx == 2 && strstr(host_console, "lease renewed, 900 s"),
+	   "rebinding: another server's ACK accepted: %s", host_console);
+	fake_clear(&F);
+	finish("dhcp server id");
+}
+
+static void test_dhcp_unusable_addresses(void)
+{
+	static const struct {
+		uint32_t ip, mask;
+		bool usable;
+	} cases[] = {
+		{ 0xffffffffu, 0xffffff00, false },	  { IP4(224, 0, 0, 5), 0xffffff00, false },
+		{ IP4(127, 0, 0, 1), 0xff000000, false }, { IP4(10, 0, 2, 255), 0xffffff00, false },
+		{ IP4(10, 0, 2, 0), 0xffffff00, false },  { 0, 0xffffff00, false },
+		{ IP4(240, 0, 0, 1), 0xffffff00, false }, { IP4(0, 0, 0, 7), 0xffffff00, false },
+		{ IP4(10, 0, 0, 0), 0xfffffffe, true },	  { IP4(10, 0, 0, 1), 0xfffffffe, true },
+		{ IP4(10, 0, 0, 255), 0xffffffff, true }, { IP4(10, 0, 2, 15), 0xffffff00, true },
+	};
+	uint8_t o[64];
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		uint32_t xid;
+		start(NULL);
+		xid = xid_of(0);
+		fake_clear(&F);
+		fake_inject(&F, fr, mk_dhcp(HOST, xid, cases[k].ip, o,
+					    std_opts(o, 2, HOST, cases[k].mask, 0, 600), NULL, 0,
+					    NULL, 0));
+		ok((F.ntx == 1) == cases[k].usable &&
+			   (net_stats()->dhcp.drop_addr == 1) == !cases[k].usable,
+		   "offer of %08x/%08x: %s", cases[k].ip, cases[k].mask,
+		   cases[k].usable ? "requested" : "refused");
+		if (cases[k].usable && F.ntx == 1) {
+			fake_clear(&F);
+			fake_inject(&F, fr, mk_dhcp(HOST, xid, cases[k].ip, o,
+						    std_opts(o, 5, HOST, cases[k].mask, 0, 600),
+						    NULL, 0, NULL, 0));
+			ok(net_addr()->ip == cases[k].ip, "and bound");
+		}
+		fake_clear(&F);
+		finish("dhcp address");
+	}
+}
+
+static void test_dhcp_lease_floors(void)
+{
+	static const struct {
+		uint32_t lease, t1, t2, want[3];
+	} cases[] = {
+		{ 1, 0, 0, { 60, 30, 52 } },	      { 0, 0, 0, { 3600, 1800, 3150 } },
+		{ 600, 1, 2, { 600, 300, 525 } },     { 600, 500, 400, { 600, 500, 575 } },
+		{ 600, 100, 700, { 600, 100, 475 } }, { 600, 200, 300, { 600, 200, 300 } },
+		{ 86400, 0, 0, { 86400, 43200, 75600 } },
+	};
+	uint32_t xid, requests = 0;
+	uint8_t o[64];
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		uint32_t t[3];
+		dhcp_lease_times(cases[k].lease, cases[k].t1, cases[k].t2, t);
+		ok(t[0] == cases[k].want[0] && t[1] == cases[k].want[1] && t[2] == cases[k].want[2],
+		   "lease %u T1 %u T2 %u -> %u %u %u", cases[k].lease, cases[k].t1, cases[k].t2,
+		   t[0], t[1], t[2]);
+		ok(t[1] < t[2] && t[2] < t[0], "T1 < T2 < lease");
+	}
+	/* a server handing out 1-second leases and answering every REQUEST: a renewal every 30 s
+	 * (the old client computed T1 = 0 and sent them back to back) */
+	start(NULL);
+	ok(lease(1), "1 s lease");
+	fake_clear(&F);
+	for (int ms = 0; ms < 600000; ms += 100) {
+		advance(100 * NSEC_PER_MSEC);
+		for (int i = 0; i < F.ntx; i++) {
+			if (msg_type(i) != 3)
+				continue;
+			requests++;
+			xid = xid_of(i);
+			fake_clear(&F);
+			fake_inject(&F, fr, mk_dhcp(HOST, xid, GUEST, o,
+						    std_opts(o, 5, HOST, 0xffffff00, HOST, 1),
+						    NULL, 0, NULL, 0));
+			break;
+		}
+		if (F.ntx && rd16(txf(0) + 12) == 0x0806) { /* the renewal resolves the server */
+			fake_clear(&F);
+			fake_inject(&F, fr, mk_arp(fr, fake_mac, 2, host_mac, HOST, fake_mac, GUEST));
+		}
+		fake_clear(&F);
+	}
+	ok(requests >= 15 && requests <= 25, "%u REQUESTs in 10 minutes of 1 s leases", requests);
+	finish("dhcp floors");
+}
+
+static void test_dhcp_option_overload_and_lengths(void)
+{
+	uint8_t o[64], file[128], sname[64];
+	uint32_t xid;
+	size_t n;
+	/* the OFFER's server id and mask in the file field, the router and lease in sname */
+	start(NULL);
+	xid = xid_of(0);
+	fake_clear(&F);
+	memset(file, 0, sizeof(file));
+	memset(sname, 0, sizeof(sname));
+	n = 0;
+	o[n++] = 53, o[n++] = 1, o[n++] = 2;
+	o[n++] = 52, o[n++] = 1, o[n++] = 3;
+	file[0] = 54, file[1] = 4, wr32(file + 2, HOST);
+	file[6] = 1, file[7] = 4, wr32(file + 8, 0xffff0000u), file[12] = 255;
+	sname[0] = 3, sname[1] = 4, wr32(sname + 2, HOST);
+	sname[6] = 51, sname[7] = 4, wr32(sname + 8, 700), sname[12] = 255;
+	fake_inject(&F, fr, mk_dhcp(HOST, xid, GUEST, o, n, file, sizeof(file), sname, sizeof(sname)));
+	ok(F.ntx == 1 && msg_type(0) == 3, "overloaded OFFER: server id found in the file field");
+	fake_clear(&F);
+	o[2] = 5;
+	fake_inject(&F, fr, mk_dhcp(HOST, xid, GUEST, o, n, file, sizeof(file), sname, sizeof(sname)));
+	ok(net_addr()->ip == GUEST && net_addr()->mask == 0xffff0000u && net_addr()->gw == HOST &&
+		   strstr(host_console, "700 s"),
+	   "overloaded ACK: mask from file, router and lease from sname: %s", host_console);
+	finish("dhcp overload");
+	/* wrong lengths and repeated options are malformed */
+	static const uint8_t bad[][12] = {
+		{ 53, 1, 2, 54, 5, 10, 0, 2, 2, 0 },	      /* server id of 5 bytes */
+		{ 53, 2, 2, 2, 54, 4, 10, 0, 2, 2 },	      /* message type of 2 bytes */
+		{ 53, 1, 2, 54, 4, 10, 0, 2, 2, 53, 1, 2 },   /* message type twice */
+		{ 53, 1, 2, 54, 4, 10, 0, 2, 2, 3, 3, 10 },   /* router list of 3 bytes */
+		{ 53, 1, 2, 54, 4, 10, 0, 2, 2, 52, 1, 4 },   /* overload 4 */
+	};
+	static const size_t bad_len[] = { 10, 10, 12, 12, 12 };
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		start(NULL);
+		xid = xid_of(0);
+		fake_clear(&F);
+		fake_inject(&F, fr, mk_dhcp(HOST, xid, GUEST, bad[k], bad_len[k], NULL, 0, NULL, 0));
+		ok(F.ntx == 0 && net_stats()->dhcp.drop_bad == 1, "malformed options %zu dropped",
+		   k);
+		finish("dhcp malformed");
+	}
+	/* overload named inside the file field itself is not honoured: malformed */
+	start(NULL);
+	xid = xid_of(0);
+	fake_clear(&F);
+	memset(file, 0, sizeof(file));
+	file[0] = 52, file[1] = 1, file[2] = 2, file[3] = 255;
+	n = 0;
+	o[n++] = 53, o[n++] = 1, o[n++] = 2, o[n++] = 52, o[n++] = 1, o[n++] = 1;
+	o[n++] = 54, o[n++] = 4, wr32(o + n, HOST), n += 4;
+	fake_inject(&F, fr, mk_dhcp(HOST, xid, GUEST, o, n, file, sizeof(file), NULL, 0));
+	ok(F.ntx == 0 && net_stats()->dhcp.drop_bad == 1, "option 52 outside the options field");
+	finish("dhcp overload nested");
+}
+
 static void test_bootargs(void)
 {
 	static const char *const good[] = { "dhcp", "10.0.2.15/24", "10.0.2.15/24,10.0.2.2",
@@ -378,6 +615,10 @@ int main(void)
 	test_dhcp_lease_and_renewal();
 	test_dhcp_nak_and_t1_option();
 	test_dhcp_fallback();
+	test_dhcp_selected_server_only();
+	test_dhcp_unusable_addresses();
+	test_dhcp_lease_floors();
+	test_dhcp_option_overload_and_lengths();
 	test_bootargs();
 	test_arp_queue();
 	test_arp_cache_bounded();

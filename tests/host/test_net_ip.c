@@ -63,6 +63,11 @@ static bool echoed(void)
 	return good;
 }
 
+static uint64_t net_st_overlap(void)
+{
+	return net_stats()->ipv4.drop_frag_overlap;
+}
+
 static void test_reassembly(void)
 {
 	uint32_t pool;
@@ -85,20 +90,26 @@ static void test_reassembly(void)
 	mk_dgram(1000, 5003, 0x779);
 	send_frag(400, 400, true);
 	send_frag(0, 400, true);
-	send_frag(0, 400, true);  /* duplicate, same bytes */
-	send_frag(384, 16, true); /* overlap, same bytes */
+	send_frag(0, 400, true); /* exact duplicate, same bytes: a retransmission */
 	send_frag(800, 208, false);
-	ok(echoed(), "consistent duplicates and overlaps accepted");
+	ok(echoed(), "exact duplicates ignored");
+	ok(net_stats()->ipv4.frag_dup == 1, "duplicate counted");
 
 	mk_dgram(1000, 5004, 0x77a);
 	send_frag(0, 400, true);
-	dgram[20 + 390] ^= 0xff; /* the overlapping copy disagrees */
-	send_frag(384, 16, true);
-	ok(net_stats()->ipv4.drop_frag_overlap == 1, "inconsistent overlap counted");
-	dgram[20 + 390] ^= 0xff;
+	send_frag(384, 16, true); /* overlap, even with the same bytes: RFC 5722 */
+	ok(net_stats()->ipv4.drop_frag_overlap == 1, "overlap counted");
 	send_frag(400, 400, true);
 	send_frag(800, 208, false);
-	ok(F.ntx == 0, "datagram with an inconsistent overlap not delivered");
+	ok(F.ntx == 0 && net_stats()->ipv4.drop_frag_dead == 2,
+	   "datagram with an overlap not delivered, its later fragments dropped too");
+
+	mk_dgram(1000, 5014, 0x78a);
+	send_frag(0, 400, true);
+	dgram[20 + 10] ^= 0xff; /* a "duplicate" that disagrees */
+	send_frag(0, 400, true);
+	dgram[20 + 10] ^= 0xff;
+	ok(net_stats()->ipv4.drop_frag_overlap == 2, "disagreeing duplicate dropped");
 
 	/* timeout frees the buffer */
 	host_clock_ns += 31 * NSEC_PER_SEC;
@@ -120,8 +131,36 @@ static void test_reassembly(void)
 	mk_dgram(1000, 5006, 0x77c);
 	send_frag(800, 208, false);
 	send_frag(800, 200, false);
-	ok(net_stats()->ipv4.drop_frag_overlap == 2, "two different ends: dropped");
+	ok(net_stats()->ipv4.drop_frag_overlap == 3, "two different ends: dropped");
 
+	/* the same verdict in every order (issue 12): a fragment X past the end the last one L
+	 * gives, inside L's last 8-byte block; every order in which X comes before the datagram
+	 * is complete drops it (after completion X can only start a datagram of its own) */
+	{
+		static const int orders[4][3] = { { 2, 0, 1 }, { 2, 1, 0 }, { 0, 2, 1 },
+						  { 1, 2, 0 } };
+		for (int k = 0; k < 4; k++) {
+			uint64_t ov = net_st_overlap();
+			advance_time(31 * NSEC_PER_SEC); /* earlier dead slots time out */
+			mk_dgram(997, (uint16_t)(5200 + k), (uint16_t)(0x7a0 + k)); /* 1005 bytes */
+			for (int j = 0; j < 3; j++) {
+				int f = orders[k][j];
+				if (f == 0)
+					send_frag(0, 800, true);
+				else if (f == 1)
+					send_frag(800, 205, false); /* L: ends at 1005 */
+				else
+					send_frag(1000, 8, true); /* X: to 1008, beyond */
+			}
+			ok(F.ntx == 0 && net_st_overlap() == ov + 1,
+			   "order %d%d%d: dropped once, not delivered (%d frames)", orders[k][0],
+			   orders[k][1], orders[k][2], F.ntx);
+			fake_clear(&F);
+		}
+	}
+
+	host_clock_ns += 31 * NSEC_PER_SEC; /* the dead slots time out */
+	timers_expire(host_clock_ns);
 	/* too big for one buffer */
 	uint64_t big = net_stats()->ipv4.drop_frag_big;
 	mk_dgram(2400, 5007, 0x77d);
@@ -218,9 +257,95 @@ static void test_port_unreachable(void)
 	finish("port unreachable");
 }
 
+/* Ask the stats service with payload req (n bytes); the reply payload into out, its length,
+ * or -1 if none came. */
+static int stats_ask(const char *req, size_t n, char *out)
+{
+	int len = -1;
+	fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 5555, 9999, req, n));
+	if (F.ntx == 1) {
+		const uint8_t *ip = txf(0) + 14;
+		len = rd16(ip + 2) - 28;
+		memcpy(out, ip + 28, (size_t)len);
+		out[len] = 0;
+	}
+	fake_clear(&F);
+	return len;
+}
+
+/* Every layer through 1472-byte requests, following "more"; the merged text into all.
+ * Returns the number of requests, or -1 if a reply was missing or larger than its request. */
+static int stats_all(char *all, size_t size)
+{
+	char req[1472], js[1500], *more;
+	int asked = 0;
+	size_t used = 0;
+	strcpy(req, "all");
+	for (;;) {
+		size_t rl = strlen(req);
+		int n;
+		memset(req + rl, ' ', sizeof(req) - rl);
+		n = stats_ask(req, sizeof(req), js);
+		asked++;
+		if (n < 2 || n > (int)sizeof(req) || used + (size_t)n >= size || asked > 12)
+			return -1;
+		memcpy(all + used, js, (size_t)n + 1);
+		used += (size_t)n;
+		more = strstr(js, "\"more\":[");
+		if (!more)
+			return asked;
+		/* the next request names what did not fit */
+		req[0] = 0;
+		for (char *p = more + 8; *p && *p != ']'; p++)
+			if (*p != '"')
+				strncat(req, *p == ',' ? " " : (char[2]){ *p, 0 }, 2);
+	}
+}
+
+static unsigned count(const char *hay, const char *needle)
+{
+	unsigned n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* Counters at their widest value, with room for the increments the test itself causes. */
+#define WIDE64 18446744073709550000ull
+#define WIDE32 4294960000u
+static void fill_wide(void *p, size_t n)
+{
+	uint64_t *w = p;
+	for (size_t i = 0; i < n / 8; i++)
+		w[i] = WIDE64;
+}
+
+static void sys_max(struct net_sys_stats *out)
+{
+	fill_wide(out, sizeof(*out));
+}
+
+/* Values of exactly `digits` digits in the JSON text. */
+static unsigned count_width(const char *js, unsigned digits)
+{
+	unsigned n = 0;
+	for (const char *p = js; (p = strstr(p, "\":")); p++) {
+		unsigned d = 0;
+		while (p[2 + d] >= '0' && p[2 + d] <= '9')
+			d++;
+		n += d == digits;
+	}
+	return n;
+}
+
+extern struct net_stats net_st; /* net/stack.h: the counters themselves */
+
 static void test_stats_service(void)
 {
-	char js[4096];
+	static char js[16384];
+	struct mbuf_pool_stats *ps = (struct mbuf_pool_stats *)(uintptr_t)mbuf_pool_stats();
+	struct mbuf_pool_stats saved;
+	unsigned fields;
 	int n;
 	net_reset();
 	ok(net_bootarg_stats_port("9999") == 0 && net_bootarg_stats_port("70000") != 0 &&
@@ -230,43 +355,45 @@ static void test_stats_service(void)
 	start("10.0.2.15/24,10.0.2.2");
 	learn_host();
 	n = net_stats_json(js, sizeof(js));
-	ok(strncmp(js, "{\"netdev\":{\"rx_frames\":", 23) == 0 && js[n - 1] == '}',
+	ok(n > 0 && strncmp(js, "{\"netdev\":{\"rx_frames\":", 23) == 0 && js[n - 1] == '}',
 	   "JSON shape: %.60s", js);
-	fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 5555, 9999, "stats", 5));
-	ok(F.ntx >= 1, "stats answered");
-	if (F.ntx > 1) { /* over 1472 bytes: IPv4 fragments, the first with MF set */
-		const uint8_t *ip = txf(0) + 14;
-		ok((rd16(ip + 6) & 0x2000) != 0, "a reply of %u frames is not fragmented",
-		   (unsigned)F.ntx);
-		/* The reply is written into the request's mbuf (stats_input) and fragmented beyond
-		 * 1472 bytes, which real counters (longer than these zeros) reach anyway. */
-		ok(rd16(ip + 20 + 4) - 8u <= 1472 + 64,
-		   "default reply of %u bytes (zero counters) leaves room for digits",
-		   rd16(ip + 20 + 4) - 8u);
-	} else if (F.ntx == 1) {
-		const uint8_t *ip = txf(0) + 14;
-		size_t len = rd16(ip + 2) - 28u;
-		memcpy(js, ip + 28, len);
-		js[len] = 0;
-		ok(ip_cksum_ok(ip) && udp_cksum_ok(ip) && js[0] == '{' && js[len - 1] == '}' &&
-			   strstr(js, "\"dhcp\":{") != NULL,
-		   "stats reply is the JSON (%zu bytes)", len);
+	fields = count(js, "\":") - count(js, "\":{");
+	n = stats_all(js, sizeof(js));
+	ok(n >= 1 && strstr(js, "\"dhcp\":{") && strstr(js, "\"sys\":{"),
+	   "all layers in %d requests", n);
+	/* at full width: every counter of every layer at its widest value */
+	fill_wide(&net_st, sizeof(net_st));
+	fill_wide(&F.nd.stats, sizeof(F.nd.stats));
+	saved = *ps;
+	ps->allocs = ps->frees = ps->alloc_fail = WIDE64;
+	ps->total = ps->free = ps->low_water = WIDE32;
+	net_sys_sample = sys_max;
+	n = net_stats_json(js, sizeof(js));
+	ok(n > 2 * 1472, "full-width JSON is %d bytes: more than two datagrams", n);
+	n = stats_all(js, sizeof(js));
+	ok(n >= 3, "full width: answered in %d parts, each within its request", n);
+	ok(count_width(js, 20) + count_width(js, 10) == fields && count_width(js, 10) == 3,
+	   "every one of %u counters present at full width (%u + %u)", fields,
+	   count_width(js, 20), count_width(js, 10));
+	ok(count(js, "\"ipv4\":{") == 1 && count(js, "\"netdev\":{") == 1, "each layer once");
+	/* one layer, asked with a short request: only what fits, the rest named */
+	{
+		char req[200], out[1500];
+		memset(req, ' ', sizeof(req));
+		memcpy(req, "ipv4 udp", 8);
+		n = stats_ask(req, sizeof(req), out);
+		ok(n > 0 && n <= 200 && strstr(out, "\"more\":[\"ipv4\",\"udp\"]"),
+		   "200-byte request: %d-byte reply %s", n, out);
+		n = stats_ask("stats", 5, out);
+		ok(n < 0, "5-byte request: no reply (it would be larger)");
+		memset(req, ' ', sizeof(req));
+		memcpy(req, "ipv4 nonsense", 13);
+		n = stats_ask(req, sizeof(req), out);
+		ok(n > 0 && strstr(out, "\"error\""), "unknown layer: error object");
 	}
-	fake_clear(&F);
-	/* the TCP layers only when asked for (they would not fit beside the others) */
-	fake_inject(&F, fr, mk_udp(fr, HOST, GUEST, 5555, 9999, "tcp tcp_drop", 12));
-	ok(F.ntx == 1, "TCP stats answered");
-	if (F.ntx == 1) {
-		const uint8_t *ip = txf(0) + 14;
-		size_t len = rd16(ip + 2) - 28u;
-		memcpy(js, ip + 28, len);
-		js[len] = 0;
-		ok(udp_cksum_ok(ip) && strstr(js, "\"tcp\":{") && strstr(js, "\"tcp_drop\":{") &&
-			   !strstr(js, "\"dhcp\":{"),
-		   "the reply to \"tcp tcp_drop\" holds those two layers: %.80s", js);
-	}
-	n = net_stats_json(js, 10);
-	ok(n > 10 && strlen(js) == 9, "cut JSON reports its full length");
+	*ps = saved;
+	net_sys_sample = NULL;
+	memset(&net_st, 0, sizeof(net_st));
 	host_console_clear();
 	net_stats_print();
 	ok(strstr(host_console, "drop_cksum=") && strstr(host_console, "udp"), "stats print");

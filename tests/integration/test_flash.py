@@ -96,7 +96,8 @@ def test_uboot_distro_boot_from_sd_image():
 def test_sifive_board_without_pcie():
     """QEMU's sifive_u: SiFive UART, boot hart 1 (hart 0 is an M-mode-only core), a 1 MHz
     timebase, no PCIe. The console works both ways and the store/regions come up."""
-    with Qemu(nic=None, smp=5, stdin=True, extra=[], machine="sifive_u") as q:
+    with Qemu(nic=None, smp=5, stdin=True, extra=[], machine="sifive_u",
+              bootargs="store.port=7000") as q:
         q.wait_for(r"boot: hart [1-4], 4 cpu", timeout=30)
         q.wait_for(r"console sifive-uart at 10010000", timeout=5)
         q.wait_for(r"pci: no PCIe host bridge", timeout=5)

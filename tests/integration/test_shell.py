@@ -21,7 +21,7 @@ def answer(q, command, timeout=5):
 
 
 def test_shell_commands_and_poweroff():
-    with Qemu(stdin=True) as q:
+    with Qemu(stdin=True, bootargs="store.port=7000") as q:  # "regions" lists the store
         wait_echo(q)
         run(q, "help", r"poweroff\s+shut down")
         run(q, "stats", r"eth0: link up, rx \d+ frames")

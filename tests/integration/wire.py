@@ -18,12 +18,13 @@ import time
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import ARP, ICMP, IP, UDP, Ether, Raw, defragment  # noqa: E402
 
-from qemu import Qemu, free_udp_port  # noqa: E402
+from qemu import Qemu, free_udp_port, stats_merge  # noqa: E402
 
 GUEST_MAC = "52:54:00:12:34:56"
 GUEST_IP = "10.0.2.15"
 HOST_MAC = "52:55:0a:00:02:02"
 HOST_IP = "10.0.2.2"
+HOST_MAC_BYTES = bytes.fromhex(HOST_MAC.replace(":", ""))
 STATS_PORT = 9999
 ECHO_PORT = 7
 STATIC_ARGS = "ip=10.0.2.15/24,10.0.2.2 stats.port=%d" % STATS_PORT
@@ -41,16 +42,35 @@ def udp_drops(port):
 
 
 class Wire:
-    def __init__(self):
+    def __init__(self, hub=None):
+        """hub=(group, port): join a QEMU multicast hub (-netdev socket,mcast=...) that several
+        guests share, instead of one guest's point-to-point socket. On a hub every frame
+        reaches every member, this script's own included (those are skipped on receive)."""
+        self.hub = hub
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         # Room for bursts of replies: the host kernel would drop beyond the default 208 KiB.
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.qport = free_udp_port()
-        self.netdev = "socket,id=n0,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d" % (self.port,
-                                                                                 self.qport)
+        if hub:
+            group, port = hub
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.sock.bind((group, port))
+            lo = socket.inet_aton("127.0.0.1")
+            self.sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP,
+                                 socket.inet_aton(group) + lo)
+            self.sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, lo)
+            self.sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+            self.port, self.qport = port, None
+            self.dest = hub
+            self.netdev = "socket,id=n0,mcast=%s:%d,localaddr=127.0.0.1" % hub
+        else:
+            self.sock.bind(("127.0.0.1", 0))
+            self.port = self.sock.getsockname()[1]
+            self.qport = free_udp_port()
+            self.dest = ("127.0.0.1", self.qport)
+            self.netdev = "socket,id=n0,udp=127.0.0.1:%d,localaddr=127.0.0.1:%d" % (
+                self.port, self.qport)
         self.answer_arp = True
+        self.arp_only = None  # a set of addresses: answer ARP for these only (hubs, floods)
         self.arp_requests = []  # ARP requests from the guest (answered or not)
         self.sport = 40000
         self.sent = 0  # frames sent to the guest
@@ -65,7 +85,7 @@ class Wire:
 
     # ---- raw frames ----
     def send(self, frame):
-        self.sock.sendto(bytes(frame), ("127.0.0.1", self.qport))
+        self.sock.sendto(bytes(frame), self.dest)
         self.sent += 1
 
     def send_many(self, frames):
@@ -73,19 +93,26 @@ class Wire:
             self.send(f)
 
     def _recv_raw(self, timeout):
-        self.sock.settimeout(max(timeout, 0.001))
-        try:
-            data, _ = self.sock.recvfrom(65536)
-            return data
-        except socket.timeout:
-            return None
+        deadline = time.monotonic() + timeout
+        while True:
+            self.sock.settimeout(max(deadline - time.monotonic(), 0.001))
+            try:
+                data, _ = self.sock.recvfrom(65536)
+            except socket.timeout:
+                return None
+            if not (self.hub and data[6:12] == HOST_MAC_BYTES):  # our own, looped back
+                return data
 
     def _handle_arp(self, pkt):
         """Answer an ARP request from the guest for any address but its own; True if it was one."""
         if ARP not in pkt or pkt[ARP].op != 1:
             return False
         self.arp_requests.append(pkt)
-        if self.answer_arp and pkt[ARP].pdst != GUEST_IP:
+        if self.arp_only is not None:
+            mine = pkt[ARP].pdst in self.arp_only
+        else:
+            mine = pkt[ARP].pdst != GUEST_IP
+        if self.answer_arp and mine:
             self.send(Ether(dst=pkt[ARP].hwsrc, src=HOST_MAC) /
                       ARP(op=2, hwsrc=HOST_MAC, psrc=pkt[ARP].pdst, hwdst=pkt[ARP].hwsrc,
                           pdst=pkt[ARP].psrc))
@@ -144,12 +171,12 @@ class Wire:
         self.send(self.udp_frame(dport, payload, sport=sport, **ipkw))
         return self.udp_reply(sport, dport, timeout)
 
-    def udp_reply(self, sport, dport, timeout=2.0):
+    def udp_reply(self, sport, dport, timeout=2.0, src=GUEST_IP):
         frags = []
         deadline = time.monotonic() + timeout
 
         def ours(p):
-            return IP in p and p[IP].src == GUEST_IP and p[IP].proto == 17
+            return IP in p and p[IP].src == src and p[IP].proto == 17
 
         while time.monotonic() < deadline:
             pkt = self.recv(ours, timeout=deadline - time.monotonic())
@@ -168,16 +195,26 @@ class Wire:
         return None
 
     def stats(self, timeout=2.0, tries=3):
-        """The guest's counters (stats.port service), asked through raw frames."""
-        for _ in range(tries):
-            sport = self.next_sport()
-            self.send(self.udp_frame(STATS_PORT, b"stats", sport=sport))
-            mark = self.sent
-            ip = self.udp_reply(sport, STATS_PORT, timeout)
-            if ip is not None:
-                self.stats_mark = mark
-                return json.loads(bytes(ip[UDP].payload).decode())
-        raise AssertionError("no answer from the stats port %d" % STATS_PORT)
+        """The guest's counters (stats.port service), asked through raw frames. stats_mark is
+        self.sent right after the first answered request: its reply carries "netdev"."""
+        marks = []
+
+        def ask(payload):
+            for _ in range(tries):
+                sport = self.next_sport()
+                self.send(self.udp_frame(STATS_PORT, payload, sport=sport))
+                mark = self.sent
+                ip = self.udp_reply(sport, STATS_PORT, timeout)
+                if ip is not None:
+                    marks.append(mark)
+                    return bytes(ip[UDP].payload)
+            return None
+        st = stats_merge(ask)
+        if st is None:
+            raise AssertionError("no answer from the stats port %d" % STATS_PORT)
+        self.stats_mark = marks[0]
+        self.stats_parts = len(marks)  # requests it took; the later ones reach netdev next time
+        return st
 
     def ping(self, payload, ident=0x1234, seq=1, timeout=2.0):
         self.send(self.eth() / IP(src=HOST_IP, dst=GUEST_IP) /

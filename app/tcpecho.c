@@ -16,11 +16,7 @@ static uint16_t tcpecho_port = 7;
 
 int tcpecho_bootarg_port(const char *value)
 {
-	unsigned long long n;
-	if (parse_u64(value, &n) || n > 65535)
-		return -EINVAL;
-	tcpecho_port = (uint16_t)n;
-	return 0;
+	return parse_port(value, true, &tcpecho_port);
 }
 
 static const struct bootarg tcpecho_args[] = {

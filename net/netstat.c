@@ -312,11 +312,7 @@ static uint16_t stats_port;
 
 int net_bootarg_stats_port(const char *v)
 {
-	unsigned long long n;
-	if (parse_u64(v, &n) || n > 65535)
-		return -EINVAL;
-	stats_port = (uint16_t)n;
-	return 0;
+	return parse_port(v, true, &stats_port);
 }
 
 /*

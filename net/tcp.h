@@ -8,7 +8,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/config.h"
-#include "lib/ratelimit.h"
 #include "lib/timer.h"
 #include "net/stack.h"
 #include "net/wire.h"
@@ -146,7 +145,7 @@ struct tcp_conn {
 	/* deadlines (clock_ns; 0 = off) behind one timer armed at the earliest */
 	uint64_t rexmt_at, delack_at, idle_at;
 	struct timer timer;
-	struct ratelimit challenge;
+	struct tbucket challenge;
 
 	const struct tcp_ops *ops;
 	void *arg;

@@ -8,16 +8,6 @@
 #include "lib/byteorder.h"
 #include "lib/errno.h"
 
-static bool cksum_ok(const struct ip_hdr *ip, const struct tcp_hdr *th, size_t len)
-{
-	uint32_t sum = IP_PROTO_TCP + (uint32_t)len;
-	if ((const uint8_t *)th == (const uint8_t *)ip + IP_HLEN)
-		sum = cksum_add(sum, &ip->src, 8 + len);
-	else
-		sum = cksum_add(cksum_add(sum, &ip->src, 8), th, len);
-	return cksum_fold(sum) == 0;
-}
-
 /* The options we use (MSS, window scale, SACK-permitted, SACK blocks); a malformed list ends
  * the walk. */
 static void parse_options(struct tcp_seg *s, const uint8_t *p, size_t n)
@@ -62,7 +52,7 @@ static uint64_t *parse(const struct mbuf *m, struct tcp_seg *s)
 	hlen = (size_t)(th->off >> 4) * 4;
 	if (hlen < TCP_HLEN || hlen > len)
 		return &st->drop_hdr;
-	if (!cksum_ok(ip, th, len))
+	if (!cksum_l4_ok((const uint8_t *)ip, th, len, IP_PROTO_TCP))
 		return &st->drop_cksum;
 	/* IPv4 input let through only our unicast address and broadcasts (marked), from sources
 	 * that can be one host; TCP is never about a broadcast (RFC 9293 3.10.7.2, RFC 1122

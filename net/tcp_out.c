@@ -20,7 +20,7 @@ _Static_assert(TCP_DATA_OFF >= MBUF_HEADROOM && (TCP_DATA_OFF - IP_HLEN - TCP_HL
 	       "payload offset");
 _Static_assert(MBUF_SIZE - TCP_DATA_OFF >= ETH_MTU - IP_HLEN - TCP_HLEN, "a full segment fits");
 
-static struct ratelimit rst_bucket, challenge_bucket;
+static struct tbucket rst_bucket, challenge_bucket;
 
 uint16_t tcp_our_mss(void)
 {
@@ -252,9 +252,9 @@ void tcp_send_ack(struct tcp_conn *c)
 void tcp_challenge_ack(struct tcp_conn *c)
 {
 	uint64_t now = clock_ns();
-	if (!ratelimit_take(&c->challenge, now, 10, 5) ||
-	    !ratelimit_take(&challenge_bucket, now, CONFIG_TCP_CHALLENGE_RATE,
-			    CONFIG_TCP_CHALLENGE_BURST)) {
+	if (!tbucket_take(&c->challenge, now, 10, 5) ||
+	    !tbucket_take(&challenge_bucket, now, CONFIG_TCP_CHALLENGE_RATE,
+			  CONFIG_TCP_CHALLENGE_BURST)) {
 		net_st.tcp.challenge_limited++;
 		return;
 	}
@@ -274,7 +274,7 @@ void tcp_reply_rst(const struct tcp_seg *s)
 {
 	struct hdr_fields h = { s->dst, s->src, s->dport, s->sport, 0, 0, TCP_RST, 0 };
 	struct mbuf *m;
-	if (!ratelimit_take(&rst_bucket, clock_ns(), CONFIG_TCP_RST_RATE, CONFIG_TCP_RST_BURST)) {
+	if (!tbucket_take(&rst_bucket, clock_ns(), CONFIG_TCP_RST_RATE, CONFIG_TCP_RST_BURST)) {
 		net_st.tcp.rst_limited++;
 		return;
 	}
@@ -473,6 +473,6 @@ void tcp_output(struct tcp_conn *c)
 
 void tcp_out_reset(void)
 {
-	rst_bucket = (struct ratelimit){ 0 };
-	challenge_bucket = (struct ratelimit){ 0 };
+	rst_bucket = (struct tbucket){ 0 };
+	challenge_bucket = (struct tbucket){ 0 };
 }

@@ -307,18 +307,35 @@ LINUX_ARGS = ("-M virt -m 256M -smp 1 -nographic -bios default -kernel %s -appen
               "hostfwd=tcp:127.0.0.1:{tport}-:7 -device e1000,netdev=n0")
 
 
+def start_logged(argv):
+    """Start a guest whose console lines (bytes) are collected in a list: (process, lines)."""
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out = []
+    threading.Thread(target=lambda: out.extend(iter(p.stdout.readline, b"")),
+                     daemon=True).start()
+    return p, out
+
+
+def wait_report(out, seen, rx, least, timeout=30):
+    """The value (group 2) of the first console line after out[seen] matching rx whose count
+    (group 1) is at least least, or None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = [re.search(rx, ln.decode(errors="replace")) for ln in out[seen:]]
+        m = [x for x in m if x and int(x.group(1)) >= least]
+        if m:
+            return float(m[0].group(2))
+        time.sleep(0.2)
+    return None
+
+
 def linux_instructions(args, runs=3, count=10000):
     """The Linux guest's own figure under -icount shift=0: its /init prints, after each burst and
     1 s of silence, instret over the burst times the busy share of /proc/stat's ticks (tick
     sampling: good to a few percent). One boot, `runs` bursts of 64 B with 32 in flight."""
     port = free_udp_port()
-    argv = other_argv(args, port, extra=["-icount", "shift=0"])
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    out = []
-    reader = threading.Thread(target=lambda: out.extend(iter(p.stdout.readline, b"")),
-                              daemon=True)
-    reader.start()
+    p, out = start_logged(other_argv(args, port, extra=["-icount", "shift=0"]))
     res = []
     try:
         if first_echo(port, time.monotonic(), timeout=180) is None:
@@ -328,49 +345,18 @@ def linux_instructions(args, runs=3, count=10000):
             time.sleep(1.5)  # the first-echo probes make a burst of their own: let it report
             seen = len(out)
             r = udpload(port, 64, 32, count=count)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                lines = [ln.decode(errors="replace") for ln in out[seen:]]
-                m = [re.search(r"burst of (\d+) datagrams.* ([0-9.]+) busy instret/dgram", ln)
-                     for ln in lines]
-                m = [x for x in m if x and int(x.group(1)) >= r["received"]]
-                if m:
-                    res.append(float(m[0].group(2)))
-                    break
-                time.sleep(0.2)
+            v = wait_report(out, seen, r"burst of (\d+) datagrams.* ([0-9.]+) busy instret/dgram",
+                            r["received"])
+            if v is not None:
+                res.append(v)
     finally:
         p.kill()
         p.wait()
     return res or None
 
-
 # ---- TCP ----
 
 TCP_BULK = 16 << 20
-
-
-def tcp_rate(port, secs=3.0):
-    """Connections per second, one at a time: connect, 64-byte echo, close."""
-    import socket
-    n = bad = 0
-    msg = bytes(range(64))
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < secs:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                s.sendall(msg)
-                got = b""
-                while len(got) < 64:
-                    b = s.recv(64)
-                    if not b:
-                        break
-                    got += b
-                bad += got != msg
-        except OSError:
-            bad += 1
-        n += 1
-    return n / (time.monotonic() - t0), bad
 
 
 def tcp_load(port, runs):
@@ -382,10 +368,10 @@ def tcp_load(port, runs):
         if not r["ok"]:
             problems.append("tcp bulk run %d: %s" % (i, r))
         mbs.append(r["mb_s"] if r["ok"] else None)
-        rate, bad = tcp_rate(port)
-        if bad:
-            problems.append("tcp connection rate run %d: %d bad" % (i, bad))
-        cps.append(rate)
+        rt = tcpx.rate("127.0.0.1", port, 3.0)
+        if rt["bad"]:
+            problems.append("tcp connection rate run %d: %d bad" % (i, rt["bad"]))
+        cps.append(rt["per_second"])
     return mbs, cps, problems
 
 
@@ -452,13 +438,7 @@ def tcp_other(args, runs):
 def linux_tcp_instructions(args, runs=3):
     """The Linux guest's instructions per TCP segment, from its /init's burst lines."""
     tport = free_tcp_port()
-    p = subprocess.Popen(other_argv(args, free_udp_port(), tport, ["-icount", "shift=0"]),
-                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    out = []
-    reader = threading.Thread(target=lambda: out.extend(iter(p.stdout.readline, b"")),
-                              daemon=True)
-    reader.start()
+    p, out = start_logged(other_argv(args, free_udp_port(), tport, ["-icount", "shift=0"]))
     res = []
     try:
         tcpx.wait_tcp_echo("127.0.0.1", tport, timeout=180)
@@ -466,15 +446,10 @@ def linux_tcp_instructions(args, runs=3):
             time.sleep(1.5)
             seen = len(out)
             r = tcpx.transfer("127.0.0.1", tport, tcpx.random_bytes(4 << 20, i))
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and r["ok"]:
-                m = [re.search(r"tcp burst of (\d+) segments, ([0-9.]+) busy instret/segment",
-                               ln.decode(errors="replace")) for ln in out[seen:]]
-                m = [x for x in m if x and int(x.group(1)) > 1000]
-                if m:
-                    res.append(float(m[0].group(2)))
-                    break
-                time.sleep(0.2)
+            v = wait_report(out, seen, r"tcp burst of (\d+) segments, ([0-9.]+) busy instret",
+                            1000) if r["ok"] else None
+            if v is not None:
+                res.append(v)
     finally:
         p.kill()
         p.wait()

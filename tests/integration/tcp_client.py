@@ -10,35 +10,10 @@ second for rate).
 """
 import json
 import os
-import socket
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tcpx import concurrent_echo, random_bytes, transfer  # noqa: E402
-
-
-def rate(host, port, secs):
-    n = bad = 0
-    msg = bytes(range(64))
-    t0 = time.monotonic()
-    while time.monotonic() - t0 < secs:
-        try:
-            with socket.create_connection((host, port), timeout=5) as s:
-                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                s.sendall(msg)
-                got = b""
-                while len(got) < 64:
-                    b = s.recv(64)
-                    if not b:
-                        break
-                    got += b
-                bad += got != msg
-        except OSError:
-            bad += 1
-        n += 1
-    secs = time.monotonic() - t0
-    return {"connections": n, "bad": bad, "seconds": secs, "per_second": n / secs}
+from tcpx import concurrent_echo, random_bytes, rate, transfer  # noqa: E402
 
 
 def main():

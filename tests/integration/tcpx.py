@@ -3,13 +3,53 @@ transfer that checks every byte (SHA-256) and measures throughput and the longes
 concurrent connections, and the guest's counters read from the shell's `stats` output (which
 does not depend on any network path)."""
 import hashlib
+import json
 import os
 import re
 import socket
 import threading
 import time
 
-from qemu import free_tcp_port, free_udp_port
+from qemu import ROOT, free_tcp_port, free_udp_port
+
+FIGURES = os.path.join(ROOT, "build", "test-logs", "tcp-figures.json")
+
+
+def record(name, value):
+    """Keep a figure of a TCP test (throughput, stalls) in build/test-logs/tcp-figures.json."""
+    os.makedirs(os.path.dirname(FIGURES), exist_ok=True)
+    figs = {}
+    if os.path.exists(FIGURES):
+        with open(FIGURES) as f:
+            figs = json.load(f)
+    figs[name] = value
+    with open(FIGURES, "w") as f:
+        json.dump(figs, f, indent=1)
+
+
+def rate(host, port, secs):
+    """Connections per second, one at a time: connect, 64-byte echo, close. A dict with the
+    count, the bad ones, the seconds and per_second."""
+    n = bad = 0
+    msg = bytes(range(64))
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < secs:
+        try:
+            with socket.create_connection((host, port), timeout=5) as s:
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                s.sendall(msg)
+                got = b""
+                while len(got) < 64:
+                    b = s.recv(64)
+                    if not b:
+                        break
+                    got += b
+                bad += got != msg
+        except OSError:
+            bad += 1
+        n += 1
+    secs = time.monotonic() - t0
+    return {"connections": n, "bad": bad, "seconds": secs, "per_second": n / secs}
 
 
 def tcp_netdev(tcp=(), udp=(), netid="n0"):

@@ -5,7 +5,6 @@ peer that stops reading. The guest's counters come from its shell (`stats`).
 
 Throughput figures go to build/test-logs/tcp-figures.json (the 4 MiB and 64 MiB runs).
 """
-import json
 import os
 import re
 import socket
@@ -14,23 +13,11 @@ import time
 
 import pytest
 
-from qemu import ROOT, Qemu
-from tcpx import (concurrent_echo, console_counters, echo_once, random_bytes, tcp_netdev,
-                  transfer, wait_tcp_echo)
+from qemu import Qemu
+from tcpx import (concurrent_echo, console_counters, echo_once, random_bytes, record,
+                  tcp_netdev, transfer, wait_tcp_echo)
 
 SLOW = os.environ.get("RUN_SLOW") == "1"
-FIGURES = os.path.join(ROOT, "build", "test-logs", "tcp-figures.json")
-
-
-def record(name, value):
-    os.makedirs(os.path.dirname(FIGURES), exist_ok=True)
-    figs = {}
-    if os.path.exists(FIGURES):
-        with open(FIGURES) as f:
-            figs = json.load(f)
-    figs[name] = value
-    with open(FIGURES, "w") as f:
-        json.dump(figs, f, indent=1)
 
 
 @pytest.fixture(scope="module")
@@ -100,16 +87,7 @@ def test_200_concurrent_connections(guest):
 def test_half_close(guest):
     """The client stops sending (FIN) and keeps reading: it gets every byte, then EOF."""
     data = random_bytes(100000, seed=5)
-    with socket.create_connection(("127.0.0.1", guest.tcp_echo), timeout=20) as s:
-        s.sendall(data)
-        s.shutdown(socket.SHUT_WR)
-        got = b""
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            got += b
-    assert got == data
+    assert echo_once("127.0.0.1", guest.tcp_echo, data, timeout=20) == data
 
 
 def test_closed_port_gets_reset(guest):

@@ -21,29 +21,17 @@ import pytest
 
 from netns import Netns
 from qemu import ROOT, Qemu, free_udp_port
-from tcpx import console_counters
+from tcpx import console_counters, record
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SLOW = os.environ.get("RUN_SLOW") == "1"
 SIZE = (64 << 20) if SLOW else (4 << 20)
 TAP = "uktcp0"
 GUEST = "10.0.2.15"
-FIGURES = os.path.join(ROOT, "build", "test-logs", "tcp-figures.json")
 # The longest wait the retransmission timers allow for a few losses of the same segment in a
 # row: both sides' RTO floor is 200 ms, doubled per loss; 5 in a row (at 5% loss, about one in
 # three million segments) is 0.2 * (2^5 - 1) = 6.2 s. A stall beyond that is a bug, not bad luck.
 STALL_LIMIT_S = 6.5
-
-
-def record(name, value):
-    figs = {}
-    os.makedirs(os.path.dirname(FIGURES), exist_ok=True)
-    if os.path.exists(FIGURES):
-        with open(FIGURES) as f:
-            figs = json.load(f)
-    figs[name] = value
-    with open(FIGURES, "w") as f:
-        json.dump(figs, f, indent=1)
 
 
 class Link:

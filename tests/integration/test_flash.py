@@ -17,7 +17,9 @@ def test_image_header():
     text_offset = int.from_bytes(img[8:16], "little")
     image_size = int.from_bytes(img[16:24], "little")
     assert text_offset == 0x200000
-    assert os.path.getsize(KERNEL) <= image_size < 8 << 20
+    # image_size counts the bss too: 2 MiB of mbufs and 8 MiB of TCP rings (CONFIG_TCP_CONNS x
+    # 32 KiB), well inside the 128 MiB QEMU's U-Boot leaves between kernel_addr_r and fdt_addr_r
+    assert os.path.getsize(KERNEL) <= image_size < 16 << 20
 
 
 def test_runs_at_another_address(tmp_path):

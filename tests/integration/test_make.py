@@ -103,7 +103,7 @@ def test_help_lists_every_target_and_run_variable():
 # ---- make run: refusals, before QEMU starts ----
 
 @pytest.mark.parametrize("setting,reason", [
-    ("MEM=8M", r"MEM=8M is below the 16 MiB minimum"),
+    ("MEM=8M", r"MEM=8M is below the 20 MiB minimum"),
     ("MEM=lots", r"MEM=lots is not a size"),
     ("BIOS=none", r"BIOS=none cannot work: the kernel runs in S-mode and calls SBI firmware"),
     ("BIOS=/nonexistent/fw.bin", r"BIOS=/nonexistent/fw.bin: no such file"),

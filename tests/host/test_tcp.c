@@ -826,6 +826,56 @@ static void test_close_in_handshake(void)
 	finish("close in handshake");
 }
 
+/* ---- the transitions the other tests do not take ---- */
+
+static void test_more_transitions(void)
+{
+	struct tcp_conn *c = NULL;
+	struct tseg s;
+	/* FIN-WAIT-1 straight to TIME-WAIT: the peer's FIN acknowledges ours in one segment */
+	tstart();
+	ok(handshake(), "handshake");
+	tcp_shutdown(A.c);
+	ok(cstate(A.c) == TCP_FIN_WAIT_1, "FIN-WAIT-1");
+	gseq++;
+	fake_clear(&F);
+	psend(pseq, gseq, T_FIN | T_ACK, NULL, 0);
+	ok(cstate(find_conn(LPORT, PPORT)) == TCP_TIME_WAIT, "FIN + ACK of ours: TIME-WAIT");
+	ok(last_seg(&s) && s.flags == T_ACK && s.ack == pseq + 1, "their FIN acknowledged");
+	/* LAST-ACK: our FIN lost, resent by the timer; closed once acknowledged */
+	finish("FIN-WAIT-1 to TIME-WAIT");
+	tstart();
+	ok(handshake(), "handshake 2");
+	psend(pseq, gseq, T_FIN | T_ACK, NULL, 0);
+	pseq++;
+	struct tcp_conn *x = A.c;
+	tcp_close(x);
+	ok(cstate(x) == TCP_LAST_ACK, "LAST-ACK");
+	fake_clear(&F);
+	advance_ms(x->rto_ms);
+	ok(last_seg(&s) && (s.flags & T_FIN) && s.seq == gseq, "FIN retransmitted in LAST-ACK");
+	fake_clear(&F);
+	psend(pseq, gseq + 1, T_ACK, NULL, 0);
+	ok(tcp_conn_count() == 0, "its ACK: CLOSED");
+	/* data for a connection the application closed: a reset (RFC 2525 2.17) */
+	ok(handshake(), "handshake 3");
+	x = A.c;
+	tcp_close(x);
+	gseq++;
+	fake_clear(&F);
+	pdata("late", 4);
+	ok(last_seg(&s) && (s.flags & T_RST), "data after close: RST");
+	ok(tcp_conn_count() == 0 && ts()->drop_after_close == 1, "freed, counted");
+	fake_clear(&F);
+	/* close in SYN-SENT: forgotten, no reset to a peer that never answered */
+	tapp_reset();
+	ok(tcp_connect(HOST, 99, &tapp_ops, NULL, &c) == 0 && cstate(c) == TCP_SYN_SENT, "SYN-SENT");
+	fake_clear(&F);
+	tcp_close(c);
+	ok(tcp_conn_count() == 0 && F.ntx == 0 && A.closed_calls == 0, "closed: CLOSED, silent");
+	finish("more transitions");
+}
+
 /* ---- an application that refuses: the peer gets a reset ---- */
 
 static void test_refuse(void)
@@ -871,6 +921,7 @@ int main(void)
 	test_rto_giveup();
 	test_connect_fail();
 	test_close_in_handshake();
+	test_more_transitions();
 	test_refuse();
 	TEST_DONE();
 }

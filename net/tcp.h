@@ -242,9 +242,13 @@ uint32_t tcp_cookie_make(const struct tcp_seg *s, uint16_t mss);
 uint16_t tcp_cookie_check(const struct tcp_seg *s);
 /* Mix a little entropy (arrival times) into the secrets' source. */
 void tcp_stir(uint64_t x);
+/* The salt of the connection hash (keys the secrets the first time). */
+uint32_t tcp_hash_salt(void);
 
 /* tcp_in.c */
 void tcp_input_conn(struct tcp_conn *c, const struct tcp_seg *s);
+/* tcp_listen.c: a segment no connection owns (a listener's business, or a closed port). */
+void tcp_input_listen(const struct tcp_seg *s);
 
 /* tcp_out.c */
 /* Send what the windows allow (new data, FIN, owed ACK); arm retransmit/persist. */

@@ -200,6 +200,20 @@ static void test_rcv_window(void)
 	advance_ms(CONFIG_TCP_DELACK_MS);
 	ok(last_seg(&s) && s.ack + s.wnd >= edge, "right edge kept: %u >= %u", s.ack + s.wnd, edge);
 	finish("receive window");
+	/* nearly full: less room than SWS avoidance would offer, yet the edge may not move back */
+	tstart();
+	ok(handshake(), "handshake 2");
+	A.hold = true;
+	for (uint32_t sent2 = 0; sent2 < 15000;) {
+		uint32_t n = 15000 - sent2 < 1460 ? 15000 - sent2 : 1460;
+		psend(pseq, gseq, T_ACK, pat + sent2, n);
+		pseq += n;
+		sent2 += n;
+	}
+	advance_ms(CONFIG_TCP_DELACK_MS);
+	ok(last_seg(&s) && s.ack == pseq && s.wnd == CONFIG_TCP_RCVBUF - 15000,
+	   "window %u: what is left, not 0 (that would move the edge back)", s.wnd);
+	finish("receive window");
 }
 
 /* ---- the peer's zero window: the persist timer ---- */
@@ -301,6 +315,7 @@ static void test_newreno(void)
 	   "two duplicates: nothing yet (limited transmit: no new data)");
 	pack();
 	ok(F.ntx == 1 && tx_seg(0, &s) && s.seq == una && s.len == 1460, "third: fast retransmit");
+	ok(!(c->flags & TF_RTT), "Karn: no round trip timed across a retransmission");
 	ok(c->flags & TF_RECOVERY, "in recovery");
 	ok(c->ssthresh == 5 * 1460 && c->cwnd == 8 * 1460, "ssthresh = flight/2, cwnd = +3 MSS");
 	ok(c->recover == una + 14600, "recover = highest sent");

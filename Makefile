@@ -24,13 +24,13 @@ PORT     ?= 5555
 STORE_PORT ?= $(if $(filter 5555,$(PORT)),7000,$(shell expr "$(PORT)" + 1 2>/dev/null))
 #> SMP=1: harts; any may be the boot hart, the others stay parked
 SMP      ?= 1
-#> NIC=e1000: e1000, e1000-82545em or e1000-82544gc
+#> NIC=e1000: e1000, e1000-82545em, e1000-82544gc, e1000e (82574L, PCIe) or none
 NIC      ?= e1000
 #> BOOTARGS=: kernel command line (README: boot arguments), e.g. "loglevel=3 ip=dhcp"
 BOOTARGS ?=
 #> BIOS=default: QEMU's OpenSBI, debian (Debian's fw_dynamic) or a path; none is refused
 BIOS     ?= default
-#> MACHINE=virt: virt, virt-aplic (AIA wired interrupts) or virt-imsic (AIA with MSIs)
+#> MACHINE=virt: virt (PLIC), virt-aplic (APLIC), virt-imsic (IMSIC + APLIC: MSI-X), spike (none)
 MACHINE  ?= virt
 #> NET=user: user (forwards on 127.0.0.1), or tap (root: a tap in a namespace it makes)
 NET      ?= user
@@ -38,6 +38,8 @@ NET      ?= user
 PCAP     ?=
 #> QEMU_EXTRA=: more QEMU arguments, split at spaces, e.g. "-icount shift=0"
 QEMU_EXTRA ?=
+#> DISK=: a raw image attached as an NVMe disk (made, 64 MiB, if missing); the store (store.port=) uses it
+DISK     ?=
 #> GDB_PORT=1234: make debug: QEMU's GDB server on 127.0.0.1
 GDB_PORT ?= 1234
 #> CONSOLE_PORT=5554: make debug: the serial console on TCP 127.0.0.1 (nc 127.0.0.1 5554)
@@ -53,7 +55,7 @@ GDB_BATCH ?=
 #> DEV=, TFTP=: make flash: the SD card device, or the TFTP folder
 RUN_OPTS = MEM=$(MEM) PORT=$(PORT) STORE_PORT=$(STORE_PORT) SMP=$(SMP) NIC=$(NIC) \
 	BIOS="$(BIOS)" BOOTARGS="$(BOOTARGS)" MACHINE=$(MACHINE) NET=$(NET) PCAP="$(PCAP)" \
-	QEMU_EXTRA="$(QEMU_EXTRA)"
+	QEMU_EXTRA="$(QEMU_EXTRA)" DISK="$(DISK)"
 
 # ---- version: the VERSION file, plus `git describe` (the tag when one is reachable, else the
 # commit) for the boot banner. A clean clone without tags still has VERSION. The stamp file
@@ -133,7 +135,8 @@ $(B)/kernel-test.elf: $(TOBJ) linker.ld boot/tools/ksyms.py
 HOST_PURE := lib/printf.c lib/klog.c lib/ksyms.c lib/timer.c lib/bootargs.c lib/errno.c lib/fdt.c \
 	lib/siphash.c drivers/core/dt.c drivers/core/dt_driver.c drivers/core/irq.c \
 	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
-	drivers/pci_res.c drivers/ramblk.c app/echo.c app/tcpecho.c app/lineedit.c app/store_proto.c
+	drivers/pci_res.c drivers/ramblk.c drivers/nvme_prp.c app/echo.c app/tcpecho.c \
+	app/lineedit.c app/store_proto.c
 HOST_PURE := $(sort $(wildcard $(HOST_PURE)))
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -g -O1 -I. -DHOST_TEST=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP

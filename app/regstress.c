@@ -136,9 +136,8 @@ static void tick(struct timer *t)
 		finish();
 }
 
-int regstress_start(uint32_t seed, uint32_t ops, uint32_t budget)
+int regstress_start(struct blkdev *bd, uint32_t seed, uint32_t ops, uint32_t budget)
 {
-	struct blkdev *bd = blkdev_first();
 	uint32_t per = PAGE_SIZE / (bd ? bd->block_size : 1);
 	if (st.model)
 		return -EBUSY;
@@ -150,8 +149,11 @@ int regstress_start(uint32_t seed, uint32_t ops, uint32_t budget)
 	for (uint32_t pg = 0; pg < STRESS_PAGES; pg++) {
 		int err = blkdev_read(bd, STRESS_OFF / bd->block_size + pg * per, per,
 				      st.model + (size_t)pg * PAGE_SIZE);
-		if (err)
+		if (err) {
+			page_free_contig((uintptr_t)st.model, STRESS_PAGES);
+			st.model = NULL;
 			return err;
+		}
 	}
 	st.bd = bd;
 	st.rng = seed ? seed : 1;
@@ -161,6 +163,7 @@ int regstress_start(uint32_t seed, uint32_t ops, uint32_t budget)
 	pcache_set_budget(budget);
 	st.tick.fn = tick;
 	timer_arm(&st.tick, 0);
-	kprintf("regstress: %u ops, seed %u, page budget %u, running\n", ops, seed, budget);
+	kprintf("regstress: %u ops on %s, seed %u, page budget %u, running\n", ops, bd->name, seed,
+		budget);
 	return 0;
 }

@@ -13,6 +13,8 @@
 #include "boot/instret.h"
 #include "drivers/core/console.h"
 #include "drivers/core/irq.h"
+#include "app/store.h"
+#include "drivers/nvme.h"
 #include "drivers/pci.h"
 #include "lib/bootargs.h"
 #include "lib/errno.h"
@@ -119,6 +121,23 @@ static void cmd_regions(int argc, char **argv)
 	region_dump();
 }
 
+static void cmd_blk(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	blkdev_dump();
+	nvme_dump();
+}
+
+/* The block device called name, or the store's (store.dev=) when name is NULL. */
+static struct blkdev *named_dev(const char *name)
+{
+	struct blkdev *bd = name ? blkdev_find(name) : store_blkdev();
+	if (!bd)
+		kprintf("no block device %s (see blk)\n", name ? name : "for the store");
+	return bd;
+}
+
 static void cmd_log(int argc, char **argv)
 {
 	static const char *const names[] = { "error", "warning", "info", "debug" };
@@ -180,8 +199,8 @@ static void bench_instret(void)
 
 static void cmd_bench(int argc, char **argv)
 {
+	struct blkdev *bd;
 	int err;
-	(void)argc;
 	if (strcmp(argv[1], "instret") == 0) {
 		bench_instret();
 		return;
@@ -190,26 +209,38 @@ static void cmd_bench(int argc, char **argv)
 		kprintf("bench: unknown benchmark '%s' (region or instret)\n", argv[1]);
 		return;
 	}
-	err = regbench_run();
+	bd = named_dev(argc > 2 ? argv[2] : NULL);
+	if (!bd)
+		return;
+	err = regbench_run(bd);
 	if (err)
 		kprintf("bench: %s (%s)\n", errname(err), strerror(err));
 }
 
-/* "stress region [seed] [ops] [budget]" */
+/* "stress region [seed] [ops] [budget] [device]" */
 static void cmd_stress(int argc, char **argv)
 {
 	unsigned long long v[3] = { 1, 20000, 3 };
+	const char *dev = NULL;
+	struct blkdev *bd;
 	if (strcmp(argv[1], "region") != 0) {
 		kprintf("stress: unknown test '%s' (region)\n", argv[1]);
 		return;
 	}
 	for (int i = 2; i < argc; i++) {
-		if (parse_u64(argv[i], &v[i - 2]) || v[i - 2] > UINT32_MAX) {
+		if (i == argc - 1 && (argv[i][0] < '0' || argv[i][0] > '9')) {
+			dev = argv[i]; /* a name last: the device */
+			break;
+		}
+		if (i > 4 || parse_u64(argv[i], &v[i - 2]) || v[i - 2] > UINT32_MAX) {
 			kprintf("stress: bad number '%s'\n", argv[i]);
 			return;
 		}
 	}
-	int err = regstress_start((uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2]);
+	bd = named_dev(dev);
+	if (!bd)
+		return;
+	int err = regstress_start(bd, (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2]);
 	if (err)
 		kprintf("stress: %s (%s)\n", errname(err), strerror(err));
 }
@@ -239,13 +270,14 @@ static const struct command commands[] = {
 	{ "irq", cmd_irq, 0, 0, NULL, "interrupt controllers and requests, with counts" },
 	{ "mem", cmd_mem, 0, 0, NULL, "pages and mbufs" },
 	{ "regions", cmd_regions, 0, 0, NULL, "mapped regions and page cache" },
+	{ "blk", cmd_blk, 0, 0, NULL, "block devices and NVMe controllers" },
 	{ "log", cmd_log, 0, 1, "[0-3]", "show or set the console log level" },
 	{ "dmesg", cmd_dmesg, 0, 1, "[0-3]",
 	  "the log since boot, every level (or up to one), from the log ring" },
 	{ "uptime", cmd_uptime, 0, 0, NULL, "time since reset" },
-	{ "bench", cmd_bench, 1, 1, "region|instret",
-	  "region figures, or a check of the instruction counter" },
-	{ "stress", cmd_stress, 1, 4, "region [seed] [ops] [budget]",
+	{ "bench", cmd_bench, 1, 2, "region [dev]|instret",
+	  "region figures (on the store's device, or dev), or a check of the instruction counter" },
+	{ "stress", cmd_stress, 1, 5, "region [seed] [ops] [budget] [dev]",
 	  "random region ops vs a model" },
 	{ "reboot", cmd_reboot, 0, 0, NULL, "reset the machine" },
 	{ "poweroff", cmd_poweroff, 0, 0, NULL, "shut down" },

@@ -15,6 +15,7 @@
 #include "net/net.h"
 
 static uint16_t port; /* 0: off */
+static char dev_name[16] = STORE_DEFAULT_DEV;
 static struct store_stats stats;
 static struct store_backend be = { .stats = &stats };
 
@@ -23,8 +24,23 @@ int store_bootarg_port(const char *value)
 	return parse_port(value, false, &port);
 }
 
+int store_bootarg_dev(const char *value)
+{
+	size_t n = strlen(value);
+	if (n == 0 || n >= sizeof(dev_name))
+		return -EINVAL;
+	memcpy(dev_name, value, n + 1);
+	return 0;
+}
+
+struct blkdev *store_blkdev(void)
+{
+	return blkdev_find(dev_name);
+}
+
 static const struct bootarg store_args[] = {
 	{ "store.port", store_bootarg_port, "UDP port of the store service (off unless given)" },
+	{ "store.dev", store_bootarg_dev, "block device of the store (default ramblk0)" },
 };
 const struct bootarg_table store_bootargs = { store_args, ARRAY_SIZE(store_args) };
 
@@ -65,9 +81,11 @@ int store_init(void)
 		pr_info("store: off (store.port= enables it)\n");
 		return 0;
 	}
-	bd = blkdev_first();
+	bd = blkdev_find(dev_name);
 	if (!bd) {
-		pr_warn("store: no block device; service off\n");
+		pr_err("store: no block device \"%s\" (store.dev=); service off\n", dev_name);
+		for (bd = blkdev_next(NULL); bd; bd = blkdev_next(bd))
+			pr_err("store: (there is %s)\n", bd->name);
 		return -ENODEV;
 	}
 	be.size = bd->nblocks * bd->block_size;
@@ -80,6 +98,7 @@ int store_init(void)
 	}
 	be.base = addr;
 	be.sync = store_sync;
+	be.copy = region_copy; /* a device error becomes "ERR io", not a stopped kernel */
 	err = udp_bind(port, UDP_BIND_SERVICE, store_input, NULL);
 	if (err) {
 		pr_err("store: cannot bind UDP port %u: %s\n", port, errname(err));

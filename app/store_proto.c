@@ -46,6 +46,14 @@ static int number(const uint8_t **p, const uint8_t *end, uint64_t *out)
 	return 0;
 }
 
+static int copy(const struct store_backend *be, void *dst, const void *src, size_t n)
+{
+	if (be->copy)
+		return be->copy(dst, src, n);
+	memcpy(dst, src, n);
+	return 0;
+}
+
 static bool in_store(const struct store_backend *be, uint64_t off, uint64_t len)
 {
 	return off <= be->size && len <= be->size - off;
@@ -84,7 +92,8 @@ static size_t do_read(const struct store_backend *be, uint8_t *buf, size_t n, co
 		return error(be, buf, n, "range");
 	if (len > n)
 		return error(be, buf, n, "pad");
-	memcpy(buf, be->base + off, len); /* faults the pages in */
+	if (copy(be, buf, be->base + off, len)) /* faults the pages in */
+		return error(be, buf, n, "io");
 	be->stats->reads++;
 	return len;
 }
@@ -101,8 +110,8 @@ static size_t do_write(const struct store_backend *be, uint8_t *buf, size_t n, c
 	len = (uint64_t)(end - p);
 	if (!in_store(be, off, len))
 		return error(be, buf, n, "range");
-	memcpy(be->base + off, p, len); /* the first store to each clean page faults: dirty */
-	if (be->sync(be->base + off, len))
+	/* The first store to each clean page faults: dirty. The sync returns once it is durable. */
+	if (copy(be, be->base + off, p, len) || be->sync(be->base + off, len))
 		return error(be, buf, n, "io");
 	be->stats->writes++;
 	tl = ksnprintf(text, sizeof(text), "OK %llu", (unsigned long long)len);
@@ -116,13 +125,13 @@ static size_t do_count(const struct store_backend *be, uint8_t *buf, size_t n)
 	int tl;
 	if (be->size < sizeof(v))
 		return error(be, buf, n, "range");
-	memcpy(&v, be->base, sizeof(v)); /* little-endian: RISC-V and the host tools agree */
+	if (copy(be, &v, be->base, sizeof(v))) /* little-endian: RISC-V and the host agree */
+		return error(be, buf, n, "io");
 	v++;
 	tl = ksnprintf(text, sizeof(text), "%llu", (unsigned long long)v);
 	if ((size_t)tl > n) /* counted only when the answer can be given */
 		return error(be, buf, n, "pad");
-	memcpy(be->base, &v, sizeof(v));
-	if (be->sync(be->base, sizeof(v)))
+	if (copy(be, be->base, &v, sizeof(v)) || be->sync(be->base, sizeof(v)))
 		return error(be, buf, n, "io");
 	be->stats->counts++;
 	return reply(buf, n, text, (size_t)tl);

@@ -1,5 +1,6 @@
 /* Synchronous traps: the fault hook for regions and probes that survive an expected fault. */
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
 
 enum fault_access { FAULT_READ = 0, FAULT_WRITE = 1, FAULT_EXEC = 2 };
@@ -18,6 +19,9 @@ int region_fault(uint64_t va, enum fault_access access);
  */
 int probe_load8(const volatile void *addr, uint8_t *out);
 int probe_store8(volatile void *addr, uint8_t v);
+/* Copy n bytes from src to dst, either of which may fault: 0, or -EFAULT at the first fault
+ * that is not resolved (the bytes before it are copied). */
+int probe_copy(void *dst, const void *src, size_t n);
 
 struct trap_fault_info {
 	uint64_t va;

@@ -103,6 +103,17 @@ probe_store8:		/* int probe_store8(volatile void *addr, uint8_t v) */
 2:	sb	a1, 0(a0)
 	li	a0, 0
 	ret
+	.globl probe_copy
+probe_copy:		/* int probe_copy(void *dst, const void *src, size_t n): bytewise */
+	beqz	a2, 5f
+3:	lbu	t0, 0(a1)
+4:	sb	t0, 0(a0)
+	addi	a0, a0, 1
+	addi	a1, a1, 1
+	addi	a2, a2, -1
+	bnez	a2, 3b
+5:	li	a0, 0
+	ret
 probe_fail:
 	li	a0, -14
 	ret
@@ -113,4 +124,6 @@ probe_fail:
 trap_fixups:		/* pairs: faulting pc, landing pad */
 	.dword 1b, probe_fail
 	.dword 2b, probe_fail
+	.dword 3b, probe_fail
+	.dword 4b, probe_fail
 trap_fixups_end:

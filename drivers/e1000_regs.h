@@ -8,33 +8,41 @@
 #include <stdint.h>
 
 /* Register byte offsets in BAR0 (SDM table 13-2). */
-#define E1000_CTRL   0x00000 /* RW  device control */
-#define E1000_STATUS 0x00008 /* R   device status */
-#define E1000_EECD   0x00010 /* RW  EEPROM/flash control */
-#define E1000_EERD   0x00014 /* RW  EEPROM read (82540 and later) */
-#define E1000_ICR    0x000c0 /* R/clr interrupt cause read: reading clears it */
-#define E1000_ITR    0x000c4 /* RW  interrupt throttling */
-#define E1000_IMS    0x000d0 /* RW  interrupt mask set (write 1 enables) */
-#define E1000_IMC    0x000d8 /* W   interrupt mask clear (write 1 disables) */
-#define E1000_RCTL   0x00100 /* RW  receive control */
-#define E1000_TCTL   0x00400 /* RW  transmit control */
-#define E1000_TIPG   0x00410 /* RW  transmit inter-packet gap */
-#define E1000_RDBAL  0x02800 /* RW  RX descriptor base low */
-#define E1000_RDBAH  0x02804 /* RW  RX descriptor base high */
-#define E1000_RDLEN  0x02808 /* RW  RX descriptor ring bytes (multiple of 128) */
-#define E1000_RDH    0x02810 /* RW  RX head (hardware's next) */
-#define E1000_RDT    0x02818 /* RW  RX tail (one past the last slot given to hardware) */
-#define E1000_RDTR   0x02820 /* RW  RX interrupt delay */
-#define E1000_RADV   0x0282c /* RW  RX absolute interrupt delay */
-#define E1000_TDBAL  0x03800 /* RW  TX descriptor base low */
-#define E1000_TDBAH  0x03804 /* RW  TX descriptor base high */
-#define E1000_TDLEN  0x03808 /* RW  TX descriptor ring bytes (multiple of 128) */
-#define E1000_TDH    0x03810 /* RW  TX head */
-#define E1000_TDT    0x03818 /* RW  TX tail (doorbell) */
-#define E1000_TIDV   0x03820 /* RW  TX interrupt delay */
-#define E1000_MTA    0x05200 /* RW  multicast table, 128 32-bit entries */
-#define E1000_RAL0   0x05400 /* RW  receive address 0 low (MAC bytes 0-3) */
-#define E1000_RAH0   0x05404 /* RW  receive address 0 high (MAC bytes 4-5, AV) */
+#define E1000_CTRL     0x00000 /* RW  device control */
+#define E1000_STATUS   0x00008 /* R   device status */
+#define E1000_EECD     0x00010 /* RW  EEPROM/flash control */
+#define E1000_EERD     0x00014 /* RW  EEPROM read (82540 and later) */
+#define E1000_CTRL_EXT 0x00018 /* RW  extended device control */
+/* ICR: reading clears it (8254x; the 82574 in INTx/MSI mode); writing 1s clears those causes
+ * (both; the 82574 with MSI-X is cleared only that way, or by EIAC). */
+#define E1000_ICR 0x000c0 /* R/clr interrupt cause read */
+#define E1000_ICS 0x000c8 /* W   interrupt cause set (raises the causes written) */
+#define E1000_ITR 0x000c4 /* RW  interrupt throttling */
+#define E1000_IMS 0x000d0 /* RW  interrupt mask set (write 1 enables) */
+#define E1000_IMC 0x000d8 /* W   interrupt mask clear (write 1 disables) */
+#define E1000_EIAC_82574                                                                           \
+	0x000dc		    /* RW 82574: causes auto-cleared in ICR when their MSI-X
+				  * message is sent */
+#define E1000_IVAR  0x000e4 /* RW 82574: cause -> MSI-X vector (datasheet 10.2.4.9) */
+#define E1000_RCTL  0x00100 /* RW  receive control */
+#define E1000_TCTL  0x00400 /* RW  transmit control */
+#define E1000_TIPG  0x00410 /* RW  transmit inter-packet gap */
+#define E1000_RDBAL 0x02800 /* RW  RX descriptor base low */
+#define E1000_RDBAH 0x02804 /* RW  RX descriptor base high */
+#define E1000_RDLEN 0x02808 /* RW  RX descriptor ring bytes (multiple of 128) */
+#define E1000_RDH   0x02810 /* RW  RX head (hardware's next) */
+#define E1000_RDT   0x02818 /* RW  RX tail (one past the last slot given to hardware) */
+#define E1000_RDTR  0x02820 /* RW  RX interrupt delay */
+#define E1000_RADV  0x0282c /* RW  RX absolute interrupt delay */
+#define E1000_TDBAL 0x03800 /* RW  TX descriptor base low */
+#define E1000_TDBAH 0x03804 /* RW  TX descriptor base high */
+#define E1000_TDLEN 0x03808 /* RW  TX descriptor ring bytes (multiple of 128) */
+#define E1000_TDH   0x03810 /* RW  TX head */
+#define E1000_TDT   0x03818 /* RW  TX tail (doorbell) */
+#define E1000_TIDV  0x03820 /* RW  TX interrupt delay */
+#define E1000_MTA   0x05200 /* RW  multicast table, 128 32-bit entries */
+#define E1000_RAL0  0x05400 /* RW  receive address 0 low (MAC bytes 0-3) */
+#define E1000_RAH0  0x05404 /* RW  receive address 0 high (MAC bytes 4-5, AV) */
 
 _Static_assert(E1000_RDT - E1000_RDBAL == 0x18 && E1000_TDT - E1000_TDBAL == 0x18,
 	       "RX and TX queue register blocks share a layout");
@@ -52,11 +60,19 @@ _Static_assert(E1000_RAH0 == E1000_RAL0 + 4, "RAR0 is a low/high pair");
 /* STATUS (SDM 13.4.2) */
 #define E1000_STATUS_LU (1u << 1) /* link up */
 
-/* EERD (SDM 13.4.4) */
-#define E1000_EERD_START      (1u << 0)
-#define E1000_EERD_DONE	      (1u << 4)
-#define E1000_EERD_ADDR_SHIFT 8
-#define E1000_EERD_DATA_SHIFT 16
+/* EERD (SDM 13.4.4; 82574 datasheet 10.2.2.5 moves DONE and the address) */
+#define E1000_EERD_START	    (1u << 0)
+#define E1000_EERD_DONE		    (1u << 4)
+#define E1000_EERD_ADDR_SHIFT	    8
+#define E1000_EERD_DONE_82574	    (1u << 1)
+#define E1000_EERD_ADDR_SHIFT_82574 2
+#define E1000_EERD_DATA_SHIFT	    16
+
+/* IVAR (82574): a 4-bit field per cause, the vector in bits 2:0 and a valid bit 3. */
+#define E1000_IVAR_VALID       0x8u
+#define E1000_IVAR_RX_SHIFT    0  /* receive queue 0 */
+#define E1000_IVAR_TX_SHIFT    8  /* transmit queue 0 */
+#define E1000_IVAR_OTHER_SHIFT 16 /* other causes (link, ...) */
 
 /* RAH (SDM 13.5.1) */
 #define E1000_RAH_AV (1u << 31) /* address valid */
@@ -68,6 +84,10 @@ _Static_assert(E1000_RAH0 == E1000_RAL0 + 4, "RAR0 is a low/high pair");
 #define E1000_ICR_RXO	    (1u << 6) /* receiver overrun */
 #define E1000_ICR_RXT0	    (1u << 7) /* receiver timer (a frame was stored) */
 #define E1000_ICR_RX_CAUSES (E1000_ICR_RXT0 | E1000_ICR_RXDMT0 | E1000_ICR_RXO)
+/* 82574 with MSI-X (datasheet 10.2.4.1): per-queue causes and "other". */
+#define E1000_ICR_RXQ0	(1u << 20)
+#define E1000_ICR_TXQ0	(1u << 22)
+#define E1000_ICR_OTHER (1u << 24)
 
 /* RCTL (SDM 13.4.22) */
 #define E1000_RCTL_EN	      (1u << 1)

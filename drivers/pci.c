@@ -458,11 +458,17 @@ static void enable_path(struct pci_dev *pd, bool on)
 static const struct pci_driver *match(const struct pci_dev *pd, const struct pci_id **idp)
 {
 	for (size_t i = 0; i < pci_drivers_count; i++)
-		for (const struct pci_id *id = pci_drivers[i]->ids; id->vendor; id++)
+		for (const struct pci_id *id = pci_drivers[i]->ids; id && id->vendor; id++)
 			if (id->vendor == pd->vendor && id->device == pd->device) {
 				*idp = id;
 				return pci_drivers[i];
 			}
+	/* No ID matched: a driver for the whole class (NVMe's is 01:08:02), with no id. */
+	for (size_t i = 0; i < pci_drivers_count; i++)
+		if (pci_drivers[i]->class_code && pci_drivers[i]->class_code == pd->class_code) {
+			*idp = NULL;
+			return pci_drivers[i];
+		}
 	return NULL;
 }
 

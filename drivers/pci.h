@@ -7,6 +7,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include "drivers/core/irq.h"
 #include "drivers/pci_res.h"
 
 #define PCI_MAX_FUNCS 64
@@ -40,8 +41,11 @@
 #define PCI_CAP_ID_MSI		0x05
 #define PCI_CAP_ID_EXP		0x10 /* PCI Express capability */
 #define PCI_CAP_ID_MSIX		0x11
-#define PCI_EXP_TYPE_ROOT_PORT	0x4 /* device/port type, PCIe Capabilities bits 7:4 */
+#define PCI_EXP_TYPE_ENDPOINT	0x0 /* device/port type, PCIe Capabilities bits 7:4 */
+#define PCI_EXP_TYPE_LEG_END	0x1
+#define PCI_EXP_TYPE_ROOT_PORT	0x4
 #define PCI_EXP_TYPE_DOWNSTREAM 0x6
+#define PCI_EXP_TYPE_RC_END	0x9 /* root-complex integrated endpoint (no link of its own) */
 
 #define PCI_HEADER_MULTI  0x80
 #define PCI_HEADER_BRIDGE 0x01
@@ -54,6 +58,10 @@ struct pci_bar {
 	uint64_t pci_addr; /* bus address programmed into the BAR */
 	uint64_t cpu_addr; /* where the CPU reaches it (ranges translation); I/O: CPU MMIO too */
 };
+
+/* How a function interrupts (pci_irq_alloc chooses, and logs the choice). */
+enum pci_irq_mode { PCI_IRQ_NONE = 0, PCI_IRQ_INTX, PCI_IRQ_MSI, PCI_IRQ_MSIX };
+#define PCI_MAX_VECTORS 8
 
 struct pci_dev {
 	uint8_t bus, dev, fn;
@@ -69,6 +77,12 @@ struct pci_dev {
 	const char *driver; /* name of the claiming driver, or NULL */
 	uintptr_t cfg;	    /* ECAM address of this function's config space */
 	struct pci_bar bar[PCI_NUM_BARS];
+	/* interrupts, once pci_irq_alloc ran */
+	enum pci_irq_mode irq_mode;
+	int nvec;		     /* vectors the driver may request (0..nvec-1) */
+	int irq[PCI_MAX_VECTORS];    /* interrupt core handles, -1 until requested */
+	uint8_t msi_cap, msix_cap;   /* capability offsets, 0 if absent */
+	struct pci_msix_entry *msix; /* the mapped MSI-X table */
 	/* bridges: secondary and subordinate bus numbers */
 	uint8_t sec_bus, sub_bus;
 };
@@ -80,9 +94,13 @@ struct pci_id {
 
 struct pci_driver {
 	const char *name;
-	const struct pci_id *ids;
+	const struct pci_id *ids; /* NULL: match by class_code alone */
+	/* base << 16 | sub << 8 | prog-if: matches any function of that class that no ID
+	 * entry of any driver claimed (a standard interface such as NVMe); 0: IDs only. */
+	uint32_t class_code;
 	/* Attach to pd (already enabled: memory space + bus master); id is the entry that
-	 * matched. 0 or a negative error, after which pci.c disables the function again. */
+	 * matched, NULL for a class match. 0 or a negative error, after which pci.c disables
+	 * the function again. */
 	int (*probe)(struct pci_dev *pd, const struct pci_id *id);
 };
 
@@ -117,3 +135,21 @@ int pci_map_bar(struct pci_dev *pd, int n, uintptr_t *va);
 /* Offset of the first capability with this ID in the standard list, 0 if none (the walk is
  * bounded, so a looping list ends). */
 uint8_t pci_find_cap(const struct pci_dev *pd, uint8_t id);
+
+/*
+ * Choose how pd interrupts, for up to want vectors: MSI-X when the function has it and an MSI
+ * controller (an IMSIC) is up, else MSI (one vector), else its routed INTx (one, shared by
+ * every cause), as pci.irq= allows. Logs the choice. Returns the vectors available (>= 1), or
+ * -ENODEV: no way to interrupt (the driver then polls).
+ */
+int pci_irq_alloc(struct pci_dev *pd, int want);
+/* Attach fn(arg) to vector vec (< pd->nvec) and unmask it at the device. The interrupt core
+ * handle (>= 0: irq_describe, irq_count) or a negative error. */
+int pci_irq_request(struct pci_dev *pd, int vec, irq_handler_fn fn, void *arg, const char *name);
+/* Mask / unmask one MSI-X vector at the device (other modes: the controller). */
+void pci_irq_mask(struct pci_dev *pd, int vec, bool masked);
+const char *pci_irq_mode_name(enum pci_irq_mode mode);
+
+/* pci.irq= (auto, msi, intx) for the composition root's list (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table pci_bootargs;

@@ -198,6 +198,25 @@ int pci_intx_route(const struct pci_host *h, const struct pci_bdf *path, int dep
 	return 0;
 }
 
+/* ---- MSI / MSI-X ---- */
+
+void pci_msi_layout(uint32_t cap, uint16_t ctrl, struct pci_msi_layout *out)
+{
+	bool wide = (ctrl & PCI_MSI_CTRL_64BIT) != 0;
+	out->addr_lo = cap + PCI_MSI_ADDR_LO;
+	out->addr_hi = wide ? cap + 8 : 0;
+	out->data = cap + (wide ? 12 : 8);
+	out->mask = (ctrl & PCI_MSI_CTRL_MASKBIT) ? cap + (wide ? 16 : 12) : 0;
+}
+
+int pci_msix_table(uint16_t ctrl, uint32_t table_reg, uint32_t *entries, int *bar, uint32_t *offset)
+{
+	*entries = (ctrl & PCI_MSIX_CTRL_SIZE_MASK) + 1;
+	*bar = (int)(table_reg & PCI_MSIX_BIR_MASK);
+	*offset = table_reg & ~PCI_MSIX_BIR_MASK;
+	return *bar > 5 ? -EINVAL : 0;
+}
+
 /* ---- the host bridge's DT node ---- */
 
 /* ranges: (child 3 cells, parent pc.ac cells, size nc.sc cells) per entry (PCI binding 2.2.1). */

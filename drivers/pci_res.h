@@ -135,6 +135,43 @@ void pci_bridge_pref_regs(uint64_t base, uint64_t limit, uint32_t *reg24, uint32
 void pci_bridge_io_regs(uint64_t base, uint64_t limit, uint8_t *io_base, uint8_t *io_limit,
 			uint32_t *upper);
 
+/* ---- MSI and MSI-X capability layouts (PCI Local Bus 3.0 sec. 6.8) ---- */
+
+#define PCI_MSI_CTRL	       2 /* Message Control, from the capability */
+#define PCI_MSI_CTRL_ENABLE    (1u << 0)
+#define PCI_MSI_CTRL_MME_SHIFT 4 /* multiple message enable, log2 */
+#define PCI_MSI_CTRL_64BIT     (1u << 7)
+#define PCI_MSI_CTRL_MASKBIT   (1u << 8) /* per-vector masking */
+#define PCI_MSI_ADDR_LO	       4
+
+#define PCI_MSIX_CTRL		2
+#define PCI_MSIX_CTRL_SIZE_MASK 0x7ffu	   /* table size - 1 */
+#define PCI_MSIX_CTRL_MASKALL	(1u << 14) /* function mask */
+#define PCI_MSIX_CTRL_ENABLE	(1u << 15)
+#define PCI_MSIX_TABLE		4 /* BIR bits 2:0, offset in the BAR bits 31:3 */
+#define PCI_MSIX_PBA		8
+#define PCI_MSIX_BIR_MASK	0x7u
+
+/* One MSI-X table entry (sec. 6.8.2.6): a 16-byte block in a memory BAR. */
+struct pci_msix_entry {
+	uint32_t addr_lo, addr_hi, data;
+	uint32_t ctrl; /* bit 0: masked */
+};
+_Static_assert(sizeof(struct pci_msix_entry) == 16, "MSI-X entry is 16 bytes");
+#define PCI_MSIX_ENTRY_MASKED 1u
+
+/* Where an MSI capability at offset cap keeps its registers (they move with the 64-bit and
+ * per-vector-mask bits of Message Control). */
+struct pci_msi_layout {
+	uint32_t addr_lo, addr_hi, data, mask; /* config offsets; 0 = not present */
+};
+void pci_msi_layout(uint32_t cap, uint16_t ctrl, struct pci_msi_layout *out);
+
+/* An MSI-X capability's table: entries (1..2048), BAR index and byte offset. -EINVAL if the
+ * BAR index is reserved (6, 7). */
+int pci_msix_table(uint16_t ctrl, uint32_t table_reg, uint32_t *entries, int *bar,
+		   uint32_t *offset);
+
 /* The standard INTx swizzle across one bridge: pin (1..4) of device dev on the secondary
  * bus appears as this pin (1..4) at the bridge (PCI-to-PCI Bridge 1.2 table 9-1). */
 static inline uint32_t pci_swizzle(uint32_t pin, uint32_t dev)

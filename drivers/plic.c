@@ -61,9 +61,16 @@ static void plic_disable(struct irq_chip *c, uint32_t irq)
 	set_enable(c->priv, irq, false);
 }
 
+/*
+ * QEMU 7.2's PLIC does not re-evaluate its outputs when an enable bit is written, so a source
+ * that became pending while masked would not signal until some other PLIC event. Writing the
+ * threshold (to the value it has) makes it look again; on real hardware it changes nothing.
+ */
 static void plic_unmask(struct irq_chip *c, uint32_t irq)
 {
-	set_enable(c->priv, irq, true);
+	struct plic *p = c->priv;
+	set_enable(p, irq, true);
+	mmio_write32(p->base + PLIC_THRESHOLD(p->ctx), 0);
 }
 
 static uint32_t plic_claim(struct irq_chip *c)

@@ -38,17 +38,10 @@ static int ramblk_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void 
 	return 0;
 }
 
-/* Plain RAM has no volatile cache between us and the "medium"; the host reads guest memory. */
-static int ramblk_flush(struct blkdev *bd)
-{
-	(void)bd;
-	return 0;
-}
-
 static const struct blkdev_ops ramblk_ops = {
-	.read = ramblk_read,
-	.write = ramblk_write,
-	.flush = ramblk_flush,
+	.read = ramblk_read, .write = ramblk_write,
+	/* no flush: plain RAM has no volatile cache in front of the "medium" (and nothing in it
+	 * survives the machine: the host reads it back from guest memory, if at all) */
 };
 
 int ramblk_setup(struct ramblk *rb, const char *name, void *base, uint64_t size, bool read_only)
@@ -137,7 +130,7 @@ int ramblk_init(void)
 			return -ENOMEM;
 		}
 	}
-	err = ramblk_setup(&boot_store, "ram0", base, size, false);
+	err = ramblk_setup(&boot_store, "ramblk0", base, size, false);
 	if (!err)
 		err = blkdev_register(&boot_store.bd);
 	if (err) {

@@ -33,6 +33,14 @@ static inline void mmio_wmb(void)
 	__asm__ volatile("fence w,o" ::: "memory");
 }
 
+/* RAM reads and writes before a later device register write (release): the host is done with
+ * memory the device owns again after the write, e.g. it has read a completion entry before the
+ * doorbell that lets the device overwrite it. mmio_wmb orders only the writes. */
+static inline void mmio_release(void)
+{
+	__asm__ volatile("fence rw,o" ::: "memory");
+}
+
 /* A device register read before later RAM reads that depend on it (a DMA'd buffer). */
 static inline void mmio_rmb(void)
 {

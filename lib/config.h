@@ -76,6 +76,13 @@
 /* Upper bound on frames the page cache may hold (0 = limited only by free memory). */
 #define CONFIG_PCACHE_MAX_PAGES 0
 
+/* NVMe: a command that has not completed after this long is given up and the controller is
+ * reset (Linux waits 30 s for I/O; a region fault waits with the kernel stopped, so less). */
+#define CONFIG_NVME_TIMEOUT_MS 5000
+/* NVMe queue depths (entries); commands are issued one at a time, so these stay small. */
+#define CONFIG_NVME_ADMIN_DEPTH 16
+#define CONFIG_NVME_IO_DEPTH	32
+
 /* Default RAM block store size when bootargs give no ramblk= (bytes). */
 #define CONFIG_RAMBLK_DEFAULT_SIZE (4ul << 20)
 

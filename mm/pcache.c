@@ -19,7 +19,8 @@ static struct pcache_page *hash[HASH_BUCKETS];
 static struct pcache_page *free_list;
 static struct pcache_page *lru_head, *lru_tail;
 static bool table_ready;
-static pcache_hook_fn hook;
+static struct pcache_hook *hooks;
+static struct pcache_page *sorted[PCACHE_SLOTS]; /* pcache_sync_dev's scratch */
 static struct pcache_stats stats = { .budget = CONFIG_PCACHE_MAX_PAGES };
 
 static void table_init(void)
@@ -61,9 +62,28 @@ static void lru_append(struct pcache_page *pg)
 	lru_tail = pg;
 }
 
-void pcache_set_hook(pcache_hook_fn fn)
+int pcache_hook_register(struct pcache_hook *h)
 {
-	hook = fn;
+	struct pcache_hook **pp = &hooks;
+	if (!h || !h->fn)
+		return -EINVAL;
+	for (; *pp; pp = &(*pp)->next)
+		if (*pp == h)
+			return -EEXIST;
+	h->next = NULL;
+	*pp = h; /* called in registration order */
+	return 0;
+}
+
+static void run_hooks(struct pcache_page *pg, enum pcache_hook_mode mode)
+{
+	for (struct pcache_hook *h = hooks; h; h = h->next)
+		h->fn(pg, mode);
+	if (mode == PCACHE_HOOK_UNMAP && pg->maps)
+		panic("pcache: page %lu of %s still has %u mappings after every hook unmapped it "
+		      "(first hook %s)",
+		      (unsigned long)pg->pgno, pg->bd->name, pg->maps,
+		      hooks ? hooks->name : "none");
 }
 
 struct pcache_page *pcache_lookup(struct blkdev *bd, uint64_t pgno)
@@ -109,9 +129,55 @@ int pcache_writeback(struct pcache_page *pg)
 	if (!pg->dirty)
 		return 0;
 	/* Protect first: a store through a writable mapping after the copy would be lost. */
-	if (pg->maps && hook)
-		hook(pg, PCACHE_HOOK_WRPROTECT);
+	if (pg->maps)
+		run_hooks(pg, PCACHE_HOOK_WRPROTECT);
 	return write_page(pg);
+}
+
+/* A page holding fewer blocks than a page (the device's partial last page)? */
+static bool page_is_partial(const struct pcache_page *pg)
+{
+	uint64_t lba;
+	uint32_t n;
+	page_blocks(pg, &lba, &n);
+	return (uint64_t)n * pg->bd->block_size < PAGE_SIZE;
+}
+
+int pcache_writeback_run(struct pcache_page *const *pgs, uint32_t n)
+{
+	uint64_t frames[PCACHE_RUN_MAX], lba;
+	uint32_t blocks;
+	int err;
+	ASSERT(n >= 1 && n <= PCACHE_RUN_MAX);
+	for (uint32_t i = 0; i < n; i++)
+		ASSERT(pgs[i]->bd == pgs[0]->bd && pgs[i]->pgno == pgs[0]->pgno + i &&
+		       pgs[i]->dirty);
+	if (n == 1 || page_is_partial(pgs[n - 1])) {
+		int first = 0;
+		for (uint32_t i = 0; i < n; i++) {
+			err = pcache_writeback(pgs[i]);
+			if (err && !first)
+				first = err;
+		}
+		return first;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		if (pgs[i]->maps)
+			run_hooks(pgs[i], PCACHE_HOOK_WRPROTECT); /* before the copy, as above */
+		frames[i] = pgs[i]->frame;
+	}
+	page_blocks(pgs[0], &lba, &blocks);
+	err = blkdev_write_pages(pgs[0]->bd, lba, frames, n);
+	if (err) {
+		stats.write_errors++;
+		return err;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		pgs[i]->dirty = false;
+		stats.dirty--;
+	}
+	stats.pages_written += n;
+	return 0;
 }
 
 /* Take pg (unpinned) out of the cache, writing it back first if dirty. */
@@ -120,11 +186,8 @@ static int evict(struct pcache_page *pg)
 	struct pcache_page **pp;
 	bool was_mapped = pg->maps != 0, was_dirty = pg->dirty;
 	ASSERT(pg->pins == 0);
-	if (pg->maps) {
-		ASSERT(hook);
-		hook(pg, PCACHE_HOOK_UNMAP);
-		ASSERT(pg->maps == 0);
-	}
+	if (pg->maps)
+		run_hooks(pg, PCACHE_HOOK_UNMAP);
 	if (pg->dirty && write_page(pg))
 		return -EIO; /* stays cached (now unmapped); a later pass may retry */
 	for (pp = &hash[bucket(pg->bd, pg->pgno)]; *pp != pg; pp = &(*pp)->hnext)
@@ -224,6 +287,72 @@ static int new_page(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pca
 	return 0;
 }
 
+/* Insert a freshly read page (slot pg, data in frame) into the hash and the LRU, pinned. */
+static void insert(struct pcache_page *pg, struct blkdev *bd, uint64_t pgno, uint64_t frame)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->bd = bd;
+	pg->pgno = pgno;
+	pg->frame = frame;
+	pg->pins = 1;
+	pg->hnext = hash[bucket(bd, pgno)];
+	hash[bucket(bd, pgno)] = pg;
+	lru_append(pg);
+	stats.pages++;
+	stats.pages_read++;
+}
+
+/* Pages of bd that exist at least partly on the device. */
+static uint64_t dev_pages(const struct blkdev *bd)
+{
+	uint64_t bpp = PAGE_SIZE / bd->block_size;
+	return bd->nblocks / bpp + (bd->nblocks % bpp != 0);
+}
+
+int pcache_get_ahead(struct blkdev *bd, uint64_t pgno, uint32_t n, struct pcache_page **out)
+{
+	uint64_t frames[PCACHE_RUN_MAX], lba;
+	uint32_t k = 0, blocks;
+	int err;
+	if (!table_ready)
+		table_init();
+	if (n > PCACHE_RUN_MAX)
+		n = PCACHE_RUN_MAX;
+	for (; k < n; k++) {
+		uint64_t p = pgno + k;
+		if (p >= dev_pages(bd) || pcache_lookup(bd, p) || !free_list ||
+		    (stats.budget && stats.pages + k >= stats.budget))
+			break;
+		page_blocks_of(bd, p, &lba, &blocks);
+		if ((uint64_t)blocks * bd->block_size < PAGE_SIZE)
+			break; /* a partial last page is zeroed past the end: a fault loads it */
+		frames[k] = page_alloc_raw(); /* the read overwrites all of it */
+		if (!frames[k])
+			break;
+		out[k] = free_list; /* the slot, taken now so the count of free ones is right */
+		free_list = free_list->next;
+	}
+	if (k == 0)
+		return 0;
+	page_blocks_of(bd, pgno, &lba, &blocks);
+	err = blkdev_read_pages(bd, lba, frames, k);
+	for (uint32_t i = 0; i < k; i++) {
+		if (err) {
+			page_free(frames[i]);
+			out[i]->next = free_list;
+			free_list = out[i];
+		} else {
+			insert(out[i], bd, pgno + i, frames[i]);
+		}
+	}
+	if (err) {
+		stats.read_errors++;
+		return err;
+	}
+	stats.lookups += k;
+	return (int)k;
+}
+
 int pcache_get(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pcache_page **out)
 {
 	struct pcache_page *pg;
@@ -285,19 +414,65 @@ int pcache_set_budget(uint32_t pages)
 	return 0;
 }
 
-int pcache_drop_unused(void)
+/* Evict every unmapped, unpinned page of bd (of every device when bd is NULL). */
+static int drop(const struct blkdev *bd)
 {
 	struct pcache_page *pg = lru_head, *next;
 	int err = 0, e;
 	for (; pg; pg = next) {
 		next = pg->next;
-		if (pg->pins || pg->maps)
+		if (pg->pins || pg->maps || (bd && pg->bd != bd))
 			continue;
 		e = evict(pg);
 		if (e && !err)
 			err = e;
 	}
 	return err;
+}
+
+int pcache_drop_unused(void)
+{
+	return drop(NULL);
+}
+
+int pcache_drop_dev(struct blkdev *bd)
+{
+	return drop(bd);
+}
+
+/* Shell sort by page number: at most PCACHE_SLOTS entries, no allocation. */
+static void sort_by_pgno(struct pcache_page **v, size_t n)
+{
+	for (size_t gap = n / 2; gap; gap /= 2)
+		for (size_t i = gap; i < n; i++) {
+			struct pcache_page *x = v[i];
+			size_t j = i;
+			for (; j >= gap && v[j - gap]->pgno > x->pgno; j -= gap)
+				v[j] = v[j - gap];
+			v[j] = x;
+		}
+}
+
+int pcache_sync_dev(struct blkdev *bd)
+{
+	size_t n = 0;
+	int err = 0, e;
+	for (struct pcache_page *pg = lru_head; pg; pg = pg->next)
+		if (pg->bd == bd && pg->dirty)
+			sorted[n++] = pg;
+	sort_by_pgno(sorted, n);
+	for (size_t i = 0; i < n;) {
+		uint32_t k = 1;
+		while (i + k < n && k < PCACHE_RUN_MAX &&
+		       sorted[i + k]->pgno == sorted[i]->pgno + k)
+			k++;
+		e = pcache_writeback_run(&sorted[i], k);
+		if (e && !err)
+			err = e;
+		i += k;
+	}
+	e = blkdev_flush(bd);
+	return err ? err : e;
 }
 
 const struct pcache_stats *pcache_stats(void)

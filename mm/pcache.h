@@ -42,11 +42,17 @@ struct pcache_stats {
 	uint32_t pages, dirty, budget; /* now; budget 0 = only PCACHE_SLOTS and free memory */
 };
 
-/* The mapping hook: mode PCACHE_HOOK_WRPROTECT makes every PTE of pg read-only;
- * PCACHE_HOOK_UNMAP removes every PTE of pg and calls pcache_map_del once for each. */
+/* A mapping hook: mode PCACHE_HOOK_WRPROTECT makes every PTE of pg the user owns read-only;
+ * PCACHE_HOOK_UNMAP removes them and calls pcache_map_del once for each. After all hooks ran
+ * for an unmap, pg->maps must be 0 (a broken invariant otherwise). */
 enum pcache_hook_mode { PCACHE_HOOK_WRPROTECT, PCACHE_HOOK_UNMAP };
-typedef void (*pcache_hook_fn)(struct pcache_page *pg, enum pcache_hook_mode mode);
-void pcache_set_hook(pcache_hook_fn fn);
+struct pcache_hook {
+	const char *name; /* the user, for the panic that reports a leftover mapping */
+	void (*fn)(struct pcache_page *pg, enum pcache_hook_mode mode);
+	struct pcache_hook *next; /* pcache.c's list */
+};
+/* Register h (once per user, at its init). 0, -EINVAL (no fn) or -EEXIST (already). */
+int pcache_hook_register(struct pcache_hook *h);
 
 /* Flags of pcache_get. NOEVICT: only use a free slot and free memory (read-ahead must not
  * push out pages someone is using). */
@@ -62,6 +68,14 @@ int pcache_get(struct blkdev *bd, uint64_t pgno, unsigned flags, struct pcache_p
 void pcache_put(struct pcache_page *pg);
 /* Cached page, or NULL; loads nothing, pins nothing. */
 struct pcache_page *pcache_lookup(struct blkdev *bd, uint64_t pgno);
+/*
+ * Read-ahead: load pages pgno, pgno + 1, ... (at most n, at most PCACHE_RUN_MAX) in one
+ * transfer (blkdev_read_pages) and pin them into out[]. Stops before the first page that is
+ * cached already, lies past the device's end or is only partly on it, or would need an
+ * eviction (PCACHE_NOEVICT semantics: read-ahead never pushes out pages in use). Returns how
+ * many pages were loaded (0 if none could be), or the read error (then none).
+ */
+int pcache_get_ahead(struct blkdev *bd, uint64_t pgno, uint32_t n, struct pcache_page **out);
 void pcache_map_add(struct pcache_page *pg);
 void pcache_map_del(struct pcache_page *pg);
 void pcache_mark_dirty(struct pcache_page *pg);
@@ -71,6 +85,15 @@ void pcache_mark_dirty(struct pcache_page *pg);
  * the next write faults and marks it dirty again).
  */
 int pcache_writeback(struct pcache_page *pg);
+/* Longest run pcache_writeback_run takes. */
+#define PCACHE_RUN_MAX 64
+/*
+ * pcache_writeback for n <= PCACHE_RUN_MAX dirty pages of one device with consecutive page
+ * numbers (pgs[i]->pgno == pgs[0]->pgno + i), in as few device transfers as it allows
+ * (blkdev_write_pages). 0 or the write error; on an error every page of the run stays dirty
+ * (and write-protected), since any of them may be the one that did not reach the device.
+ */
+int pcache_writeback_run(struct pcache_page *const *pgs, uint32_t n);
 /*
  * A frame for someone else (copy-on-write copies), evicting cache pages if memory is short.
  * 0 if nothing could be freed. The frame is freed with page_free.
@@ -82,5 +105,13 @@ int pcache_set_budget(uint32_t pages);
 /* Write back and evict every page that is neither mapped nor pinned (leak checks, shutdown).
  * 0 or the first write-back error. */
 int pcache_drop_unused(void);
+/* The same for the pages of bd only (other users' pages stay cached). */
+int pcache_drop_dev(struct blkdev *bd);
+/*
+ * Write back every dirty page of bd in ascending block order, then flush bd: on success all of
+ * bd's data written through the cache so far is durable. 0, or the first error (every other
+ * dirty page is still attempted, and the flush still makes the ones written durable).
+ */
+int pcache_sync_dev(struct blkdev *bd);
 const struct pcache_stats *pcache_stats(void);
 void pcache_stats_print(void);

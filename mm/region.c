@@ -20,6 +20,7 @@
 #define WINDOW_END (CONFIG_REGION_BASE + CONFIG_REGION_SIZE)
 #define PAGE_MASK  (PAGE_SIZE - 1)
 
+_Static_assert(CONFIG_REGION_READAHEAD <= PCACHE_RUN_MAX, "read-ahead is one pcache run");
 _Static_assert((CONFIG_REGION_BASE & PAGE_MASK) == 0 && (CONFIG_REGION_SIZE & PAGE_MASK) == 0,
 	       "region window must be whole pages");
 
@@ -35,8 +36,12 @@ struct region {
 static struct region regions[REGION_MAX];
 static struct region_stats stats;
 static unsigned next_id = 1;
+static int last_fault_err; /* region_fault's last failure, for region_copy */
 
 static void rmap_hook(struct pcache_page *pg, enum pcache_hook_mode mode);
+/* Registered with the page cache once, by the first region_map. */
+static struct pcache_hook region_hook = { .name = "region", .fn = rmap_hook };
+static bool hook_registered;
 
 static uint64_t region_end(const struct region *r)
 {
@@ -61,7 +66,7 @@ static struct region *region_at(uint64_t va)
 {
 	struct region *r = region_find(va);
 	if (!r)
-		panic("region: %#lx inside a checked range, but no region maps it",
+		panic("region: %lx inside a checked range, but no region maps it",
 		      (unsigned long)va);
 	return r;
 }
@@ -165,7 +170,8 @@ int region_map(struct blkdev *bd, uint64_t offset, uint64_t length, unsigned pro
 	r = slot_alloc();
 	if (!r)
 		return -ENOSPC;
-	pcache_set_hook(rmap_hook);
+	if (!hook_registered)
+		hook_registered = pcache_hook_register(&region_hook) == 0;
 	r->va = va;
 	r->npages = len / PAGE_SIZE;
 	r->bd = bd;
@@ -198,6 +204,7 @@ static void print_region(const struct region *r)
 static int bad_fault(uint64_t va, enum fault_access acc, const struct region *r, int err,
 		     const char *why)
 {
+	last_fault_err = err;
 	stats.faults_bad++;
 	kprintf("region: %s fault at %lx: %s", access_name(acc), (unsigned long)va, why);
 	if (r) {
@@ -217,27 +224,49 @@ static int map_cache_page(uint64_t va, struct pcache_page *pg, unsigned vmprot)
 	return err;
 }
 
-/* Sequential (this fault is where the last one's pages ended, or the region's first page):
- * map up to CONFIG_REGION_READAHEAD following pages too, only with free cache room. */
+/* Map n pinned cache pages read-only from va on, and unpin them. */
+static void map_ahead(struct region *r, uint64_t va, uint64_t pgno, struct pcache_page **pgs,
+		      uint32_t n)
+{
+	for (uint32_t k = 0; k < n; k++) {
+		if (map_cache_page(va + k * PAGE_SIZE, pgs[k], VM_R) == 0) {
+			stats.readahead++;
+			r->seq_next = pgno + k + 1;
+		}
+		pcache_put(pgs[k]);
+	}
+}
+
+/*
+ * Sequential (this fault is where the last one's pages ended, or the region's first page):
+ * map up to CONFIG_REGION_READAHEAD following pages too, only with free cache room. Pages the
+ * cache holds already are mapped as they are; each stretch of uncached ones is loaded with one
+ * transfer (pcache_get_ahead).
+ */
 static void readahead(struct region *r, uint64_t va, uint64_t pgno)
 {
 	uint64_t last = r->pgno + r->npages;
 	bool seq = pgno == r->seq_next || pgno == r->pgno;
 	r->seq_next = pgno + 1;
-	if (!seq)
-		return;
-	for (uint64_t i = 1; i <= CONFIG_REGION_READAHEAD && pgno + i < last; i++) {
-		struct pcache_page *pg;
-		uint64_t v = va + i * PAGE_SIZE;
-		if (vm_lookup(v, NULL))
+	for (uint64_t i = 1; seq && i <= CONFIG_REGION_READAHEAD && pgno + i < last;) {
+		struct pcache_page *pgs[CONFIG_REGION_READAHEAD];
+		uint32_t want = 0;
+		int got;
+		if (vm_lookup(va + i * PAGE_SIZE, NULL))
 			break; /* already resident: the reader will not fault here */
-		if (pcache_get(r->bd, pgno + i, PCACHE_NOEVICT, &pg))
-			break;
-		if (map_cache_page(v, pg, VM_R) == 0) {
-			stats.readahead++;
-			r->seq_next = pgno + i + 1;
+		if (pcache_lookup(r->bd, pgno + i)) {
+			got = pcache_get(r->bd, pgno + i, PCACHE_NOEVICT, &pgs[0]) ? 0 : 1;
+		} else {
+			while (i + want <= CONFIG_REGION_READAHEAD && pgno + i + want < last &&
+			       !vm_lookup(va + (i + want) * PAGE_SIZE, NULL) &&
+			       !pcache_lookup(r->bd, pgno + i + want))
+				want++;
+			got = pcache_get_ahead(r->bd, pgno + i, want, pgs);
 		}
-		pcache_put(pg);
+		if (got <= 0)
+			break;
+		map_ahead(r, va + i * PAGE_SIZE, pgno + i, pgs, (uint32_t)got);
+		i += (uint64_t)got;
 	}
 }
 
@@ -343,6 +372,7 @@ int region_fault(uint64_t va, enum fault_access acc)
 	else
 		err = fault_cow(r, page_va, page_of(r, page_va));
 	if (err) {
+		last_fault_err = err;
 		stats.faults_failed++;
 		kprintf("region: %s fault at %lx: cannot load the page (%s) (", access_name(acc),
 			(unsigned long)va, errname(err));
@@ -452,33 +482,50 @@ static void region_merge(void)
 	}
 }
 
-/* Write back the dirty cache pages behind [start, end) of the shared regions, page order. */
-static int sync_range(uint64_t start, uint64_t end)
+/* Write back the dirty pages of bd in [first, end), runs of consecutive ones together. */
+static int sync_pages(struct blkdev *bd, uint64_t first, uint64_t end)
 {
-	int err = 0;
-	for (uint64_t cur = start; cur < end;) {
-		struct region *r = region_at(cur);
-		uint64_t stop = region_end(r) < end ? region_end(r) : end;
-		bool wrote = false;
-		for (uint64_t p = page_of(r, cur); (r->flags & MAP_SHARED) && p < page_of(r, stop);
-		     p++) {
-			struct pcache_page *pg = pcache_lookup(r->bd, p);
-			int e;
-			if (!pg || !pg->dirty)
-				continue;
-			e = pcache_writeback(pg);
+	struct pcache_page *run[PCACHE_RUN_MAX];
+	uint32_t n = 0;
+	int err = 0, e;
+	for (uint64_t p = first; p <= end; p++) {
+		struct pcache_page *pg = p < end ? pcache_lookup(bd, p) : NULL;
+		bool dirty = pg && pg->dirty;
+		if (n && (!dirty || n == PCACHE_RUN_MAX)) {
+			e = pcache_writeback_run(run, n);
 			if (e && !err)
 				err = e;
 			if (!e)
-				stats.pages_synced++;
-			wrote |= !e;
+				stats.pages_synced += n;
+			n = 0;
 		}
-		if (wrote) {
-			int e = blkdev_flush(r->bd);
-			if (e && !err)
-				err = e;
-		}
+		if (dirty)
+			run[n++] = pg;
+	}
+	return err;
+}
+
+/*
+ * Write back the dirty cache pages behind [start, end) of the shared regions, page order, then
+ * flush each region's device: the flush also covers pages the cache wrote back earlier on its
+ * own (eviction), which are on the device but not yet durable. blkdev_flush sends nothing when
+ * nothing was written since the last flush, so clean ranges stay free.
+ */
+static int sync_range(uint64_t start, uint64_t end)
+{
+	int err = 0, e;
+	for (uint64_t cur = start; cur < end;) {
+		struct region *r = region_at(cur);
+		uint64_t stop = region_end(r) < end ? region_end(r) : end, from = cur;
 		cur = stop;
+		if (!(r->flags & MAP_SHARED))
+			continue;
+		e = sync_pages(r->bd, page_of(r, from), page_of(r, stop));
+		if (e && !err)
+			err = e;
+		e = blkdev_flush(r->bd);
+		if (e && !err)
+			err = e;
 	}
 	return err;
 }
@@ -493,6 +540,14 @@ int region_sync(void *addr, size_t length)
 	if (!err)
 		stats.syncs++;
 	return err;
+}
+
+int region_copy(void *dst, const void *src, size_t n)
+{
+	last_fault_err = 0;
+	if (probe_copy(dst, src, n) == 0)
+		return 0;
+	return last_fault_err ? last_fault_err : -EFAULT;
 }
 
 /* Drop the PTEs of r in [s, e): cache frames lose a mapping, private copies are freed. */

@@ -44,14 +44,27 @@
 int region_map(struct blkdev *bd, uint64_t offset, uint64_t length, unsigned prot, unsigned flags,
 	       void **addr);
 /*
- * Write back the dirty pages of the range, in block order, then write-protect them (the next
- * write faults and marks them dirty again), then flush the device. Private parts: nothing to
- * do. 0, -EINVAL (bad range), -ENOENT (not covered by regions), or the first write error
- * (every other dirty page is still attempted).
+ * Write back the dirty pages of the range, in block order, write-protecting each first (the
+ * next write faults and marks it dirty again), then flush the device. Returns 0 only when
+ * every byte written into the shared parts of the range before the call is on stable media
+ * (mm/blkdev.h: the writes, then a flush). Private parts: nothing to do. 0, -EINVAL (bad
+ * range), -ENOENT (not covered by regions), or the first write or flush error (every other
+ * dirty page is still attempted and flushed). A crash during a sync leaves each page of the
+ * range as it was before the sync or as it is now, but only in units of the device's atomic
+ * write unit (blkdev_atomic_bytes): with a unit smaller than a page, a page may be part old,
+ * part new.
  */
 int region_sync(void *addr, size_t length);
 /*
- * Remove the range. Shared parts are synced first; if that fails, nothing is unmapped and the
+ * Copy n bytes between a region and ordinary memory (either side may be a region), taking a
+ * fault that cannot be resolved (a read error, no memory, a protection fault) as an error
+ * instead of stopping the kernel: services use this where a device error must become an
+ * error reply. 0, or the fault's error (-EIO and friends from the device, -EACCES, -EFAULT);
+ * the bytes before the fault are copied. Not for the trap path.
+ */
+int region_copy(void *dst, const void *src, size_t n);
+/*
+ * Remove the range. Shared parts are synced first (durably, as region_sync); if that fails, nothing is unmapped and the
  * write error is returned (no data is lost). Private copies are freed. 0, -EINVAL, -ENOENT,
  * -ENOSPC (a hole strictly inside one region needs a free slot; trimming a head or tail does
  * not), or the write error.

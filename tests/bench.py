@@ -54,6 +54,15 @@ What is measured (each figure: median of --runs runs, with min and max):
                        cost on every mapping change) and once under -icount shift=0, where guest
                        time is instruction count (deterministic).
 
+  config ...           the machine x NIC matrix (--configs, on by default; --configs-only for just
+                       it): for {virt (PLIC), virt,aia=aplic (APLIC direct), virt,aia=aplic-imsic
+                       (IMSIC, APLIC in MSI mode)} x {e1000 (82540EM), e1000e (82574L)}, plus the
+                       82574L on the IMSIC machine limited to MSI and to INTx (pci.irq=), one
+                       boot each: echo/s at 32 in flight and RTT with one in flight (64 B, --runs
+                       runs in that boot), interrupts and doorbells per datagram, and, in a second
+                       -icount boot, instructions per datagram at 32 in flight. Each RTT p50 is
+                       compared with PLIC + 82540EM's of the same run (target: within 20%).
+
 --other "QEMU ARGS": run the same client against another guest instead of ours, e.g. a Linux
 guest running an echo server. ARGS are everything after qemu-system-riscv64; the string {port}
 is replaced by a free host UDP port which ARGS must forward to the guest's echo service, and
@@ -76,9 +85,11 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import socket
 import statistics
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -258,25 +269,67 @@ def instructions(cases, count=20000):
     return res, cost, check
 
 
-def region_figures(icount):
-    """Run `bench region` three times on one boot; lists of the parsed key/value lines."""
+def region_figures(icount, disk=False):
+    """Run `bench region` three times on one boot (on an 8 MiB NVMe disk with disk=True, its
+    raw image in a temporary file, cache=writeback); lists of the parsed key/value lines."""
     extra = ["-icount", "shift=0"] if icount else []
+    dev, tmp = "", None
+    if disk:
+        tmp = tempfile.mkdtemp(prefix="bench-disk-")
+        image = os.path.join(tmp, "disk.img")
+        with open(image, "wb") as f:
+            f.write(os.urandom(8 << 20))
+        extra += ["-drive", "file=%s,if=none,format=raw,id=d0,cache=writeback" % image,
+                  "-device", "nvme,drive=d0,serial=bench"]
+        dev = " nvme0n1"
     q = Qemu(stdin=True, nic=None, extra=extra)
     rows = []
     try:
         q.wait_for(r"main loop reached", timeout=30)
         for _ in range(3):
             n = len(re.findall(r"regbench:", q.output()))
-            q.send("bench region\r")
-            deadline = time.monotonic() + 20
-            while len(re.findall(r"regbench:", q.output())) <= n and time.monotonic() < deadline:
+            q.send("bench region%s\r" % dev)
+            deadline = time.monotonic() + 60
+            while len(re.findall(r"regbench:", q.output())) < n + 2 and \
+                    time.monotonic() < deadline:
                 time.sleep(0.05)
-        for line in re.findall(r"regbench: (.*)", q.output()):
-            kv = line.split()
+        # two lines per run: the figures, then the same without the device wait
+        lines = re.findall(r"regbench: (.*)", q.output())
+        for first, second in zip(lines[0::2], lines[1::2]):
+            kv = (first + " " + second).split()
             rows.append({kv[i]: int(kv[i + 1]) for i in range(0, len(kv) - 1, 2)})
     finally:
         q.kill()
+        if tmp:
+            shutil.rmtree(tmp)
     return rows
+
+
+def region_section(figs):
+    """The region figures on the RAM store and on NVMe, each on the guest clock and by
+    instruction count (-icount shift=0)."""
+    for store, disk in (("RAM", False), ("NVMe", True)):
+        for mode, icount in (("guest clock", False), ("icount", True)):
+            rows = region_figures(icount, disk)
+            tag = "%s, %s" % (store, mode) if disk else mode  # RAM keys as before
+            figs["region read ratio mapped/direct (%s)" % tag] = summary(
+                [r["ratio_x100"] / 100 for r in rows], "x")
+            if disk:
+                figs["region read ratio, polling excluded (%s)" % tag] = summary(
+                    [r["ratio_cpu_x100"] / 100 for r in rows], "x")
+            figs["region faults per MiB (%s)" % tag] = summary(
+                [r["faults_per_mib"] for r in rows], "")
+            figs["region sync MiB/s fully dirty (%s)" % tag] = summary(
+                [r["sync_mib_s"] for r in rows], "MiB/s")
+            figs["region mapped read MiB/s (%s)" % tag] = summary(
+                [r["map_mib_s"] for r in rows], "MiB/s")
+            figs["region 4 KiB sync latency (%s)" % tag] = summary(
+                [r["page_sync_ns"] / 1000 for r in rows], "us")
+            if disk:
+                figs["region 4 KiB sync, polling excluded (%s)" % tag] = summary(
+                    [r["page_sync_cpu_ns"] / 1000 for r in rows], "us")
+                figs["region 1 MiB sync, polling excluded (%s)" % tag] = summary(
+                    [r["sync_cpu_ns"] / 1000 for r in rows], "us")
 
 
 def footprint():
@@ -456,6 +509,102 @@ def linux_tcp_instructions(args, runs=3):
     return res or None
 
 
+# ---- the machine x NIC matrix ----
+
+CONFIGS = [  # (name, machine, NIC, extra bootargs)
+    ("plic/e1000", "virt", "e1000", ""),
+    ("plic/e1000e", "virt", "e1000e", ""),
+    ("aplic/e1000", "virt,aia=aplic", "e1000", ""),
+    ("aplic/e1000e", "virt,aia=aplic", "e1000e", ""),
+    ("imsic/e1000", "virt,aia=aplic-imsic", "e1000", ""),
+    ("imsic/e1000e", "virt,aia=aplic-imsic", "e1000e", ""),
+    ("imsic/e1000e msi", "virt,aia=aplic-imsic", "e1000e", "pci.irq=msi"),
+    ("imsic/e1000e intx", "virt,aia=aplic-imsic", "e1000e", "pci.irq=intx"),
+]
+
+
+def config_boot(machine, nic, bootargs, icount):
+    spec, ports = user_netdev(echo=7, stats=STATS)
+    q = Qemu(machine=machine, nic=nic, netdev=spec, stdin=True,
+             bootargs="ip=10.0.2.15/24,10.0.2.2 stats.port=%d %s" % (STATS, bootargs),
+             extra=["-icount", "shift=0"] if icount else [])
+    if first_echo(ports["echo"], q.t0) is None:
+        q.kill()
+        sys.exit("bench: %s/%s never echoed:\n%s" % (machine, nic, q.output()[-2000:]))
+    return q, ports
+
+
+def irq_mode(out):
+    m = re.search(r"^\[[ 0-9.]+\] pci 00:01\.0: (MSI-X|MSI|INTx)", out, re.M)
+    return m.group(1) if m else "?"
+
+
+def config_one(name, machine, nic, bootargs, a):
+    """One config: throughput, RTT and counters in one boot; instructions in a -icount one."""
+    q, ports = config_boot(machine, nic, bootargs, False)
+    res = {"pps": [], "p50": [], "p90": [], "irqs": [], "doorbells": [], "lost": []}
+    try:
+        for _ in range(a.runs):
+            before = udp_stats(ports["stats"])
+            r = udpload(ports["echo"], 64, 32, secs=a.secs)
+            after = udp_stats(ports["stats"])
+            d = {k: after["netdev"][k] - before["netdev"][k] for k in after["netdev"]}
+            n = max(r["received"], 1)
+            res["pps"].append(r["pps"])
+            res["lost"].append(r["lost"])
+            res["irqs"].append(d["irqs"] / n)
+            res["doorbells"].append((d["rx_doorbells"] + d["tx_doorbells"]) / n)
+            r = udpload(ports["echo"], 64, 1, secs=a.secs / 2)
+            res["p50"].append(r["rtt_us"]["p50"])
+            res["p90"].append(r["rtt_us"]["p90"])
+        res["mode"] = irq_mode(q.output())
+    finally:
+        q.kill()
+    q, ports = config_boot(machine, nic, bootargs, True)
+    try:
+        a0 = udp_stats(ports["stats"])
+        b0 = udp_stats(ports["stats"])
+        cost = b0["sys"]["busy_instret"] - a0["sys"]["busy_instret"]
+        before = udp_stats(ports["stats"])
+        r = udpload(ports["echo"], 64, 32, count=20000)
+        after = udp_stats(ports["stats"])
+        res["instr"] = [(after["sys"]["busy_instret"] - before["sys"]["busy_instret"] - cost)
+                        / max(r["received"], 1)]
+    finally:
+        q.kill()
+    return res
+
+
+def config_matrix(a, figs, problems):
+    rows = {}
+    for name, machine, nic, bootargs in CONFIGS:
+        rows[name] = config_one(name, machine, nic, bootargs, a)
+        r = rows[name]
+        for key, unit in (("pps", "dgram/s"), ("p50", "us"), ("p90", "us"), ("irqs", ""),
+                          ("doorbells", ""), ("instr", "instr"), ("lost", "dgrams")):
+            figs["config %s (%s): %s" % (name, r["mode"], key)] = summary(r[key], unit)
+    base = statistics.median(rows["plic/e1000"]["p50"])
+    print("configurations (64 B; echo/s with 32 in flight, RTT with 1; median of %d runs; "
+          "instructions under -icount):" % a.runs)
+    print("  %-20s %-6s %9s %8s %8s %9s %8s %10s  %s" % (
+        "machine/NIC", "irq", "echo/s", "rtt p50", "rtt p90", "instr/dg", "irqs/dg",
+        "doorbl/dg", "p50 vs plic/e1000 (target: within 20%)"))
+    for name, r in rows.items():
+        p50 = statistics.median(r["p50"])
+        ratio = p50 / base if base else 0
+        verdict = "met" if ratio <= 1.2 else "MISSED"
+        if ratio > 1.2:
+            problems.append("%s: RTT p50 %.0f us, %.0f%% of plic/e1000's %.0f us" % (
+                name, p50, 100 * ratio, base))
+        print("  %-20s %-6s %9.0f %8.1f %8.1f %9.1f %8.3f %10.3f  %3.0f%% %s" % (
+            name, r["mode"], statistics.median(r["pps"]), p50, statistics.median(r["p90"]),
+            r["instr"][0], statistics.median(r["irqs"]), statistics.median(r["doorbells"]),
+            100 * ratio, verdict))
+        if any(r["lost"]):
+            problems.append("%s: lost %s with 32 in flight" % (name, r["lost"]))
+    return rows
+
+
 def fmt(v):
     if v is None:
         return "-"
@@ -468,13 +617,37 @@ def main():
     ap.add_argument("--secs", type=float, default=2.0, help="seconds per throughput run")
     ap.add_argument("--quick", action="store_true", help="1 run, 1 s each")
     ap.add_argument("--other", help="QEMU arguments of another guest to measure instead")
+    ap.add_argument("--no-configs", dest="configs", action="store_false",
+                    help="skip the machine x NIC matrix")
+    ap.add_argument("--configs-only", action="store_true",
+                    help="only the machine x NIC matrix")
     ap.add_argument("--linux", action="store_true",
                     help="also build (tests/linux/build.sh) and measure a Linux 6.1 guest doing "
                          "the same echo, in the same run, and print both side by side")
+    ap.add_argument("--regions", action="store_true",
+                    help="only the region figures (RAM store and NVMe)")
     a = ap.parse_args()
+    if a.regions:
+        build()
+        figs = {}
+        region_section(figs)
+        for name, f in figs.items():
+            print("%-52s %12s %12s %12s  %s" % (name, fmt(f["median"]), fmt(f["min"]),
+                                                fmt(f["max"]), f["unit"]))
+        return 0
     if a.quick:
         a.runs, a.secs = 1, 1.0
     build()
+    if a.configs_only:
+        problems = []
+        figs = {}
+        config_matrix(a, figs, problems)
+        for p in problems:
+            print("bench: PROBLEM: " + p)
+        with open(os.path.join(B, "bench-configs.json"), "w") as f:
+            json.dump({"info": host_info(), "figures": figs, "problems": problems}, f,
+                      indent=1)
+        return 1 if problems else 0
     if not a.linux:
         rc = measure(a)
         if not a.other:
@@ -648,16 +821,7 @@ def measure(a, out_name="bench.json"):
         figs["mbuf alloc_fail"] = summary([final["mbuf"]["alloc_fail"]], "")
 
     if not a.other:
-        for mode, icount in (("guest clock", False), ("icount", True)):
-            rows = region_figures(icount)
-            figs["region read ratio mapped/direct (%s)" % mode] = summary(
-                [r["ratio_x100"] / 100 for r in rows], "x")
-            figs["region faults per MiB (%s)" % mode] = summary(
-                [r["faults_per_mib"] for r in rows], "")
-            figs["region sync MiB/s fully dirty (%s)" % mode] = summary(
-                [r["sync_mib_s"] for r in rows], "MiB/s")
-            figs["region mapped read MiB/s (%s)" % mode] = summary(
-                [r["map_mib_s"] for r in rows], "MiB/s")
+        region_section(figs)
 
     # TCP
     if a.other:
@@ -691,6 +855,8 @@ def measure(a, out_name="bench.json"):
                                                    "met" if f["max"] < limit else
                                                    "met by the median" if f["median"] < limit
                                                    else "MISSED"))
+    if not a.other and a.configs:
+        config_matrix(a, figs, problems)
     if prof:
         print("where the instructions go (64 B, 32 in flight; TCG exec log, per datagram):")
         for name, v in prof["functions"][:14]:

@@ -5,12 +5,12 @@
 kernel=$1
 shift
 MEM=256M PORT=5555 STORE_PORT=7000 SMP=1 NIC=e1000 BIOS=default BOOTARGS="" MACHINE=virt
-NET=user PCAP="" QEMU_EXTRA="" GDB_PORT="" CONSOLE=stdio CONSOLE_LOG=""
+NET=user PCAP="" QEMU_EXTRA="" GDB_PORT="" CONSOLE=stdio CONSOLE_LOG="" DISK=""
 MEM_MIN_MIB=20 # OpenSBI, the image at +2 MiB with its 10.5 MiB, the DTB and the 4 MiB store
 for kv in "$@"; do
 	case "$kv" in
 	MEM=*|PORT=*|STORE_PORT=*|SMP=*|NIC=*|BIOS=*|BOOTARGS=*|MACHINE=*|NET=*|PCAP=*|\
-	QEMU_EXTRA=*|GDB_PORT=*|CONSOLE=*|CONSOLE_LOG=*) eval "${kv%%=*}=\"\${kv#*=}\"" ;;
+	QEMU_EXTRA=*|GDB_PORT=*|CONSOLE=*|CONSOLE_LOG=*|DISK=*) eval "${kv%%=*}=\"\${kv#*=}\"" ;;
 	*) echo "qemu-run: unknown option $kv (see make help)" >&2; exit 2 ;;
 	esac
 done
@@ -64,15 +64,20 @@ is_uint "$SMP" && [ "$SMP" -ge 1 ] || refuse "SMP=$SMP is not a number of harts 
 # ---- machine: names for `make run MACHINE=...` and what QEMU calls them ----
 case "$MACHINE" in
 virt) qmachine=virt ;;
-virt-aplic) qmachine=virt,aia=aplic ;;
-virt-imsic) qmachine=virt,aia=aplic-imsic ;;
-*) refuse "MACHINE=$MACHINE is not known: virt, virt-aplic (AIA wired interrupts)" \
-	"or virt-imsic (AIA with MSIs)" ;;
+virt-aplic | virt,aia=aplic) qmachine=virt,aia=aplic ;;
+virt-imsic | virt,aia=aplic-imsic) qmachine=virt,aia=aplic-imsic ;;
+spike)
+	qmachine=spike
+	[ "$NIC" = e1000 ] && NIC=none # the default NIC: spike has no PCI bus to put it on
+	[ "$NIC" = none ] || refuse "NIC=$NIC: spike has no PCI bus; use NIC=none" ;;
+*) refuse "MACHINE=$MACHINE is not known: virt, virt-aplic (AIA wired interrupts)," \
+	"virt-imsic (AIA with MSIs) or spike (no interrupt controller)" ;;
 esac
 
 case "$NIC" in
-e1000|e1000-82545em|e1000-82544gc) ;;
-*) refuse "NIC=$NIC has no driver here: e1000, e1000-82545em or e1000-82544gc" ;;
+e1000|e1000-82545em|e1000-82544gc|e1000e|none) ;;
+*) refuse "NIC=$NIC has no driver here: e1000, e1000-82545em, e1000-82544gc, e1000e" \
+	"(82574L) or none" ;;
 esac
 
 # ---- firmware: the kernel is an S-mode payload and needs SBI ----
@@ -114,9 +119,25 @@ tap)
 *) refuse "NET=$NET is not known: user (default, forwards on 127.0.0.1) or tap (root)" ;;
 esac
 
+# ---- DISK: a raw image as an NVMe disk, the store on it (BOOTARGS, later, may override) ----
+if [ -n "$DISK" ]; then
+	[ -d "$(dirname "$DISK")" ] || refuse "DISK=$DISK: no folder $(dirname "$DISK")"
+	if [ ! -e "$DISK" ]; then
+		truncate -s 64M "$DISK" || refuse "DISK=$DISK: cannot make the image"
+		echo "qemu-run: made $DISK (64 MiB of zeros) for the NVMe disk"
+	fi
+	[ -f "$DISK" ] && [ -w "$DISK" ] || refuse "DISK=$DISK is not a writable file"
+	BOOTARGS="store.dev=nvme0n1 $BOOTARGS"
+fi
+
 set -- -M "$qmachine" -m "$MEM" -smp "$SMP" -bios "$BIOS" -kernel "$kernel" \
-	-append "$BOOTARGS" -device "$NIC,netdev=n0" -netdev "$netdev"
+	-append "$BOOTARGS"
+[ "$NIC" = none ] || set -- "$@" -device "$NIC,netdev=n0" -netdev "$netdev"
+# cache=writeback: the controller reports a volatile cache and Flush is fdatasync on DISK.
+[ -n "$DISK" ] && set -- "$@" -drive "file=$DISK,if=none,format=raw,id=d0,cache=writeback" \
+	-device nvme,drive=d0,serial=disk0
 if [ -n "$PCAP" ]; then
+	[ "$NIC" != none ] || refuse "PCAP=$PCAP: there is no NIC to capture (NIC=none)"
 	[ -d "$(dirname "$PCAP")" ] || refuse "PCAP=$PCAP: no folder $(dirname "$PCAP")"
 	set -- "$@" -object "filter-dump,id=cap0,netdev=n0,file=$PCAP"
 fi
@@ -140,6 +161,7 @@ set -- "$@" $QEMU_EXTRA
 
 echo "Booting $kernel: QEMU $qmachine, $MEM RAM, $SMP hart(s), $NIC on $NET networking."
 [ -n "$PCAP" ] && echo "Capturing the NIC's traffic to $PCAP (tshark -r $PCAP)."
+[ -n "$DISK" ] && echo "NVMe disk nvme0n1 on $DISK; the store service (store.port=) lives there."
 [ -n "$GDB_PORT" ] && echo "QEMU waits for GDB on 127.0.0.1:$GDB_PORT."
 if [ "$NET" = user ]; then
 	cat <<MSG

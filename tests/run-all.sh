@@ -45,7 +45,7 @@ add fuzz $p $f
 echo "== in-guest tests (QEMU)"
 /usr/bin/python3 tests/run-guest.py build/kernel-test.bin > $log/guest.log 2>&1
 line=$(grep -E '^guest-summary: ' $log/guest.log | tail -1)
-grep -E '^guest: (PASS|FAIL|  check)' $log/guest.log | sed 's/^/   /'
+grep -E '^guest [a-z]+: ([0-9]+ passed|FAIL|  check|the boot log|no result|QEMU exit)' $log/guest.log | sed 's/^/   /'
 if [ -n "$line" ]; then
 	p=$(echo "$line" | sed -E 's/.* ([0-9]+) passed.*/\1/')
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')

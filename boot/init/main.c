@@ -15,6 +15,7 @@
 #include "drivers/core/dt.h"
 #include "drivers/core/irq.h"
 #include "drivers/drivers.h"
+#include "drivers/nvme.h"
 #include "drivers/pci.h"
 #include "drivers/ramblk.h"
 #include "lib/bootargs.h"
@@ -76,8 +77,8 @@ static const struct bootarg_table root_bootargs = { root_args, ARRAY_SIZE(root_a
 
 /* Every module's boot arguments (lib/bootargs.h): each module declares its own keys. */
 static const struct bootarg_table *const bootarg_tables[] = {
-	&root_bootargs, &log_bootargs,	   &ramblk_bootargs, &net_bootargs,
-	&echo_bootargs, &tcpecho_bootargs, &store_bootargs,
+	&root_bootargs, &log_bootargs,	&pci_bootargs,	   &ramblk_bootargs, &nvme_bootargs,
+	&net_bootargs,	&echo_bootargs, &tcpecho_bootargs, &store_bootargs,
 };
 
 /*
@@ -160,7 +161,7 @@ static void move_hart(void)
 	pr_info("boot: moving to hart %lu\n", (unsigned long)want_hart);
 	err = cpu_move_to_hart((uint32_t)want_hart);
 	pr_err("boot: cannot start hart %lu (%s); staying on hart %lu\n", (unsigned long)want_hart,
-	       strerror(err), (unsigned long)boot_hartid);
+	       errname(err), (unsigned long)boot_hartid);
 }
 
 static void memory_init(void)

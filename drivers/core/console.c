@@ -80,7 +80,7 @@ bool console_input_init(void)
 	irq = irq_request_dt(&con.dev, 0, console_irq, NULL, "console");
 	if (irq < 0) {
 		if (irq != -ENOENT)
-			pr_warn("console: no input interrupt (%s): polled\n", strerror(irq));
+			pr_warn("console: no input interrupt (%s): polled\n", errname(irq));
 		return false;
 	}
 	con.ops->rx_irq_enable(con.ctx);

@@ -77,7 +77,7 @@ static void report_failure(const struct dt_driver *drv, const struct dt_device *
 		       dt_path(dev->node, path, sizeof(path)), drv->name);
 	else
 		pr_err("dt: %s: %s probe failed (%s)\n", dt_path(dev->node, path, sizeof(path)),
-		       drv->name, strerror(err));
+		       drv->name, errname(err));
 }
 
 /* Retry deferred probes until a pass claims nothing more. */

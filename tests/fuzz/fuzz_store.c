@@ -74,7 +74,7 @@ static void one(const uint8_t *req, size_t n)
 {
 	static uint8_t buf[2048];
 	const uint8_t *e = req + n, *nl = find(req, e, '\n'), *sp;
-	const struct store_backend be = { mem, MEM, fake_sync, &st };
+	const struct store_backend be = { mem, MEM, fake_sync, &st, NULL };
 	uint64_t off = 0, len = 0, counter;
 	size_t r;
 	memcpy(buf, req, n);

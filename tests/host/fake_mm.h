@@ -146,9 +146,63 @@ static int fd_write(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf
 	return 0;
 }
 
+/* Flushes reaching the device, and the device's write count at the last one: a write is
+ * durable once a flush came after it. */
+static int fail_flushes;
+static uint64_t fd_flushes, fd_writes, fd_writes_at_flush;
+
+static int fd_write_counted(struct blkdev *bd, uint64_t lba, uint32_t n, const void *buf)
+{
+	int err = fd_write(bd, lba, n, buf);
+	fd_writes += !err;
+	return err;
+}
+
+static int fd_flush(struct blkdev *bd)
+{
+	(void)bd;
+	if (fail_flushes)
+		return -EIO;
+	fd_flushes++;
+	fd_writes_at_flush = fd_writes;
+	return 0;
+}
+
+/* Scatter-list page writes: one device write for the whole run, as NVMe does. */
+static uint64_t fd_page_runs;
+static int fd_write_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t n)
+{
+	uint64_t bpp = PAGE_SIZE / bd->block_size;
+	if (fail_writes)
+		return -EIO;
+	for (uint32_t i = 0; i < n; i++)
+		memcpy(disk + (lba + i * bpp) * bd->block_size, (const void *)(uintptr_t)frames[i],
+		       PAGE_SIZE);
+	fd_writes++;
+	fd_page_runs++;
+	return 0;
+}
+
+static uint64_t fd_read_runs;
+static int fail_read_runs; /* only the scatter reads fail */
+static int fd_read_pages(struct blkdev *bd, uint64_t lba, const uint64_t *frames, uint32_t n)
+{
+	uint64_t bpp = PAGE_SIZE / bd->block_size;
+	if (fail_reads || fail_read_runs)
+		return -EIO;
+	for (uint32_t i = 0; i < n; i++)
+		memcpy((void *)(uintptr_t)frames[i], disk + (lba + i * bpp) * bd->block_size,
+		       PAGE_SIZE);
+	fd_read_runs++;
+	return 0;
+}
+
 static const struct blkdev_ops fd_ops = {
 	.read = fd_read,
-	.write = fd_write,
+	.read_pages = fd_read_pages,
+	.write = fd_write_counted,
+	.flush = fd_flush,
+	.write_pages = fd_write_pages,
 };
 
 #define DISK_PAGES 64

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "drivers/core/irq.h"
+#include "drivers/imsic.h"
 #include "lib/errno.h"
 #include "tests/host/test.h"
 
@@ -258,8 +259,25 @@ static void test_table_full(void)
 	irq_reset();
 }
 
+/* The boot hart's interrupt file: its index-th 4 KiB file (times the guest files), across
+ * reg regions (AIA spec 3.6; QEMU virt: 0x28000000, one page per hart). */
+static void test_imsic_files(void)
+{
+	const struct fdt_range one[] = { { 0x28000000, 0x4000 } };
+	const struct fdt_range two[] = { { 0x28000000, 0x2000 }, { 0x38000000, 0x2000 } };
+	uint64_t a = 0;
+	ok(imsic_file_addr(one, 1, 0, 0, &a) == 0 && a == 0x28000000, "hart index 0");
+	ok(imsic_file_addr(one, 1, 0, 3, &a) == 0 && a == 0x28003000, "hart index 3: %llx",
+	   (unsigned long long)a);
+	ok(imsic_file_addr(one, 1, 0, 4, &a) == -ENOENT, "beyond the region");
+	ok(imsic_file_addr(one, 1, 1, 1, &a) == 0 && a == 0x28002000, "one guest file each");
+	ok(imsic_file_addr(two, 2, 0, 2, &a) == 0 && a == 0x38000000, "second region (group)");
+	ok(imsic_file_addr(two, 2, 0, 4, &a) == -ENOENT, "past both");
+}
+
 int main(void)
 {
+	test_imsic_files();
 	test_wired();
 	test_msi();
 	test_table_full();

@@ -108,6 +108,27 @@ static void test_udp_echo(void)
 	ok(net_stats()->udp.drop_noport == np + 1, "UDP to port 0 dropped");
 	fake_clear(&F);
 	ok(net_poll(8) == 0 && F.flushes >= 1, "net_poll flushes once per pass");
+	/* the core counts what a driver hands over (netdev_rx) and takes (netdev_xmit) */
+	{
+		struct netdev_stats st0 = F.nd.stats;
+		size_t n = mk_udp(fr, HOST, GUEST, 4321, 7, "count me", 8);
+		fake_inject(&F, fr, n);
+		ok(F.nd.stats.rx_frames == st0.rx_frames + 1 &&
+			   F.nd.stats.rx_bytes == st0.rx_bytes + n,
+		   "rx counted by the core: %llu bytes",
+		   (unsigned long long)(F.nd.stats.rx_bytes - st0.rx_bytes));
+		ok(F.ntx == 1 && F.nd.stats.tx_frames == st0.tx_frames + 1 &&
+			   F.nd.stats.tx_bytes == st0.tx_bytes + mbuf_len(F.tx[0]),
+		   "tx counted by the core");
+		fake_clear(&F);
+		F.tx_limit = 1;
+		fake_inject(&F, fr, n); /* the reply is the second frame: the fake refuses it */
+		fake_inject(&F, fr, n);
+		ok(F.nd.stats.tx_frames == st0.tx_frames + 2 && F.nd.stats.tx_drop_full == 1,
+		   "a frame the driver refused is not counted as sent");
+		F.tx_limit = 0;
+		fake_clear(&F);
+	}
 	finish("udp_echo");
 }
 

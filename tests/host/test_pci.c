@@ -368,6 +368,31 @@ static void test_capacity(void)
 	free(bl.b);
 }
 
+/* Where MSI registers sit (PCI 3.0 fig. 6-9): they move with the 64-bit and mask bits. */
+static void test_msi_layout(void)
+{
+	struct pci_msi_layout l;
+	uint32_t entries, offset;
+	int bar;
+	pci_msi_layout(0x50, 0x0000, &l);
+	ok(l.addr_lo == 0x54 && l.addr_hi == 0 && l.data == 0x58 && l.mask == 0, "32-bit MSI");
+	pci_msi_layout(0x50, PCI_MSI_CTRL_64BIT, &l);
+	ok(l.addr_lo == 0x54 && l.addr_hi == 0x58 && l.data == 0x5c && l.mask == 0, "64-bit MSI");
+	pci_msi_layout(0xd0, PCI_MSI_CTRL_64BIT | PCI_MSI_CTRL_MASKBIT, &l);
+	ok(l.data == 0xdc && l.mask == 0xe0, "64-bit MSI with per-vector masks");
+	pci_msi_layout(0x50, PCI_MSI_CTRL_MASKBIT, &l);
+	ok(l.data == 0x58 && l.mask == 0x5c, "32-bit MSI with per-vector masks");
+	/* QEMU e1000e: 5 entries in BAR3 at offset 0, PBA at 0x2000 */
+	ok(pci_msix_table(0x0004, 0x00000003, &entries, &bar, &offset) == 0 && entries == 5 &&
+		   bar == 3 && offset == 0,
+	   "e1000e table: %u entries in BAR%d", entries, bar);
+	ok(pci_msix_table(0x07ff | PCI_MSIX_CTRL_ENABLE, 0x00002004, &entries, &bar, &offset) ==
+			   0 &&
+		   entries == 2048 && bar == 4 && offset == 0x2000,
+	   "2048 entries, offset 0x2000 in BAR4");
+	ok(pci_msix_table(0, 0x6, &entries, &bar, &offset) == -EINVAL, "reserved BIR 6");
+}
+
 int main(void)
 {
 	test_bar_decode();
@@ -380,5 +405,6 @@ int main(void)
 	test_virt_dtb();
 	test_aia_dtb();
 	test_capacity();
+	test_msi_layout();
 	TEST_DONE();
 }

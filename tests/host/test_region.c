@@ -305,6 +305,106 @@ static void test_eviction(void)
 	ok(pcache_drop_unused() == 0 && frames_live == 0, "frames %ld", frames_live);
 }
 
+/*
+ * region_sync returns 0 only when what was written is durable: the flush comes after the last
+ * write, also when the cache had already written a dirty page on its own (eviction) so that
+ * the sync itself finds nothing dirty; a failed flush fails the sync; a clean sync sends none.
+ */
+static void test_durable_sync(void)
+{
+	void *a;
+	uint64_t f0;
+	memset(disk, 0, DISK_BYTES);
+	ok(pcache_set_budget(1) == 0, "budget");
+	ok(region_map(&dev, 0, 4 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, &a) == 0, "map");
+	ok(sim_write(A(a) + 5, 0x55) == 0 && sim_write(A(a) + 4096 + 6, 0x66) == 0, "writes");
+	ok(disk[5] == 0x55 && pcache_stats()->dirty == 1, "page 0 evicted, written, not synced");
+	ok(region_sync(a, 4096) == 0, "sync page 0 (nothing dirty there now)");
+	ok(fd_writes_at_flush == fd_writes,
+	   "the eviction's write was flushed by the sync "
+	   "(%lu writes, %lu before the last flush)",
+	   (unsigned long)fd_writes, (unsigned long)fd_writes_at_flush);
+	f0 = fd_flushes;
+	ok(region_sync(a, 4096) == 0 && fd_flushes == f0, "clean sync: no flush sent");
+	ok(region_sync(a, 4 * 4096) == 0 && disk[4096 + 6] == 0x66 && fd_flushes == f0 + 1 &&
+		   fd_writes_at_flush == fd_writes,
+	   "write then flush");
+	ok(sim_write(A(a) + 7, 0x77) == 0, "dirty again");
+	fail_flushes = 1;
+	ok(region_sync(a, 4096) == -EIO, "a failed flush fails the sync");
+	ok(region_unmap(a, 4 * 4096) == -EIO, "and the unmap, which keeps the region");
+	fail_flushes = 0;
+	ok(region_sync(a, 4096) == 0 && fd_writes_at_flush == fd_writes, "retried: flushed");
+	ok(region_unmap(a, 4 * 4096) == 0 && pcache_set_budget(0) == 0, "unmap");
+	ok(pcache_drop_unused() == 0, "drop");
+}
+
+/* Consecutive dirty pages go out as one scatter-list write; a failed run stays dirty. */
+static void test_sync_runs(void)
+{
+	static const int dirty[] = { 0, 1, 2, 3, 4, 5, 8, 10, 11 };
+	const struct pcache_stats *ps = pcache_stats();
+	uint64_t runs, writes;
+	void *a;
+	memset(disk, 0, DISK_BYTES);
+	ok(region_map(&dev, 0, 16 * 4096, PROT_READ | PROT_WRITE, MAP_SHARED, &a) == 0, "map");
+	for (size_t i = 0; i < sizeof(dirty) / sizeof(dirty[0]); i++)
+		ok(sim_write(A(a) + dirty[i] * 4096 + 9, (uint8_t)(0x40 + dirty[i])) == 0, "w");
+	runs = fd_page_runs;
+	writes = fd_writes;
+	fail_writes = 1;
+	ok(region_sync(a, 16 * 4096) == -EIO && ps->dirty == 9, "failed: all still dirty");
+	fail_writes = 0;
+	ok(fd_page_runs == runs && fd_writes == writes, "nothing counted as written");
+	ok(region_sync(a, 16 * 4096) == 0 && ps->dirty == 0, "sync");
+	ok(fd_page_runs == runs + 2 && fd_writes == writes + 3,
+	   "runs 0-5 and 10-11 as scatter writes, page 8 alone: %lu runs, %lu writes",
+	   (unsigned long)(fd_page_runs - runs), (unsigned long)(fd_writes - writes));
+	for (size_t i = 0; i < sizeof(dirty) / sizeof(dirty[0]); i++)
+		ok(disk[dirty[i] * 4096 + 9] == 0x40 + dirty[i], "page %d on disk", dirty[i]);
+	ok(sim_write(A(a) + 2 * 4096, 1) == 0, "write after sync faults again (write-protected)");
+	ok(region_unmap(a, 16 * 4096) == 0 && pcache_drop_unused() == 0, "unmap");
+}
+
+/* Read-ahead loads each stretch of uncached pages with one scatter read; cached pages in the
+ * way are mapped as they are and split the stretch. */
+static void test_readahead_runs(void)
+{
+	const struct region_stats *rs = region_stats();
+	uint64_t runs, ra;
+	long frames0;
+	void *a, *b;
+	for (int i = 0; i < 16; i++)
+		disk[i * 4096] = (uint8_t)(0x80 + i);
+	ok(region_map(&dev, 0, 16 * 4096, PROT_READ, MAP_SHARED, &a) == 0, "map");
+	ok(region_map(&dev, 5 * 4096, 4096, PROT_READ, MAP_SHARED, &b) == 0, "map page 5 alone");
+	ok(sim_read(A(b)) == 0x85, "page 5 cached through b");
+	runs = fd_read_runs;
+	ra = rs->readahead;
+	ok(sim_read(A(a)) == 0x80, "page 0");
+	ok(rs->readahead == ra + 8 && fd_read_runs == runs + 2,
+	   "pages 1-4 and 6-8 in two reads, page 5 from the cache: %lu pages, %lu reads",
+	   (unsigned long)(rs->readahead - ra), (unsigned long)(fd_read_runs - runs));
+	ok(sim_read(A(a) + 9 * 4096) == 0x89 && fd_read_runs == runs + 3 &&
+		   rs->readahead == ra + 8 + 6,
+	   "page 9, then 10-15 (the region's end) in one read");
+	for (int i = 0; i < 16; i++)
+		ok(sim_read(A(a) + i * 4096) == 0x80 + i, "page %d", i);
+	ok(region_unmap(a, 16 * 4096) == 0 && region_unmap(b, 4096) == 0, "unmap");
+	ok(pcache_drop_unused() == 0, "drop");
+	/* a failing read-ahead loads nothing and leaks nothing; the fault itself still works */
+	frames0 = frames_live;
+	ok(region_map(&dev, 0, 16 * 4096, PROT_READ, MAP_SHARED, &a) == 0, "map again");
+	ra = rs->readahead;
+	fail_read_runs = 1;
+	ok(sim_read(A(a)) == 0x80 && rs->readahead == ra && frames_live == frames0 + 1,
+	   "read-ahead failed: only page 0 loaded (%ld frames)", frames_live - frames0);
+	fail_read_runs = 0;
+	ok(sim_read(A(a) + 4096) == 0x81, "page 1 faults in");
+	ok(region_unmap(a, 16 * 4096) == 0 && pcache_drop_unused() == 0 && frames_live == frames0,
+	   "unmap, nothing leaked");
+}
+
 static void test_errors_partial(void)
 {
 	void *a;
@@ -526,6 +626,9 @@ int main(void)
 	test_lazy_and_dirty();
 	test_shared_private();
 	test_eviction();
+	test_durable_sync();
+	test_sync_runs();
+	test_readahead_runs();
 	test_errors_partial();
 	model_run(0, 20000);
 	model_run(3, 20000);

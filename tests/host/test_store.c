@@ -21,7 +21,7 @@ static int fake_sync(void *addr, size_t len)
 	return sync_err;
 }
 
-static const struct store_backend be = { mem, sizeof(mem), fake_sync, &st };
+static const struct store_backend be = { mem, sizeof(mem), fake_sync, &st, NULL };
 
 /* Serve req (n bytes, padded with spaces to pad if larger); the reply as a string in out. */
 static size_t ask(const char *req, size_t n, size_t pad, char *out)
@@ -107,9 +107,42 @@ static void test_counter_needs_room_and_sync_errors(void)
 	sync_err = 0;
 }
 
+/* A device error in the mapping (region_copy failing) is "ERR io", for R, W and C alike. */
+static int copy_err;
+static int fake_copy(void *dst, const void *src, size_t n)
+{
+	if (copy_err)
+		return copy_err;
+	memcpy(dst, src, n);
+	return 0;
+}
+
+static void test_device_errors(void)
+{
+	const struct store_backend dev = { mem, sizeof(mem), fake_sync, &st, fake_copy };
+	static uint8_t buf[64];
+	uint64_t io = st.io_errors;
+	size_t r;
+	copy_err = -5;
+	memcpy(buf, "R 0 4\n                         ", 32);
+	r = store_handle(&dev, buf, 32);
+	ok(r == 6 && memcmp(buf, "ERR io", 6) == 0, "R: ERR io");
+	memcpy(buf, "W 0 data", 8);
+	r = store_handle(&dev, buf, 8);
+	ok(r == 6 && memcmp(buf, "ERR io", 6) == 0, "W: ERR io");
+	memcpy(buf, "C\n                      ", 24);
+	r = store_handle(&dev, buf, 24);
+	ok(r == 6 && memcmp(buf, "ERR io", 6) == 0, "C: ERR io");
+	ok(st.io_errors == io + 3, "counted: %lu", (unsigned long)(st.io_errors - io));
+	copy_err = 0;
+	memcpy(buf, "W 0 data", 8);
+	ok(store_handle(&dev, buf, 8) == 4 && memcmp(mem, "data", 4) == 0, "healthy again");
+}
+
 int main(void)
 {
 	test_requests();
 	test_counter_needs_room_and_sync_errors();
+	test_device_errors();
 	TEST_DONE();
 }

@@ -173,6 +173,16 @@ def test_run_machine_names_pass_through(machine):
         r.wait_for(r"echo: serving UDP port 7")
 
 
+def test_run_82574l_and_spike():
+    with Run("MACHINE=virt-imsic", "NIC=e1000e", *ports()) as r:
+        r.wait_for(r"Booting .*: QEMU virt,aia=aplic-imsic, .* e1000e on user networking")
+        r.wait_for(r"eth0: MSI-X: rx imsic")
+        r.wait_for(r"echo: serving UDP port 7")
+    with Run("MACHINE=spike", *ports()) as r:
+        r.wait_for(r"Booting .*: QEMU spike, .* none on user networking")
+        r.wait_for(r"main loop reached .*, polling on a tick")
+
+
 def test_run_net_tap_makes_and_removes_its_namespace():
     if os.geteuid() != 0:
         pytest.skip("NET=tap needs root")

@@ -17,13 +17,15 @@ MODELS = [("e1000", "100e"), ("e1000-82545em", "100f"), ("e1000-82544gc", "100c"
 PCI_LINE = r"pci [0-9a-f]{2}:[0-9a-f]{2}\.\d 8086:%s"
 
 
-def boot(devices, bootargs="stats.port=%d" % STATS, extra=()):
+def boot(devices, bootargs="stats.port=%d" % STATS, extra=(), machine="virt", smp=1,
+         stdin=False):
     """devices: the -device/-netdev arguments for the NICs; n0 is user net with hostfwd."""
     spec, ports = user_netdev(echo=7, stats=STATS)
     args = []
     for a in devices:
         args.append(a.replace("@N0@", spec))
-    q = Qemu(bootargs=bootargs, nic=None, extra=list(args) + list(extra))
+    q = Qemu(bootargs=bootargs, nic=None, extra=list(args) + list(extra), machine=machine,
+             smp=smp, stdin=stdin)
     q.echo_port, q.stats_port = ports["echo"], ports["stats"]
     try:
         wait_echo(q, timeout=30)

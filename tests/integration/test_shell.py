@@ -55,7 +55,7 @@ def test_prompt_history_and_argument_errors():
             "3 debug)"
         assert answer(q, "log 2 3") == "log: too many arguments (usage: log [0-3])"
         assert answer(q, "mem now") == "mem: too many arguments (usage: mem)"
-        assert answer(q, "bench") == "bench: missing argument (usage: bench region|instret)"
+        assert answer(q, "bench") == "bench: missing argument (usage: bench region [dev]|instret)"
         assert answer(q, "bench nothing") == "bench: unknown benchmark 'nothing' (region or instret)"
         assert answer(q, "log 1") == "log level 1 (warning)"
         # an over-long line is refused, not cut and run

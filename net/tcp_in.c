@@ -1,8 +1,8 @@
 /*
  * TCP segment arrival (RFC 9293 3.10.7): the header checks, each counted by reason; the
- * SYN-SENT case (LISTEN is in tcp_listen.c); then, for synchronized connections, the RFC's order: sequence number,
- * RST (with RFC 5961's in-window challenge), SYN (challenge ACK), ACK (RFC 5961's range check,
- * NewReno's recovery), data (in place in the receive ring), FIN.
+ * SYN-SENT case (LISTEN is in tcp_listen.c); then, for synchronized connections, the RFC's
+ * order: sequence number, RST (with RFC 5961's in-window challenge), SYN (challenge ACK), ACK
+ * (RFC 5961's range check; NewReno or SACK recovery), data (in place in the receive ring), FIN.
  */
 #include "net/tcp.h"
 #include "lib/byteorder.h"

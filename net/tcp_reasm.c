@@ -1,9 +1,10 @@
 /*
- * The receive ring and its out-of-order ranges (and the range list the SACK scoreboard uses too). Bytes are stored at their sequence number's
- * place in the ring (seq & mask), so a segment that arrives early is written where it belongs
- * and only its range is remembered: [start, end) pairs, sorted, merged whenever they touch, at
- * most CONFIG_TCP_OOO_MAX of them. Every range lies inside [rcv_nxt, rcv_user + RCVBUF), so
- * offsets from rcv_nxt order them without wraparound trouble.
+ * The receive ring and its out-of-order ranges (the range list serves the SACK scoreboard too).
+ * Bytes are stored at their sequence number's place in the ring (seq & mask), so a segment
+ * that arrives early is written where it belongs and only its range is remembered: [start,
+ * end) pairs, sorted, merged whenever they touch, at most CONFIG_TCP_OOO_MAX of them. Every
+ * range lies inside [rcv_nxt, rcv_user + RCVBUF), so offsets from rcv_nxt order them without
+ * wraparound trouble.
  */
 #include "net/tcp.h"
 #include "lib/string.h"

@@ -49,7 +49,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 #define APP_PORT  7777
 #define PEER_PORT 41000
 
-static const uint32_t gap_ms[16] = { 0,	  0,   0,    1,	   1,	   5,	   40,	   200,
+static const uint32_t gap_ms[16] = { 0,	  0,	0,    1,     1,	    5,	   40,	   200,
 				     201, 1000, 3000, 10000, 31000, 61000, 200000, 600000 };
 
 /* The peers: ports 41000.. on the host, talking to port 7 (even) or 7777 (odd); peer 5 is the
@@ -97,10 +97,9 @@ static void app_closed(struct tcp_conn *c, int err, void *arg)
 		active = NULL;
 }
 
-static const struct tcp_ops app_ops = { .connected = NULL,
-					.recv = app_recv,
-					.sent = app_sent,
-					.closed = app_closed };
+static const struct tcp_ops app_ops = {
+	.connected = NULL, .recv = app_recv, .sent = app_sent, .closed = app_closed
+};
 
 static int app_accept(struct tcp_conn *c, void *arg)
 {
@@ -176,7 +175,8 @@ static void check_conns(int i)
 			uint32_t s = c->ooo[r].start - c->rcv_nxt, t = c->ooo[r].end - c->rcv_nxt;
 			if (s == 0 || s >= t || t > CONFIG_TCP_RCVBUF ||
 			    (r && s <= c->ooo[r - 1].end - c->rcv_nxt))
-				fail("out-of-order ranges unsorted, touching or outside the window", i);
+				fail("out-of-order ranges unsorted, touching or outside the window",
+				     i);
 		}
 		if (c->state >= TCP_ESTABLISHED && c->cwnd < c->mss)
 			fail("congestion window below one segment", i);
@@ -197,8 +197,8 @@ static void peer_send(int p, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t
 		      const uint8_t *opts, size_t optlen, const uint8_t *pl, size_t n, bool bad)
 {
 	static uint8_t frame[2048];
-	size_t len = mk_tcp(frame, HOST, GUEST, peers[p].sport, peers[p].dport, seq, ack, flags, wnd,
-			    opts, optlen, pl, n);
+	size_t len = mk_tcp(frame, HOST, GUEST, peers[p].sport, peers[p].dport, seq, ack, flags,
+			    wnd, opts, optlen, pl, n);
 	if (bad)
 		frame[14 + 20 + 16] ^= 0x55;
 	fake_inject(&F, frame, len);
@@ -244,7 +244,8 @@ static void setup(uint8_t mode)
 		if (p < 4)
 			connect_peer(p);
 		else
-			peers[p].seq = 1; /* peer 4 starts with nothing: its SYNs come from the input */
+			peers[p].seq =
+				1; /* peer 4 starts with nothing: its SYNs come from the input */
 	}
 	active = NULL;
 	if (tcp_connect(HOST, 9, &app_ops, NULL, &active) || !F.ntx || !tx_seg(F.ntx - 1, &s))

@@ -67,11 +67,13 @@ static void check_ipv4(const uint8_t *ip, size_t n, int i)
 			fail("tx: ICMP length or checksum", i);
 	} else if (ip[9] == 6) {
 		const uint8_t *t = ip + hl;
-		if (tot - hl < 20 || (size_t)(t[12] >> 4) * 4 < 20 || (size_t)(t[12] >> 4) * 4 > tot - hl)
+		if (tot - hl < 20 || (size_t)(t[12] >> 4) * 4 < 20 ||
+		    (size_t)(t[12] >> 4) * 4 > tot - hl)
 			fail("tx: TCP length or data offset", i);
 		if (!sum_ok(t, tot - hl, t_pseudo(ip, (uint16_t)(tot - hl))))
 			fail("tx: TCP checksum", i);
-		if (ip[16] >= 224 || rd32(ip + 16) == 0 || (ip[16] == 10 && ip[17] == 0 && ip[18] == 2 && ip[19] == 255))
+		if (ip[16] >= 224 || rd32(ip + 16) == 0 ||
+		    (ip[16] == 10 && ip[17] == 0 && ip[18] == 2 && ip[19] == 255))
 			fail("tx: TCP segment to a broadcast or multicast address", i);
 	}
 }
@@ -103,4 +105,3 @@ static void check_tx(int i)
 	cur_f = NULL;
 	fake_clear(&F);
 }
-

@@ -344,8 +344,10 @@ void tcp_persist_probe(struct tcp_conn *c)
 		return;
 	if (seq_leq(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una + 1;
-	if (seq_gt(c->snd_nxt, c->snd_max))
+	if (seq_gt(c->snd_nxt, c->snd_max)) {
 		c->snd_max = c->snd_nxt;
+		net_st.tcp.tx_bytes++; /* the probe's byte was new */
+	}
 }
 
 /* How many new bytes may go at snd_nxt: what the congestion window leaves over what is in

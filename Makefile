@@ -30,7 +30,8 @@ NIC      ?= e1000
 BOOTARGS ?=
 #> BIOS=default: QEMU's OpenSBI, debian (Debian's fw_dynamic) or a path; none is refused
 BIOS     ?= default
-#> MACHINE=virt: virt (PLIC), virt-aplic (APLIC), virt-imsic (IMSIC + APLIC: MSI-X), spike (none)
+#> MACHINE=virt: virt (PLIC), virt-aplic (APLIC), virt-imsic (IMSIC + APLIC: MSI-X), spike
+#>+ (none), sifive_u (QEMU's FU540: its Cadence GEM, at least 2 harts, boot hart 1)
 MACHINE  ?= virt
 #> NET=user: user (forwards on 127.0.0.1), or tap (root: a tap in a namespace it makes)
 NET      ?= user
@@ -52,7 +53,7 @@ GDB_BATCH ?=
 #>> Other variables:
 #> RUN_SLOW=1: make test also runs the long soaks (the 60 s flood)
 #> FUZZ_SECONDS=300: make fuzz, per harness (FUZZ_SMOKE_SECONDS=12 in make test)
-#> DEV=, TFTP=: make flash: the SD card device, or the TFTP folder
+#> DEV=, TFTP=, WHOLE=: make flash: the SD card (or image file), the TFTP folder, WHOLE=1
 RUN_OPTS = MEM=$(MEM) PORT=$(PORT) STORE_PORT=$(STORE_PORT) SMP=$(SMP) NIC=$(NIC) \
 	BIOS="$(BIOS)" BOOTARGS="$(BOOTARGS)" MACHINE=$(MACHINE) NET=$(NET) PCAP="$(PCAP)" \
 	QEMU_EXTRA="$(QEMU_EXTRA)" DISK="$(DISK)"
@@ -135,8 +136,8 @@ $(B)/kernel-test.elf: $(TOBJ) linker.ld boot/tools/ksyms.py
 HOST_PURE := lib/printf.c lib/klog.c lib/ksyms.c lib/timer.c lib/bootargs.c lib/errno.c lib/fdt.c \
 	lib/siphash.c drivers/core/dt.c drivers/core/dt_driver.c drivers/core/irq.c \
 	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
-	drivers/pci_res.c drivers/ramblk.c drivers/nvme_prp.c app/echo.c app/tcpecho.c \
-	app/lineedit.c app/store_proto.c
+	drivers/pci_res.c drivers/ramblk.c drivers/nvme_prp.c drivers/gem_dt.c drivers/mii.c \
+	app/echo.c app/tcpecho.c app/lineedit.c app/store_proto.c
 HOST_PURE := $(sort $(wildcard $(HOST_PURE)))
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -g -O1 -I. -DHOST_TEST=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP
@@ -267,8 +268,10 @@ lint: format-check layers
 	@echo "lint: clean"
 
 # Board images: boot.scr for U-Boot, and a FAT SD card / disk image holding kernel.bin and
-# boot.scr (U-Boot's distro boot runs it). `make flash DEV=/dev/sdX` writes the image to a card;
-# `make flash TFTP=/srv/tftp` copies the files to a TFTP folder instead.
+# boot.scr (U-Boot's distro boot runs it). `make flash DEV=/dev/sdX` copies kernel.bin and
+# boot.scr into the FAT partition already on the card (a board's SPL and U-Boot partitions
+# stay untouched; boot/tools/flash.sh); `WHOLE=1` writes build/sdcard.img over the whole card
+# instead, with a warning; `make flash TFTP=/srv/tftp` copies the files to a TFTP folder.
 #> image: build/boot.scr and build/sdcard.img for a board's U-Boot
 image: $(B)/kernel.bin $(B)/boot.scr $(B)/sdcard.img
 $(B)/boot.scr: boot/boot.cmd
@@ -282,14 +285,10 @@ $(B)/sdcard.img: $(B)/kernel.bin $(B)/boot.scr
 	@mcopy -i $@.part $(B)/kernel.bin $(B)/boot.scr ::
 	@truncate -s 1M $@ && cat $@.part >> $@ && rm $@.part
 	@echo 'start=2048, type=c, bootable' | /sbin/sfdisk -q --wipe-partitions never $@ 2>/dev/null
-#> flash: make flash DEV=/dev/sdX (an SD card) or TFTP=/srv/tftp (a TFTP folder)
+#> flash: DEV=/dev/sdX: kernel.bin and boot.scr into the card's FAT partition (nothing else
+#>+ written); DEV=... WHOLE=1: the whole image over the card; TFTP=/srv/tftp: a TFTP folder
 flash: image
-	@if [ -n "$(TFTP)" ]; then cp $(B)/kernel.bin $(B)/boot.scr $(TFTP)/ && \
-		echo "flash: copied kernel.bin and boot.scr to $(TFTP)"; \
-	elif [ -n "$(DEV)" ]; then echo "flash: writing $(B)/sdcard.img to $(DEV)"; \
-		dd if=$(B)/sdcard.img of=$(DEV) bs=1M conv=fsync status=progress; \
-	else echo "usage: make flash DEV=/dev/sdX  (SD card)  or  make flash TFTP=/srv/tftp"; \
-		exit 2; fi
+	@sh boot/tools/flash.sh $(B) "$(DEV)" "$(TFTP)" "$(WHOLE)"
 
 #> clean: remove build/
 clean:

@@ -50,10 +50,11 @@ static void print_netdev(void)
 			nd->link_up ? "up" : "down", (unsigned long)s->rx_frames,
 			(unsigned long)s->rx_bytes, (unsigned long)s->tx_frames,
 			(unsigned long)s->tx_bytes);
-		kprintf("  drops: rx nobuf %lu error %lu oversize %lu, tx full %lu oversize %lu\n",
+		kprintf("  drops: rx nobuf %lu error %lu oversize %lu, tx full %lu oversize %lu "
+			"error %lu\n",
 			(unsigned long)s->rx_drop_nobuf, (unsigned long)s->rx_drop_error,
 			(unsigned long)s->rx_drop_oversize, (unsigned long)s->tx_drop_full,
-			(unsigned long)s->tx_drop_oversize);
+			(unsigned long)s->tx_drop_oversize, (unsigned long)s->tx_drop_error);
 		kprintf("  irqs %lu, polls %lu, doorbells rx %lu tx %lu, link changes %lu\n",
 			(unsigned long)s->irqs, (unsigned long)s->polls,
 			(unsigned long)s->rx_doorbells, (unsigned long)s->tx_doorbells,

@@ -2,6 +2,7 @@
 #include "drivers/aplic.h"
 #include "drivers/drivers.h"
 #include "drivers/e1000.h"
+#include "drivers/gem.h"
 #include "drivers/htif.h"
 #include "drivers/imsic.h"
 #include "drivers/nvme.h"
@@ -19,6 +20,7 @@ const struct dt_driver *const dt_drivers[] = {
 	&imsic_driver,
 	&aplic_driver,	  /* in MSI mode it waits for its IMSIC (a deferred probe) */
 	&pci_host_driver, /* devices: the PCIe host bridge, which probes pci_drivers */
+	&gem_driver,	  /* devices: Cadence GEM Ethernet (SiFive, PolarFire SoC) */
 };
 const size_t dt_drivers_count = ARRAY_SIZE(dt_drivers);
 

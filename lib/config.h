@@ -27,6 +27,11 @@
 #define CONFIG_E1000_RX_RING 256
 #define CONFIG_E1000_TX_RING 256
 
+/* Cadence GEM rings (descriptors; powers of two) and how often its PHY's link is read. */
+#define CONFIG_GEM_RX_RING	256
+#define CONFIG_GEM_TX_RING	256
+#define CONFIG_GEM_LINK_POLL_MS 1000
+
 /* Frames drained per poll pass before timers and the console get a turn. */
 #define CONFIG_NAPI_BUDGET 64
 

@@ -19,8 +19,9 @@ struct netdev_stats {
 	uint64_t rx_drop_oversize; /* frame larger than one receive buffer */
 	uint64_t tx_drop_full;	   /* transmit ring full at xmit */
 	uint64_t tx_drop_oversize;
-	uint64_t irqs;			     /* interrupts taken */
-	uint64_t polls;			     /* poll passes that found work */
+	uint64_t tx_drop_error; /* the device reported the frame lost (bus error, ...) */
+	uint64_t irqs;		/* interrupts taken */
+	uint64_t polls;		/* poll passes that found work */
 	uint64_t rx_doorbells, tx_doorbells; /* register writes that hand buffers / frames over */
 	uint64_t link_changes;
 };

@@ -31,6 +31,7 @@ static const struct field netdev_f[] = {
 	F(netdev_stats, rx_drop_oversize),
 	F(netdev_stats, tx_drop_full),
 	F(netdev_stats, tx_drop_oversize),
+	F(netdev_stats, tx_drop_error),
 	F(netdev_stats, irqs),
 	F(netdev_stats, polls),
 	F(netdev_stats, rx_doorbells),

@@ -96,7 +96,8 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from qemu import Qemu, free_tcp_port, free_udp_port, udp_echo, udp_stats, user_netdev  # noqa: E402
+from qemu import (MACHINES, Qemu, free_tcp_port, free_udp_port, udp_echo, udp_stats,  # noqa: E402
+                  user_netdev)
 from wire import udp_drops  # noqa: E402
 import tcpx  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
@@ -167,9 +168,9 @@ def first_echo(port, t0, timeout=30.0):
         s.close()
 
 
-def boot_ours(bootargs):
+def boot_ours(bootargs, machine="virt"):
     spec, ports = user_netdev(echo=7)
-    q = Qemu(bootargs=bootargs, netdev=spec)
+    q = Qemu(bootargs=bootargs, netdev=spec, machine=machine, nic=MACHINES[machine]["nic"])
     try:
         t = first_echo(ports["echo"], q.t0)
         m = re.search(r"main loop reached ([0-9.]+) ms", q.output())
@@ -239,11 +240,12 @@ def load_matrix(port, cases, secs, stats_port=None):
     return res
 
 
-def instructions(cases, count=20000):
+def instructions(cases, count=20000, machine="virt"):
     """Guest instructions per datagram under -icount (one boot, one run per case)."""
     spec, ports = user_netdev(echo=7, stats=STATS)
     q = Qemu(bootargs="ip=10.0.2.15/24,10.0.2.2 stats.port=%d" % STATS, netdev=spec,
-             extra=["-icount", "shift=0"], stdin=True)
+             extra=["-icount", "shift=0"], stdin=True, machine=machine,
+             nic=MACHINES[machine]["nic"])
     res = {}
     try:
         if first_echo(ports["echo"], q.t0) is None:
@@ -509,6 +511,71 @@ def linux_tcp_instructions(args, runs=3):
     return res or None
 
 
+GEM = "sifive_u GEM: "  # prefix of the figures measured on QEMU sifive_u's Cadence GEM
+SMP2 = "virt e1000 -smp 2: "  # virt again with a second, idle hart, as sifive_u must have
+
+
+def load_runs(a, cases, machine, smp=1):
+    spec, ports = user_netdev(echo=7, stats=STATS)
+    q = Qemu(bootargs="stats.port=%d" % STATS, netdev=spec, machine=machine,
+             nic=MACHINES[machine]["nic"], smp=smp)
+    runs = []
+    try:
+        if first_echo(ports["echo"], q.t0) is None:
+            sys.exit("bench: the %s guest never echoed:\n%s" % (machine, q.output()[-2000:]))
+        for _ in range(a.runs):
+            runs.append(load_matrix(ports["echo"], cases, a.secs, ports["stats"]))
+    finally:
+        q.kill()
+    return runs
+
+
+def load_figures(prefix, runs, cases):
+    figs = {}
+    for size, window in cases:
+        key = "%dB w=%d" % (size, window)
+        rs = [r[(size, window)] for r in runs]
+        figs[prefix + "echo_pps " + key] = summary([r["pps"] for r in rs], "dgram/s")
+        figs[prefix + "echo_lost " + key] = summary([r["lost"] for r in rs], "dgrams")
+        figs[prefix + "  of which guest rx drops " + key] = summary(
+            [r["guest_rx_drops"] for r in rs], "dgrams")
+        figs[prefix + "irqs/dgram " + key] = summary([r["irqs_per_dgram"] for r in rs], "")
+        figs[prefix + "doorbells/dgram " + key] = summary(
+            [r["doorbells_per_dgram"] for r in rs], "")
+    for p in ("p50", "p90", "p99", "max"):
+        figs[prefix + "rtt_us %s (64B w=1)" % p] = summary(
+            [r[(64, 1)]["rtt_us"][p] for r in runs], "us")
+    return figs
+
+
+def gem_figures(a, cases):
+    """The same boot, load and instruction figures on sifive_u with its Cadence GEM (boot
+    hart 1), for the side-by-side table with virt + e1000 of the same run."""
+    figs = {}
+    boots = [boot_ours("", machine="sifive_u")[0] for _ in range(a.runs)]
+    figs[GEM + "boot_first_echo_ms (dhcp)"] = summary(boots, "ms")
+    figs.update(load_figures(GEM, load_runs(a, cases, "sifive_u"), cases))
+    instr = [instructions(cases, machine="sifive_u")[0] for _ in range(a.runs)]
+    for size, window in cases:
+        figs[GEM + "instr/dgram %dB w=%d" % (size, window)] = summary(
+            [r[(size, window)] for r in instr], "instr")
+    figs.update(load_figures(SMP2, load_runs(a, cases, "virt", smp=2), cases))
+    return figs
+
+
+def print_side_by_side(figs):
+    """virt + e1000 (1 hart), sifive_u + GEM (2 harts: the E51 and the boot hart), and virt +
+    e1000 with a second idle hart: QEMU's wall-clock figures move with the hart count."""
+    print("\nbench: virt + e1000 beside sifive_u + Cadence GEM, same run (medians)")
+    print("%-44s %12s %12s %12s" % ("figure", "virt e1000", "sifive_u GEM", "virt -smp 2"))
+    for name, f in figs.items():
+        g = figs.get(GEM + name)
+        v2 = figs.get(SMP2 + name)
+        if not name.startswith(GEM) and not name.startswith(SMP2) and g is not None:
+            print("%-44s %12s %12s %12s" % (name, fmt(f["median"]), fmt(g["median"]),
+                                           fmt(v2["median"]) if v2 else "-"))
+
+
 # ---- the machine x NIC matrix ----
 
 CONFIGS = [  # (name, machine, NIC, extra bootargs)
@@ -520,6 +587,7 @@ CONFIGS = [  # (name, machine, NIC, extra bootargs)
     ("imsic/e1000e", "virt,aia=aplic-imsic", "e1000e", ""),
     ("imsic/e1000e msi", "virt,aia=aplic-imsic", "e1000e", "pci.irq=msi"),
     ("imsic/e1000e intx", "virt,aia=aplic-imsic", "e1000e", "pci.irq=intx"),
+    ("plic/gem (sifive_u)", "sifive_u", "gem", ""),
 ]
 
 
@@ -536,7 +604,11 @@ def config_boot(machine, nic, bootargs, icount):
 
 def irq_mode(out):
     m = re.search(r"^\[[ 0-9.]+\] pci 00:01\.0: (MSI-X|MSI|INTx)", out, re.M)
-    return m.group(1) if m else "?"
+    if m:
+        return m.group(1)
+    # a DT device's wired interrupt (the GEM: "eth0: GEM rev ... at 10090000, plic 53, ...")
+    return "wired" if re.search(r"^\[[ 0-9.]+\] eth\d: GEM .*, (plic|aplic) \d+,", out,
+                                re.M) else "?"
 
 
 def config_one(name, machine, nic, bootargs, a):
@@ -773,6 +845,7 @@ def measure(a, out_name="bench.json"):
         figs["stats request cost (subtracted)"] = summary([cost], "instr")
         figs["instret check: loop of 2000000 counted as"] = summary(checks, "instr")
         prof = insnprof.profile(64, 32)
+        gem = gem_figures(a, cases)
 
     problems = []
     for size, window in cases:
@@ -821,6 +894,7 @@ def measure(a, out_name="bench.json"):
         figs["mbuf alloc_fail"] = summary([final["mbuf"]["alloc_fail"]], "")
 
     if not a.other:
+        figs.update(gem)
         region_section(figs)
 
     # TCP
@@ -861,6 +935,8 @@ def measure(a, out_name="bench.json"):
         print("where the instructions go (64 B, 32 in flight; TCG exec log, per datagram):")
         for name, v in prof["functions"][:14]:
             print("  %7.1f  %s" % (v, name))
+    if not a.other:
+        print_side_by_side(figs)
     for p in problems:
         print("bench: PROBLEM: " + p)
     out = os.path.join(B, out_name)

@@ -70,12 +70,22 @@ spike)
 	qmachine=spike
 	[ "$NIC" = e1000 ] && NIC=none # the default NIC: spike has no PCI bus to put it on
 	[ "$NIC" = none ] || refuse "NIC=$NIC: spike has no PCI bus; use NIC=none" ;;
+sifive_u)
+	# QEMU's FU540: the GEM is part of the SoC and takes its back-end from -nic, not a
+	# -device. Hart 0 is the E51 monitor core: two harts at least, the kernel boots on hart 1.
+	qmachine=sifive_u
+	[ "$NIC" = e1000 ] && NIC=cadence_gem # the default NIC: its own
+	[ "$NIC" = cadence_gem ] || refuse "NIC=$NIC: sifive_u has its own Cadence GEM and no PCIe"
+	[ "$SMP" -ge 2 ] || SMP=2 ;;
 *) refuse "MACHINE=$MACHINE is not known: virt, virt-aplic (AIA wired interrupts)," \
-	"virt-imsic (AIA with MSIs) or spike (no interrupt controller)" ;;
+	"virt-imsic (AIA with MSIs), spike (no interrupt controller) or sifive_u (the FU540" \
+	"with its Cadence GEM)" ;;
 esac
+[ "$NIC" != cadence_gem ] || [ "$MACHINE" = sifive_u ] ||
+	refuse "NIC=cadence_gem is built into MACHINE=sifive_u only"
 
 case "$NIC" in
-e1000|e1000-82545em|e1000-82544gc|e1000e|none) ;;
+e1000|e1000-82545em|e1000-82544gc|e1000e|cadence_gem|none) ;;
 *) refuse "NIC=$NIC has no driver here: e1000, e1000-82545em, e1000-82544gc, e1000e" \
 	"(82574L) or none" ;;
 esac
@@ -132,7 +142,11 @@ fi
 
 set -- -M "$qmachine" -m "$MEM" -smp "$SMP" -bios "$BIOS" -kernel "$kernel" \
 	-append "$BOOTARGS"
-[ "$NIC" = none ] || set -- "$@" -device "$NIC,netdev=n0" -netdev "$netdev"
+case "$NIC" in
+none) ;;
+cadence_gem) set -- "$@" -nic "$netdev" ;; # sifive_u's own GEM
+*) set -- "$@" -device "$NIC,netdev=n0" -netdev "$netdev" ;;
+esac
 # cache=writeback: the controller reports a volatile cache and Flush is fdatasync on DISK.
 [ -n "$DISK" ] && set -- "$@" -drive "file=$DISK,if=none,format=raw,id=d0,cache=writeback" \
 	-device nvme,drive=d0,serial=disk0

@@ -5,7 +5,8 @@
  * phandles, paths, the PCI host bridge parse). The blob is copied into a buffer of exactly its
  * size so any read past the end is an ASan report. Beyond "no fault", check what the parser
  * promises: counts within their arrays, strings NUL-terminated inside the blob, specifiers
- * within FDT_MAX_CELLS.
+ * within FDT_MAX_CELLS. The Cadence GEM's DT driver (gem_dt.c) runs on the real match table,
+ * with its attach step checked here instead.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -13,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "drivers/core/dt.h"
+#include "drivers/gem.h"
 #include "drivers/pci_res.h"
 #include "lib/errno.h"
+#include "lib/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -82,7 +85,19 @@ static const struct dt_driver fuzz_drivers[] = {
 	{ "dev", DT_STAGE_DEVICE, fuzz_match, probe_all_helpers },
 };
 static const struct dt_driver *const table[] = { &fuzz_drivers[0], &fuzz_drivers[1],
-						 &fuzz_drivers[2] };
+						 &fuzz_drivers[2], &gem_driver };
+
+/* gem_dt.c's callee in the kernel: what gem_dt_config made of the node. */
+int gem_attach(const struct gem_config *cfg, const struct dt_device *dev)
+{
+	check(cfg->node == dev->name, "gem: node name");
+	check_str(cfg->node, "gem: node name inside the blob");
+	check(cfg->variant != NULL, "gem: a variant");
+	check(cfg->phy_addr >= -1 && cfg->phy_addr < 32, "gem: MDIO address");
+	check(cfg->variant->gemgxl_mgmt || cfg->mgmt_size == 0,
+	      "gem: a GEMGXL range only where the variant has one");
+	return 0;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -107,8 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int i = 0; i < m.ncpu_nodes; i++)
 			check_str(m.cpu[i].isa, "riscv,isa inside the blob");
 		for (int s = 0; s < DT_STAGES; s++)
-			dt_probe(table, 3, (enum dt_stage)s);
-		dt_report_unclaimed(table, 3);
+			dt_probe(table, ARRAY_SIZE(table), (enum dt_stage)s);
+		dt_report_unclaimed(table, ARRAY_SIZE(table));
 	}
 	free(blob);
 	return 0;

@@ -45,6 +45,8 @@ dump virt-64m -m 64M
 dump virt-2g -m 2G
 dump virt-smp4 -m 256M -smp 4
 dump virt-append -m 256M -kernel "$TMP/kernel.bin" -append "ip=dhcp echo.port=7"
+# sifive_u (FU540: hart 0 is the E51 monitor core): the GEM, its GEMGXL block and PHY node.
+MACHINE=sifive_u dump sifive_u -m 256M -smp 2 -nic user
 # The AIA machines (no PLIC): APLIC in direct mode, and IMSICs with the APLIC in MSI mode. Both
 # list an M-level domain (the firmware's) beside the S-level one the kernel drives.
 MACHINE=virt,aia=aplic dump virt-aplic -m 256M -smp 2
@@ -54,3 +56,5 @@ MACHINE=virt,aia=aplic-imsic dump virt-imsic-smp4 -m 256M -smp 4
 MACHINE=spike dump spike -m 256M
 dtc -q -I dts -O dtb -o "$DIR/synthetic.dtb" "$DIR/synthetic.dts"
 echo "gen-dtbs: synthetic.dtb"
+dtc -q -I dts -O dtb -o "$DIR/gem-synthetic.dtb" "$DIR/gem-synthetic.dts"
+echo "gen-dtbs: gem-synthetic.dtb"

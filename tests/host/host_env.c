@@ -50,6 +50,30 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
+uint8_t *host_load_data(const char *name, size_t *size);
+uint8_t *host_load_data(const char *name, size_t *size)
+{
+	char path[256];
+	uint8_t *b = NULL;
+	long n;
+	FILE *fp;
+	snprintf(path, sizeof(path), "tests/host/data/%s", name);
+	fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0) {
+		rewind(fp);
+		b = malloc((size_t)n);
+		if (b && fread(b, 1, (size_t)n, fp) != (size_t)n) {
+			free(b);
+			b = NULL;
+		}
+		*size = (size_t)n;
+	}
+	fclose(fp);
+	return b;
+}
+
 /* boot/trapvec.S's fault-safe copy: host memory has no region faults to take. */
 int probe_copy(void *dst, const void *src, size_t n);
 int probe_copy(void *dst, const void *src, size_t n)

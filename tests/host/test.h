@@ -31,6 +31,11 @@ extern unsigned long long host_clock_ns;
 extern char host_console[65536];
 extern size_t host_console_len;
 void host_console_clear(void);
+/* From host_env.c: tests/host/data/<name> in a malloc'd buffer of exactly its size (so ASan
+ * sees any read past it), its length in *size; NULL if it cannot be read. Run from the
+ * repository root. */
+#include <stdint.h>
+uint8_t *host_load_data(const char *name, size_t *size);
 /* panic() longjmps here if a test armed it (host_expect_panic), else aborts. */
 #include <setjmp.h>
 extern jmp_buf *host_panic_jmp;

@@ -19,6 +19,14 @@ KERNEL = os.environ.get("UK_KERNEL") or os.path.join(ROOT, "build", "kernel.bin"
 DEBIAN_FW_DYNAMIC = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 _live = []
 
+# The machines the network tests run on, with their NIC. "gem" is sifive_u's built-in Cadence
+# GEM: it takes its back-end from -nic. sifive_u needs 2 harts (hart 0 is the E51 monitor core,
+# so the kernel boots on hart 1).
+MACHINES = {
+    "virt": {"machine": "virt", "nic": "e1000", "smp": 1},
+    "sifive_u": {"machine": "sifive_u", "nic": "gem", "smp": 2},
+}
+
 
 def free_udp_port():
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -37,7 +45,8 @@ def free_tcp_port():
 
 
 class Qemu:
-    """One QEMU virt guest. nics: list of (model, netdev-spec) or None for the default."""
+    """One QEMU guest (virt unless machine says otherwise). nic: a -device model taking
+    netdev n0, "gem" for sifive_u's built-in GEM, or None for no NIC."""
 
     def __init__(self, kernel=KERNEL, mem="256M", smp=1, bootargs="", nic="e1000",
                  netdev=None, extra=(), bios="default", hostfwd=True, monitor=True,
@@ -46,6 +55,8 @@ class Qemu:
         self.store_port = free_udp_port()
         self.tmp = tempfile.mkdtemp(prefix="qemu-test-")
         self.monitor_path = os.path.join(self.tmp, "mon.sock") if monitor else None
+        if machine == "sifive_u":
+            smp = max(smp, 2)
         cmd = ["qemu-system-riscv64", "-M", machine, "-m", str(mem), "-smp", str(smp),
                "-nographic", "-bios", bios, "-kernel", kernel]
         if append:
@@ -58,7 +69,10 @@ class Qemu:
                 if hostfwd:
                     netdev += (",hostfwd=udp:127.0.0.1:%d-:7,hostfwd=udp:127.0.0.1:%d-:7000"
                                % (self.echo_port, self.store_port))
-            cmd += ["-device", "%s,netdev=n0" % nic, "-netdev", netdev]
+            if nic == "gem":
+                cmd += ["-nic", netdev]
+            else:
+                cmd += ["-device", "%s,netdev=n0" % nic, "-netdev", netdev]
         if self.monitor_path:
             cmd += ["-monitor", "unix:%s,server,nowait" % self.monitor_path]
         cmd += list(extra)

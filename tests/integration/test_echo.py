@@ -1,6 +1,7 @@
 """UDP echo through QEMU user networking (hostfwd), as a user of the appliance sees it.
 
-One guest (DHCP, stats service on) serves most tests; each NIC model gets a quick boot of its
+One guest (DHCP, stats service on) per machine serves most tests: virt with its e1000 and
+sifive_u with its Cadence GEM (qemu.MACHINES); each other e1000 model gets a quick boot of its
 own. Counters come from the guest's stats.port service (JSON, see udp_stats in qemu.py).
 """
 import json
@@ -13,7 +14,7 @@ import time
 
 import pytest
 
-from qemu import ROOT, Qemu, udp_echo, udp_stats, user_netdev, wait_echo
+from qemu import MACHINES, ROOT, Qemu, udp_echo, udp_stats, user_netdev, wait_echo
 
 STATS = 9999
 UDPLOAD = os.path.join(ROOT, "build", "udpload")
@@ -35,9 +36,28 @@ def udpload(port, window, size, count, timeout_ms=500):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def boot_user(bootargs="stats.port=%d" % STATS, nic="e1000", extra=()):
+def udpload_background(port, window=16, size=256, secs=4, timeout_ms=300):
+    """udpload in a thread (e.g. while the test flaps the link): (thread, result dict filled
+    when it ends)."""
+    result = {}
+
+    def run():
+        out = subprocess.run([build_udpload(), "-p", str(port), "-w", str(window), "-s",
+                              str(size), "-t", str(secs), "-T", str(timeout_ms)],
+                             capture_output=True, text=True, timeout=secs + 30)
+        result.update(json.loads(out.stdout.strip().splitlines()[-1]))
+
+    t = threading.Thread(target=run)
+    t.start()
+    return t, result
+
+
+def boot_user(bootargs="stats.port=%d" % STATS, nic="e1000", extra=(), machine="virt",
+              mac=None):
     spec, ports = user_netdev(echo=7, stats=STATS)
-    q = Qemu(bootargs=bootargs, nic=nic, netdev=spec, extra=extra)
+    if mac:
+        spec += ",mac=" + mac
+    q = Qemu(bootargs=bootargs, nic=nic, netdev=spec, extra=extra, machine=machine)
     q.echo_port, q.stats_port = ports["echo"], ports["stats"]
     try:
         wait_echo(q, timeout=30)
@@ -47,9 +67,10 @@ def boot_user(bootargs="stats.port=%d" % STATS, nic="e1000", extra=()):
     return q
 
 
-@pytest.fixture(scope="module")
-def guest():
-    q = boot_user()
+@pytest.fixture(scope="module", params=sorted(MACHINES))
+def guest(request):
+    m = MACHINES[request.param]
+    q = boot_user(nic=m["nic"], machine=m["machine"])
     yield q
     q.kill()
 
@@ -133,7 +154,7 @@ def test_dhcp_lease(guest):
 def test_stats_json_shape(guest):
     st = udp_stats(guest.stats_port)
     for k in ("rx_frames", "rx_bytes", "tx_frames", "tx_bytes", "rx_drop_nobuf", "rx_drop_error",
-              "rx_drop_oversize", "tx_drop_full", "tx_drop_oversize", "irqs", "polls",
+              "rx_drop_oversize", "tx_drop_full", "tx_drop_oversize", "tx_drop_error", "irqs", "polls",
               "rx_doorbells", "tx_doorbells", "link_changes"):
         assert isinstance(st["netdev"].get(k), int), (k, st["netdev"])
     for k in ("total", "free", "low_water", "alloc_fail"):

@@ -106,3 +106,112 @@ def test_sifive_board_without_pcie():
         q.wait_for(LOOP, timeout=30)
         q.send("regions\r")
         q.wait_for(r"0x0*3000000000", timeout=5)
+
+
+# ---- make flash: a board card keeps its firmware ----
+
+# A HiFive Unmatched SD card as U-Boot's doc/board/sifive/unmatched.rst lays it out: GPT,
+# U-Boot SPL and U-Boot proper (OpenSBI inside) in partitions 1 and 2 by type GUID, a FAT
+# "boot" partition 3 (legacy-BIOS-bootable, so distro boot scans it) and a Linux root.
+CARD_LAYOUT = """label: gpt
+first-lba: 34
+start=34, size=2048, type=5B193300-FC78-40CD-8002-E86C45580B47, name=spl
+start=2082, size=8192, type=2E54B353-1271-4842-806F-E436D6AF6985, name=uboot
+start=16384, size=65536, type=EBD0A0A2-B9E5-4433-87C0-68B6B72699C7, name=boot, attrs=LegacyBIOSBootable
+start=81920, size=16384, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, name=root
+"""
+BOOT_OFF = 16384 * 512
+BOOT_LEN = 65536 * 512
+
+needs_image_tools = pytest.mark.skipif(
+    not all(shutil.which(t) for t in ("mkimage", "mcopy", "mkfs.vfat")),
+    reason="needs u-boot-tools, mtools and dosfstools")
+
+
+def make_card(tmp_path, with_fat=True):
+    card = str(tmp_path / "card.img")
+    with open(card, "wb") as f:
+        f.truncate(100 * 512 * 1024)
+    subprocess.run(["/sbin/sfdisk", "-q", card], input=CARD_LAYOUT, text=True, check=True)
+    with open(card, "r+b") as f:  # "firmware" and "root" with recognisable contents
+        for start, size, byte in ((34, 2048, 0xa5), (2082, 8192, 0x5a), (81920, 16384, 0x77)):
+            f.seek(start * 512)
+            f.write(bytes([byte]) * size * 512)
+    if with_fat:
+        part = str(tmp_path / "boot.part")
+        with open(part, "wb") as f:
+            f.truncate(BOOT_LEN)
+        subprocess.run(["mkfs.vfat", "-n", "BOOT", part], check=True, capture_output=True)
+        (tmp_path / "README.TXT").write_text("keep me\n")
+        (tmp_path / "kernel.bin").write_bytes(b"an older kernel")
+        subprocess.run(["mcopy", "-i", part, str(tmp_path / "README.TXT"),
+                        str(tmp_path / "kernel.bin"), "::"], check=True)
+        with open(card, "r+b") as f, open(part, "rb") as p:
+            f.seek(BOOT_OFF)
+            f.write(p.read())
+    return card
+
+
+def outside_boot(card):
+    data = open(card, "rb").read()
+    return data[:BOOT_OFF] + data[BOOT_OFF + BOOT_LEN:]
+
+
+def flash(**kw):
+    args = ["make", "-s", "-C", ROOT, "flash"] + ["%s=%s" % kv for kv in kw.items()]
+    return subprocess.run(args, capture_output=True, text=True, timeout=120)
+
+
+def fat_file(card, name, offset=BOOT_OFF):
+    return subprocess.run(["mcopy", "-n", "-i", "%s@@%d" % (card, offset), "::" + name, "-"],
+                          capture_output=True, check=True).stdout
+
+
+@needs_image_tools
+def test_flash_writes_only_the_boot_partition(tmp_path):
+    card = make_card(tmp_path)
+    firmware = outside_boot(card)
+    r = flash(DEV=card)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "partition 3" in r.stdout and "load mmc 0:3" in r.stdout, r.stdout
+    assert outside_boot(card) == firmware, "bytes outside the FAT partition changed"
+    assert fat_file(card, "kernel.bin") == open(KERNEL, "rb").read()
+    boot_scr = os.path.join(ROOT, "build", "boot.scr")
+    assert fat_file(card, "boot.scr") == open(boot_scr, "rb").read()
+    assert fat_file(card, "README.TXT") == b"keep me\n", "other files on the card must stay"
+
+
+@needs_image_tools
+def test_flash_into_a_bare_fat_partition(tmp_path):
+    part = str(tmp_path / "sdb3")
+    with open(part, "wb") as f:
+        f.truncate(32 << 20)
+    subprocess.run(["mkfs.vfat", part], check=True, capture_output=True)
+    r = flash(DEV=part)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert fat_file(part, "kernel.bin", 0) == open(KERNEL, "rb").read()
+
+
+@needs_image_tools
+def test_flash_refuses_a_card_without_fat(tmp_path):
+    card = make_card(tmp_path, with_fat=False)
+    before = open(card, "rb").read()
+    r = flash(DEV=card)
+    assert r.returncode != 0
+    assert "no FAT partition" in r.stderr and "WHOLE=1" in r.stderr, r.stderr
+    assert open(card, "rb").read() == before, "a card without FAT must not be written"
+
+
+@needs_image_tools
+def test_flash_whole_card_only_when_asked_and_warns(tmp_path):
+    card = make_card(tmp_path)
+    r = flash(DEV=card, WHOLE=1)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "WARNING" in r.stdout and "U-Boot" in r.stdout, r.stdout
+    img = open(os.path.join(ROOT, "build", "sdcard.img"), "rb").read()
+    assert open(card, "rb").read(len(img)) == img
+
+
+def test_flash_without_target_prints_usage():
+    r = flash()
+    assert r.returncode != 0 and "usage: make flash DEV=" in r.stdout, r.stdout + r.stderr

@@ -109,12 +109,13 @@ def test_help_lists_every_target_and_run_variable():
     ("BIOS=/nonexistent/fw.bin", r"BIOS=/nonexistent/fw.bin: no such file"),
     ("MACHINE=sifive_x", r"MACHINE=sifive_x is not known: virt, virt-aplic"),
     ("NIC=rtl8139", r"NIC=rtl8139 has no driver here"),
+    ("MACHINE=sifive_u NIC=e1000-82545em", r"NIC=e1000-82545em: sifive_u has its own Cadence GEM"),
     ("NET=bridge", r"NET=bridge is not known"),
     ("SMP=0", r"SMP=0 is not a number of harts"),
     ("PCAP=/nonexistent/dir/x.pcap", r"PCAP=/nonexistent/dir/x.pcap: no folder"),
 ])
 def test_run_refuses_settings_that_cannot_work(setting, reason):
-    r = make("run", setting, *ports(), timeout=30)
+    r = make("run", *setting.split(), *ports(), timeout=30)
     assert r.returncode != 0
     assert re.search(reason, r.stderr), r.stderr + r.stdout
     assert "Booting" not in r.stdout
@@ -171,6 +172,23 @@ def test_run_machine_names_pass_through(machine):
     with Run("MACHINE=%s" % machine, *ports()) as r:
         r.wait_for(r"Booting .*: QEMU virt,aia=aplic")
         r.wait_for(r"echo: serving UDP port 7")
+
+
+def test_run_sifive_u_boots_on_its_gem():
+    """MACHINE=sifive_u: QEMU's FU540 with 2 harts (SMP=1 is raised: hart 0 is the E51), the
+    built-in Cadence GEM on user networking, echo through the forward."""
+    pp = ports()
+    port = int(pp[0].split("=")[1])
+    with Run("MACHINE=sifive_u", *pp) as r:
+        r.wait_for(r"Booting .*: QEMU sifive_u, 256M RAM, 2 hart\(s\), cadence_gem")
+        r.wait_for(r"eth0: GEM rev [0-9a-f]+ \(sifive,fu540-c000-gem\)")
+        r.wait_for(r"echo: serving UDP port 7")
+        reply = None
+        for _ in range(20):
+            reply = udp_echo(port, b"gem", timeout=0.5, tries=1)
+            if reply:
+                break
+        assert reply == b"gem", r.output()[-2000:]
 
 
 def test_run_82574l_and_spike():

@@ -1,17 +1,15 @@
 """The NIC side: PCI enumeration of each e1000 model, two NICs, a NIC behind a PCIe root port,
 link flaps from the QEMU monitor, and a packet capture dissected by tshark."""
-import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 import time
 
 import pytest
 
 from qemu import Qemu, udp_echo, udp_stats, user_netdev, wait_echo
-from test_echo import STATS, build_udpload, pattern
+from test_echo import STATS, pattern, udpload_background
 
 MODELS = [("e1000", "100e"), ("e1000-82545em", "100f"), ("e1000-82544gc", "100c")]
 PCI_LINE = r"pci [0-9a-f]{2}:[0-9a-f]{2}\.\d 8086:%s"
@@ -83,16 +81,7 @@ def test_link_flap_during_traffic():
     q = boot(["-device", "e1000,netdev=n0", "-netdev", "@N0@"])
     try:
         before = udp_stats(q.stats_port)
-        result = {}
-
-        def load():
-            out = subprocess.run([build_udpload(), "-p", str(q.echo_port), "-w", "16", "-s",
-                                  "256", "-t", "4", "-T", "300"],
-                                 capture_output=True, text=True, timeout=30)
-            result.update(json.loads(out.stdout.strip().splitlines()[-1]))
-
-        t = threading.Thread(target=load)
-        t.start()
+        t, result = udpload_background(q.echo_port, secs=4)
         time.sleep(0.5)
         for _ in range(2):
             assert "Error" not in q.monitor("set_link n0 off")

@@ -8,7 +8,9 @@ the rest of the LAN: it answers the guest's ARP requests for any other address w
 
 Note on short frames: QEMU's e1000 pads anything shorter than 60 bytes with zeros before the
 guest sees it (hw/net/e1000.c, MIN_BUF_SIZE), and drops frames longer than 1522 bytes itself
-(e1000x_is_oversized, LPE clear). Malformed-frame tests are designed around that.
+(e1000x_is_oversized, LPE clear). QEMU's GEM (sifive_u) reports a runt as 60 bytes without
+writing the padding (the driver zeroes its buffers for that) and drops frames over 1538
+(NCFGR.BIG set). Malformed-frame tests are designed around both.
 """
 import json
 import logging
@@ -18,7 +20,7 @@ import time
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import ARP, ICMP, IP, UDP, Ether, Raw, defragment  # noqa: E402
 
-from qemu import Qemu, free_udp_port, stats_merge  # noqa: E402
+from qemu import MACHINES, Qemu, free_udp_port, stats_merge  # noqa: E402
 
 GUEST_MAC = "52:54:00:12:34:56"
 GUEST_IP = "10.0.2.15"
@@ -228,10 +230,12 @@ class Wire:
         return self.recv(lambda p: ARP in p and p[ARP].op == 2, timeout=timeout)
 
 
-def boot_wire(bootargs=STATIC_ARGS, nic="e1000", extra=(), timeout=30):
-    """A guest on a raw wire with a static address; returns (qemu, wire) once echo answers."""
+def boot_wire(bootargs=STATIC_ARGS, nic=None, extra=(), timeout=30, machine="virt"):
+    """A guest on a raw wire with a static address; returns (qemu, wire) once echo answers.
+    nic defaults to the machine's own (qemu.MACHINES)."""
     w = Wire()
-    q = Qemu(bootargs=bootargs, nic=nic, netdev=w.netdev, extra=extra)
+    q = Qemu(bootargs=bootargs, nic=nic or MACHINES[machine]["nic"], netdev=w.netdev,
+             extra=extra, machine=machine)
     try:
         q.wait_for(r"echo: serving", timeout=timeout)
         deadline = time.monotonic() + 10

@@ -30,7 +30,7 @@ import tempfile
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-from qemu import Qemu, udp_stats, user_netdev  # noqa: E402
+from qemu import MACHINES, Qemu, udp_stats, user_netdev  # noqa: E402
 
 INSN = re.compile(r"^0x([0-9a-f]+):\s")
 TRACE = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/[0-9a-f]+/([0-9a-f]+)\]")
@@ -99,7 +99,7 @@ def attribute(counts, syms):
     return per
 
 
-def profile(size=64, window=32, count=4000, kernel=None):
+def profile(size=64, window=32, count=4000, kernel=None, machine="virt"):
     """{'per_dgram': exec-log instructions / datagram, 'instret_per_dgram': the same burst by
     the guest's counter, 'functions': [(name, per datagram)], ...}"""
     import bench  # the same client, first-echo wait and stats port as make bench
@@ -108,7 +108,8 @@ def profile(size=64, window=32, count=4000, kernel=None):
     log = os.path.join(tmp, "exec.log")
     spec, ports = user_netdev(echo=7, stats=bench.STATS)
     q = Qemu(kernel=kernel, bootargs="ip=10.0.2.15/24,10.0.2.2 stats.port=%d" % bench.STATS,
-             netdev=spec, extra=["-icount", "shift=0", "-d", "in_asm,nochain", "-D", log])
+             netdev=spec, extra=["-icount", "shift=0", "-d", "in_asm,nochain", "-D", log],
+             machine=machine, nic=MACHINES[machine]["nic"])
     try:
         if bench.first_echo(ports["echo"], q.t0) is None:
             raise RuntimeError("insnprof: the guest never echoed:\n" + q.output()[-2000:])
@@ -148,8 +149,10 @@ def main():
     ap.add_argument("--count", type=int, default=4000)
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--kernel")
+    ap.add_argument("--machine", default="virt", choices=sorted(MACHINES),
+                    help="virt (e1000) or sifive_u (Cadence GEM)")
     a = ap.parse_args()
-    p = profile(a.size, a.window, a.count, a.kernel)
+    p = profile(a.size, a.window, a.count, a.kernel, a.machine)
     print("insnprof: %d B, %d in flight, %d datagrams echoed (%d lost): %.1f guest instructions "
           "per datagram by the TCG exec log, %.1f by instret" % (
               a.size, a.window, p["datagrams"], p["lost"], p["per_dgram"],

@@ -1,5 +1,5 @@
 """TCP echo (RFC 862 over TCP) through QEMU's user networking (hostfwd=tcp), as a user of the
-appliance sees it: nc, Python sockets, a 4 MiB transfer checked by SHA-256 (64 MiB with
+appliance sees it, on each machine of qemu.MACHINES (virt's e1000, sifive_u's GEM): nc, Python sockets, a 4 MiB transfer checked by SHA-256 (64 MiB with
 RUN_SLOW=1), 200 connections open at once, half-close, a closed port answered by a reset, a
 peer that stops reading. The guest's counters come from its shell (`stats`).
 
@@ -13,18 +13,20 @@ import time
 
 import pytest
 
-from qemu import Qemu
+from qemu import MACHINES, Qemu
 from tcpx import (concurrent_echo, console_counters, echo_once, random_bytes, record,
                   tcp_netdev, transfer, wait_tcp_echo)
 
 SLOW = os.environ.get("RUN_SLOW") == "1"
 
 
-@pytest.fixture(scope="module")
-def guest():
+@pytest.fixture(scope="module", params=sorted(MACHINES))
+def guest(request):
+    m = MACHINES[request.param]
     spec, ports = tcp_netdev(tcp=(7, 9))
-    q = Qemu(netdev=spec, stdin=True)
+    q = Qemu(netdev=spec, stdin=True, nic=m["nic"], machine=m["machine"], smp=m["smp"])
     q.tcp_echo, q.tcp_closed = ports[("tcp", 7)], ports[("tcp", 9)]
+    q.name = "%s %s" % (request.param, m["nic"])
     try:
         q.wait_for(r"echo: serving TCP port 7", timeout=30)
         wait_tcp_echo("127.0.0.1", q.tcp_echo)
@@ -51,19 +53,19 @@ def test_many_sizes_on_fresh_connections(guest):
 def test_4mib_sha256(guest):
     data = random_bytes(4 << 20, seed=4)
     r = transfer("127.0.0.1", guest.tcp_echo, data)
-    record("slirp 4 MiB echo", r)
+    record("slirp 4 MiB echo, " + guest.name, r)
     assert r["ok"], r
-    print("4 MiB echoed in %.2f s: %.2f MB/s, longest stall %.3f s" % (r["seconds"], r["mb_s"],
-                                                                      r["max_stall_s"]))
+    print("%s: 4 MiB echoed in %.2f s: %.2f MB/s, longest stall %.3f s" % (
+        guest.name, r["seconds"], r["mb_s"], r["max_stall_s"]))
 
 
 @pytest.mark.skipif(not SLOW, reason="64 MiB transfer: RUN_SLOW=1")
 def test_64mib_sha256(guest):
     data = random_bytes(64 << 20, seed=64)
     r = transfer("127.0.0.1", guest.tcp_echo, data, timeout=1200)
-    record("slirp 64 MiB echo", r)
+    record("slirp 64 MiB echo, " + guest.name, r)
     assert r["ok"], r
-    print("64 MiB echoed in %.1f s: %.2f MB/s" % (r["seconds"], r["mb_s"]))
+    print("%s: 64 MiB echoed in %.1f s: %.2f MB/s" % (guest.name, r["seconds"], r["mb_s"]))
 
 
 def test_200_concurrent_connections(guest):

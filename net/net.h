@@ -261,7 +261,7 @@ struct tcp_stats {
 	uint64_t rx, tx, rx_bytes, tx_bytes; /* segments; payload bytes delivered in order / new */
 	uint64_t accepted, connected, closed, reset_rx, timedout, refused; /* connections */
 	uint64_t rexmt, rexmt_timeout, fast_rexmt, persist_probe, delack, ack_tx, window_update;
-	uint64_t dupack_rx, ooo_rx, ooo_merged, partial_ack;
+	uint64_t dupack_rx, ooo_rx, ooo_merged, partial_ack, rexmt_lost;
 	uint64_t rst_tx, rst_limited, challenge_ack, challenge_limited;
 	uint64_t cookie_tx, cookie_ok, tw_reuse, tw_recycled, synack_rexmt;
 	/* every received segment not acted on, one counter per reason */

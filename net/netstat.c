@@ -151,6 +151,7 @@ static const struct field tcp_f[] = {
 	F(tcp_stats, ooo_rx),
 	F(tcp_stats, ooo_merged),
 	F(tcp_stats, partial_ack),
+	F(tcp_stats, rexmt_lost),
 	F(tcp_stats, rst_tx),
 	F(tcp_stats, rst_limited),
 	F(tcp_stats, challenge_ack),

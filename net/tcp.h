@@ -136,6 +136,7 @@ struct tcp_conn {
 	uint8_t nsacked;
 	struct tcp_range sacked[CONFIG_TCP_OOO_MAX];
 	uint32_t rexmt_next;
+	uint32_t rexmt_mark; /* snd_max when the holes were last resent from snd_una */
 
 	/* round-trip time (RFC 6298), microseconds; rto in milliseconds */
 	uint32_t srtt_us, rttvar_us, rto_ms;
@@ -293,8 +294,9 @@ uint32_t tcp_rto_backed_off(const struct tcp_conn *c);
 void tcp_enter_time_wait(struct tcp_conn *c);
 
 /* tcp_sack.c: the sender's side of SACK (RFC 2018), loss recovery after RFC 6675 */
-/* Take the segment's SACK blocks into the scoreboard (and drop what snd_una passed). */
-void tcp_sack_update(struct tcp_conn *c, const struct tcp_seg *s);
+/* Take the segment's SACK blocks into the scoreboard (and drop what snd_una passed); returns
+ * the bytes newly SACKed. */
+uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_seg *s);
 /* The first unacknowledged segment is lost: more than two segments' worth SACKed above it. */
 bool tcp_sack_lost(const struct tcp_conn *c);
 /* Enter SACK-driven recovery (the counterpart of the third duplicate ACK). */

@@ -270,6 +270,10 @@ static void dup_ack(struct tcp_conn *c, uint32_t ack)
 		thresh = oseg - 1;
 	if (c->dupacks != thresh || !seq_gt(ack, c->recover))
 		return;
+	if ((c->flags & TF_SACK) && c->nsacked) { /* RFC 6675 5: the scoreboard drives it */
+		tcp_sack_enter(c);
+		return;
+	}
 	uint32_t half = tcp_flight(c) / 2;
 	c->ssthresh = half > 2u * c->mss ? half : 2u * c->mss;
 	c->recover = c->snd_max;
@@ -284,17 +288,20 @@ static void dup_ack(struct tcp_conn *c, uint32_t ack)
 static void ack_in(struct tcp_conn *c, const struct tcp_seg *s)
 {
 	uint32_t wnd = (uint32_t)s->wnd << ((c->flags & TF_WSCALE) ? c->snd_wscale : 0);
-	uint32_t ack = s->ack, start = tcp_snd_start(c);
+	uint32_t ack = s->ack, start = tcp_snd_start(c), sacked = 0;
 	if (seq_lt(ack, c->snd_una))
 		return; /* an old duplicate: ignored, the text is still processed */
 	if ((c->flags & TF_SACK) && (s->nsack || c->nsacked)) {
 		uint32_t una = c->snd_una; /* blocks are pruned against the new snd_una */
 		c->snd_una = ack;
-		tcp_sack_update(c, s);
+		sacked = tcp_sack_update(c, s);
 		c->snd_una = una;
 	}
 	if (ack == c->snd_una) {
-		if (s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) && wnd == c->snd_wnd &&
+		/* RFC 5681's duplicate (no data, same window), or with SACK one that reports new
+		 * bytes held (RFC 6675 2): through an echo the peer's ACKs ride on its data */
+		if (((s->len == 0 && !(s->flags & (TCP_SYN | TCP_FIN)) && wnd == c->snd_wnd) ||
+		     sacked) &&
 		    c->snd_max != c->snd_una && !(c->flags & TF_PERSIST))
 			dup_ack(c, ack);
 	} else {

@@ -32,9 +32,11 @@ static void prune(struct tcp_conn *c)
 		c->sacked[0].start = c->snd_una;
 }
 
-void tcp_sack_update(struct tcp_conn *c, const struct tcp_seg *s)
+uint32_t tcp_sack_update(struct tcp_conn *c, const struct tcp_seg *s)
 {
+	uint32_t before;
 	prune(c);
+	before = sacked_bytes(c);
 	for (unsigned i = 0; i < s->nsack; i++) {
 		uint32_t l = s->sack[i][0], r = s->sack[i][1];
 		/* D-SACKs (below snd_una, RFC 2883) and blocks beyond what we sent say nothing */
@@ -44,6 +46,16 @@ void tcp_sack_update(struct tcp_conn *c, const struct tcp_seg *s)
 			l = c->snd_una;
 		tcp_range_add(c->sacked, &c->nsacked, CONFIG_TCP_OOO_MAX, c->snd_una, l, r);
 	}
+	/* Data sent after a hole was resent is SACKed, the hole is not: that retransmission was
+	 * lost too. Resend the holes from the start instead of waiting for the timer (the idea of
+	 * RACK's loss detection, RFC 8985 6.2, on the scoreboard's terms). */
+	if ((c->flags & TF_SACK_REC) && c->nsacked && seq_gt(c->rexmt_next, c->snd_una) &&
+	    seq_lt(c->snd_una, c->sacked[0].start) && seq_gt(highest_sack(c), c->rexmt_mark)) {
+		net_st.tcp.rexmt_lost++;
+		c->rexmt_next = c->snd_una;
+		c->rexmt_mark = c->snd_max;
+	}
+	return sacked_bytes(c) - before;
 }
 
 /* RFC 6675 IsLost(snd_una) with DupThresh 3: (DupThresh - 1) * SMSS + 1 bytes SACKed above. */
@@ -62,6 +74,7 @@ void tcp_sack_enter(struct tcp_conn *c)
 	c->cwnd = c->ssthresh;
 	c->recover = c->snd_max;
 	c->rexmt_next = c->snd_una;
+	c->rexmt_mark = c->snd_max;
 	c->flags |= TF_RECOVERY | TF_SACK_REC;
 	c->flags &= ~TF_RTT; /* Karn: what is retransmitted now is never timed */
 	net_st.tcp.fast_rexmt++;

@@ -137,7 +137,8 @@ static void test_sack_recovery(void)
 	sack_ack(una, b2, 2, "d2", 2);
 	ok((c->flags & TF_SACK_REC) && ts()->fast_rexmt == 1, "four SACKed above: recovery");
 	ok(F.ntx >= 1 && tx_seg(0, &s) && s.seq == una && s.len == m, "segment 0 resent at once");
-	ok(c->dupacks == 0, "no duplicate ACK was needed (they carried data)");
+	ok(c->dupacks == 2, "ACKs carrying data and new SACK blocks count as duplicates (%u)",
+	   c->dupacks);
 	fake_clear(&F);
 	/* more SACKs arrive: the pipe drains, and the second hole (segment 3) goes too */
 	uint32_t b3[2][2] = { { una + 4 * m, una + 10 * m }, { una + m, una + 3 * m } };
@@ -162,11 +163,75 @@ static void test_sack_recovery(void)
 	finish("SACK recovery");
 }
 
+/* ---- a lost retransmission, seen in the scoreboard: resent without waiting for the RTO ---- */
+
+static void test_lost_retransmission(void)
+{
+	struct tseg s;
+	tstart();
+	sack_perm = true;
+	ok(handshake(), "handshake with SACK");
+	struct tcp_conn *c = A.c;
+	uint32_t una = gseq, m = 1460;
+	c->cwnd = 8 * m;
+	ok(tcp_send(c, pat, CONFIG_TCP_SNDBUF) == CONFIG_TCP_SNDBUF && F.ntx == 8,
+	   "eight segments out, the rest queued");
+	fake_clear(&F);
+	uint32_t b1[1][2] = { { una + m, una + 8 * m } }; /* 1-7 arrived, 0 lost */
+	sack_ack(una, b1, 1, "d", 1);
+	ok((c->flags & TF_SACK_REC) && tx_seg(0, &s) && s.seq == una, "recovery: 0 resent");
+	uint32_t sent_after = 0;
+	for (int i = 1; i < F.ntx; i++)
+		sent_after += tx_seg(i, &s) && seq_geq(s.seq, una + 8 * m) ? 1 : 0;
+	ok(sent_after >= 1, "new data went out after the retransmission (%u)", sent_after);
+	fake_clear(&F);
+	/* the new data arrives, the retransmission of 0 does not */
+	uint32_t b2[1][2] = { { una + m, una + (8 + sent_after) * m } };
+	sack_ack(una, b2, 1, "e", 1);
+	ok(ts()->rexmt_lost == 1 && F.ntx >= 1 && tx_seg(0, &s) && s.seq == una,
+	   "the lost retransmission is resent at once (%llu)",
+	   (unsigned long long)ts()->rexmt_lost);
+	ok(ts()->rexmt_timeout == 0, "no timeout");
+	sack_perm = false;
+	finish("lost retransmission");
+}
+
+/* ---- a small window: limited transmit on SACKs (RFC 3042, 6675) instead of a timeout ---- */
+
+static void test_small_window_recovery(void)
+{
+	struct tseg s;
+	tstart();
+	sack_perm = true;
+	ok(handshake(), "handshake with SACK");
+	struct tcp_conn *c = A.c;
+	uint32_t una = gseq, m = 1460;
+	c->cwnd = 2 * m;
+	c->ssthresh = 2 * m;
+	ok(tcp_send(c, pat, 10 * m) == (long)(10 * m) && F.ntx == 2, "two segments out");
+	fake_clear(&F);
+	/* 0 lost; each ACK (carrying the peer's data) SACKs one more: one new segment each */
+	for (uint32_t k = 1; k <= 3; k++) {
+		uint32_t b[1][2] = { { una + m, una + (k + 1) * m } };
+		sack_ack(una, b, 1, "z", 1);
+		if (k < 3)
+			ok(F.ntx == 1 && tx_seg(0, &s) && s.seq == una + (k + 1) * m,
+			   "SACK %u: limited transmit sends segment %u", k, k + 1);
+		fake_clear(&F);
+	}
+	ok((c->flags & TF_SACK_REC) && ts()->rexmt >= 1, "third: SACK recovery, 0 resent");
+	ok(ts()->rexmt_timeout == 0, "without a timeout");
+	sack_perm = false;
+	finish("small-window recovery");
+}
+
 int main(void)
 {
 	mbuf_pool_init();
 	fill_pattern();
 	test_sack_blocks();
 	test_sack_recovery();
+	test_lost_retransmission();
+	test_small_window_recovery();
 	TEST_DONE();
 }

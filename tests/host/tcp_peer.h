@@ -11,6 +11,17 @@
 #define LPORT 7777	  /* the test listener's port */
 #define PISS  0xfffff000u /* the peer's ISS: its data crosses 2^32 within the first 4 KiB */
 
+static uint8_t pat[1 << 20]; /* a test pattern: pat[i] for stream offset i (fill_pattern) */
+
+static void fill_pattern(void)
+{
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof(pat); i++) {
+		x = x * 1103515245u + 12345u;
+		pat[i] = (uint8_t)(x >> 16);
+	}
+}
+
 static uint32_t pseq; /* the peer's next sequence number */
 static uint32_t gseq; /* the guest's next sequence number (what the peer acknowledges) */
 static uint16_t pwnd = 65535;

@@ -28,17 +28,7 @@ static const struct tcp_stats *ts(void)
 	return &net_stats()->tcp;
 }
 
-static uint8_t pat[1 << 20]; /* a test pattern: pat[i] for stream offset i */
 static uint8_t got[1 << 20];
-
-static void fill_pattern(void)
-{
-	uint32_t x = 12345;
-	for (size_t i = 0; i < sizeof(pat); i++) {
-		x = x * 1103515245u + 12345u;
-		pat[i] = (uint8_t)(x >> 16);
-	}
-}
 
 /* ---- the echo service (app/tcpecho.c) against a well-behaved peer ---- */
 

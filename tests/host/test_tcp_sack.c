@@ -26,17 +26,6 @@ static const struct tcp_stats *ts(void)
 	return &net_stats()->tcp;
 }
 
-static uint8_t pat[1 << 20]; /* a test pattern: pat[i] for stream offset i */
-
-static void fill_pattern(void)
-{
-	uint32_t x = 12345;
-	for (size_t i = 0; i < sizeof(pat); i++) {
-		x = x * 1103515245u + 12345u;
-		pat[i] = (uint8_t)(x >> 16);
-	}
-}
-
 /* ---- SACK (RFC 2018) as a receiver: our ACKs report the out-of-order ranges ---- */
 
 static void test_sack_blocks(void)
@@ -99,6 +88,15 @@ static void test_sack_blocks(void)
 	finish("SACK blocks");
 }
 
+/* A connection from a peer that offered SACK-permitted, established. */
+static struct tcp_conn *sack_conn(void)
+{
+	tstart();
+	sack_perm = true;
+	ok(handshake(), "handshake with SACK");
+	return A.c;
+}
+
 /* ---- SACK-driven recovery: the peer's ACKs ride on its data, so none is a duplicate ---- */
 
 static void sack_ack(uint32_t ack, const uint32_t (*blk)[2], int n, const void *data, size_t len)
@@ -120,10 +118,7 @@ static void sack_ack(uint32_t ack, const uint32_t (*blk)[2], int n, const void *
 static void test_sack_recovery(void)
 {
 	struct tseg s;
-	tstart();
-	sack_perm = true;
-	ok(handshake(), "handshake with SACK");
-	struct tcp_conn *c = A.c;
+	struct tcp_conn *c = sack_conn();
 	A.echo = false;
 	c->cwnd = 10 * 1460;
 	ok(tcp_send(c, pat, 14600) == 14600 && F.ntx == 10, "ten segments in flight");
@@ -168,10 +163,7 @@ static void test_sack_recovery(void)
 static void test_lost_retransmission(void)
 {
 	struct tseg s;
-	tstart();
-	sack_perm = true;
-	ok(handshake(), "handshake with SACK");
-	struct tcp_conn *c = A.c;
+	struct tcp_conn *c = sack_conn();
 	uint32_t una = gseq, m = 1460;
 	c->cwnd = 8 * m;
 	ok(tcp_send(c, pat, CONFIG_TCP_SNDBUF) == CONFIG_TCP_SNDBUF && F.ntx == 8,
@@ -201,10 +193,7 @@ static void test_lost_retransmission(void)
 static void test_small_window_recovery(void)
 {
 	struct tseg s;
-	tstart();
-	sack_perm = true;
-	ok(handshake(), "handshake with SACK");
-	struct tcp_conn *c = A.c;
+	struct tcp_conn *c = sack_conn();
 	uint32_t una = gseq, m = 1460;
 	c->cwnd = 2 * m;
 	c->ssthresh = 2 * m;

@@ -50,7 +50,9 @@
 #define EXC_LOAD_PAGE_FAULT  13
 #define EXC_STORE_PAGE_FAULT 15
 
-#define SATP_MODE_SV39 (8ul << 60)
+#define SATP_MODE_SHIFT 60
+#define SATP_MODE_SV39	(8ul << SATP_MODE_SHIFT)
+#define SATP_MODE_SV48	(9ul << SATP_MODE_SHIFT)
 
 #define __str(x)  #x
 #define __xstr(x) __str(x)

@@ -53,6 +53,38 @@ _entry:
 	j	2b
 3:	fence.i				/* patched words may be fetched as code later */
 
+	/*
+	 * Does the device tree start inside our memory [_start, _end)? A loader that ignores
+	 * image_size (QEMU's, when RAM ends soon after the image) may have put it in the BSS,
+	 * which is cleared next. s2 = its totalsize (1 if the header is not a device tree's)
+	 * for kmain to report, 0 if it is clear of us. Reads only its first 8 bytes, and only
+	 * there. (One that starts below _start and runs into the image was overwritten by the
+	 * image, or overwrote it: kmain's checks of the tree see the damage.)
+	 */
+	li	s2, 0
+	andi	t0, s1, 7
+	bnez	t0, 8f			/* not a device tree pointer: kmain says so */
+	lla	t0, _start
+	lla	t1, _end
+	bltu	s1, t0, 8f
+	bgeu	s1, t1, 8f
+	li	s2, 1
+	lwu	t2, 0(s1)		/* magic 0xd00dfeed, big-endian */
+	li	t3, 0xedfe0dd0
+	bne	t2, t3, 8f
+	lbu	t2, 4(s1)		/* totalsize, big-endian */
+	lbu	t3, 5(s1)
+	lbu	t4, 6(s1)
+	lbu	t5, 7(s1)
+	slli	t2, t2, 24
+	slli	t3, t3, 16
+	slli	t4, t4, 8
+	or	s2, t2, t3
+	or	s2, s2, t4
+	or	s2, s2, t5
+	bnez	s2, 8f
+	li	s2, 1
+8:
 	lla	sp, boot_stack_top
 	lla	t0, _sbss
 	lla	t1, _ebss
@@ -62,6 +94,7 @@ _entry:
 	j	4b
 5:	mv	a0, s0
 	mv	a1, s1
+	mv	a2, s2
 	li	fp, 0			/* terminates the backtrace */
 	call	kmain
 6:	wfi

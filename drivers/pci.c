@@ -525,6 +525,26 @@ int pci_map_bar(struct pci_dev *pd, int n, uintptr_t *va)
 	return 0;
 }
 
+/* The host bridge's ranges that the identity map reaches: BARs in a window past vm_reach()
+ * could never be mapped, so such a window is not used (64-bit BARs then take 32-bit space). */
+static int reachable_ranges(const struct pci_host *h, struct pci_range *out)
+{
+	static const char *const space[] = { "config", "io", "mem32", "mem64" };
+	int n = 0;
+	for (int i = 0; i < h->nranges; i++) {
+		const struct pci_range *r = &h->ranges[i];
+		uint64_t end = r->cpu_addr + r->size;
+		if (end > vm_reach() || end < r->cpu_addr) {
+			pr_warn("pci: %s window 0x%llx-0x%llx lies beyond what %s maps: not used\n",
+				space[r->space & 3], (unsigned long long)r->cpu_addr,
+				(unsigned long long)(end - 1), vm_mode_name());
+			continue;
+		}
+		out[n++] = *r;
+	}
+	return n;
+}
+
 const struct pci_host *pci_host(void)
 {
 	return host;
@@ -532,6 +552,7 @@ const struct pci_host *pci_host(void)
 
 int pci_host_init(const struct pci_host *h)
 {
+	struct pci_range ranges[PCI_MAX_RANGES];
 	uint64_t nbus = h->ecam_size >> 20;
 	int err;
 	if (host)
@@ -552,7 +573,7 @@ int pci_host_init(const struct pci_host *h)
 		bus_last = bus_first + (uint32_t)nbus - 1;
 	bus_next = bus_first;
 	nfuncs = 0;
-	pci_windows_init(&wins, h->ranges, h->nranges);
+	pci_windows_init(&wins, ranges, reachable_ranges(h, ranges));
 	pr_info("pci: ECAM at 0x%llx, buses %02x-%02x, io %s, mem32 %s, mem64 %s\n",
 		(unsigned long long)h->ecam_base, bus_first, bus_last,
 		wins.w[PCI_WIN_IO].present ? "yes" : "no",

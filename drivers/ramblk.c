@@ -11,13 +11,15 @@
 #include "lib/string.h"
 #include "lib/util.h"
 #include "mm/page.h"
-#include "mm/vm.h"
 
 _Static_assert(CONFIG_RAMBLK_DEFAULT_SIZE % PAGE_SIZE == 0, "default store is whole pages");
 
 static struct ramblk boot_store;
 static bool boot_store_ready;
-static uint64_t arg_addr, arg_size; /* from ramblk=, size 0 when absent */
+static uint64_t arg_addr, arg_size;   /* from ramblk=, size 0 when absent */
+static char arg_text[48];	      /* ramblk='s value as given, for messages */
+static uint64_t store_pa, store_size; /* what ramblk_claim took */
+static bool store_allocated;	      /* from the page allocator, not ramblk= */
 
 static uint8_t *block_ptr(struct blkdev *bd, uint64_t lba, uint32_t n)
 {
@@ -81,6 +83,7 @@ int ramblk_bootarg(const char *v)
 		return -EINVAL;
 	arg_addr = a;
 	arg_size = s;
+	ksnprintf(arg_text, sizeof(arg_text), "%s", v);
 	return 0;
 }
 
@@ -89,58 +92,56 @@ static const struct bootarg ramblk_args[] = {
 };
 const struct bootarg_table ramblk_bootargs = { ramblk_args, ARRAY_SIZE(ramblk_args) };
 
-void ramblk_reserve(void)
+int ramblk_claim(void)
 {
-	if (arg_size)
-		page_reserve(arg_addr, arg_size);
-}
-
-/* The kernel maps all RAM read-write (mm/vm.c); anything else (a typo, a range past the end of
- * memory) would fault on the first transfer, so check every page once at boot. */
-static bool range_is_ram(uint64_t addr, uint64_t size)
-{
-	unsigned prot;
-	for (uint64_t pa = addr; pa - addr < size; pa += PAGE_SIZE)
-		if (vm_lookup(pa, &prot) != pa || !(prot & VM_W))
-			return false;
-	return true;
+	struct page_conflict c;
+	char why[112];
+	int err;
+	if (arg_size) {
+		err = page_check_free(arg_addr, arg_size, &c);
+		if (!err) {
+			page_reserve(arg_addr, arg_size, "the ramblk= store");
+			store_pa = arg_addr;
+			store_size = arg_size;
+			return 0;
+		}
+		if (err == -ERANGE)
+			ksnprintf(why, sizeof(why), "0x%lx-0x%lx is not RAM", (unsigned long)c.lo,
+				  (unsigned long)(c.hi - 1));
+		else
+			ksnprintf(why, sizeof(why), "it overlaps %s 0x%lx-0x%lx", c.what,
+				  (unsigned long)c.lo, (unsigned long)(c.hi - 1));
+		pr_err("ramblk: ramblk=%s refused: %s; the store is %lu KiB of allocated RAM "
+		       "instead\n",
+		       arg_text, why, (unsigned long)(CONFIG_RAMBLK_DEFAULT_SIZE >> 10));
+		arg_size = 0;
+	}
+	store_size = CONFIG_RAMBLK_DEFAULT_SIZE;
+	store_pa = page_alloc_contig(store_size / PAGE_SIZE, PAGE_SIZE);
+	if (!store_pa) {
+		store_size = 0;
+		return -ENOMEM;
+	}
+	store_allocated = true;
+	return 0;
 }
 
 int ramblk_init(void)
 {
-	void *base;
-	uint64_t size;
+	void *base = (void *)(uintptr_t)store_pa;
 	int err;
 	if (boot_store_ready)
 		return -EEXIST;
-	if (arg_size && !range_is_ram(arg_addr, arg_size)) {
-		pr_err("ramblk: ramblk=%lx,%lx is not all RAM; using an allocated store\n",
-		       (unsigned long)arg_addr, (unsigned long)arg_size);
-		arg_size = 0;
-	}
-	size = arg_size;
-	if (size) {
-		base = (void *)(uintptr_t)arg_addr;
-	} else {
-		size = CONFIG_RAMBLK_DEFAULT_SIZE;
-		base = (void *)(uintptr_t)page_alloc_contig(size / PAGE_SIZE, PAGE_SIZE);
-		if (!base) {
-			pr_err("ramblk: no %lu KiB contiguous run for the store\n",
-			       (unsigned long)(size >> 10));
-			return -ENOMEM;
-		}
-	}
-	err = ramblk_setup(&boot_store, "ramblk0", base, size, false);
+	if (!store_size)
+		return -ENOMEM; /* ramblk_claim found no room (boot stopped there) */
+	err = ramblk_setup(&boot_store, "ramblk0", base, store_size, false);
 	if (!err)
 		err = blkdev_register(&boot_store.bd);
-	if (err) {
-		if (!arg_size)
-			page_free_contig((uint64_t)(uintptr_t)base, size / PAGE_SIZE);
-		return err;
-	}
+	if (err)
+		return err; /* the memory stays claimed: nothing else was promised it */
 	boot_store_ready = true;
-	pr_info("ramblk: store at %p, %lu KiB (%s)\n", base, (unsigned long)(size >> 10),
-		arg_size ? "from ramblk=" : "allocated");
+	pr_info("ramblk: store at %p, %lu KiB (%s)\n", base, (unsigned long)(store_size >> 10),
+		store_allocated ? "allocated" : "from ramblk=");
 	return 0;
 }
 

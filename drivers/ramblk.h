@@ -26,13 +26,17 @@ int ramblk_bootarg(const char *v);
 /* ramblk= for the composition root's list (lib/bootargs.h). */
 struct bootarg_table;
 extern const struct bootarg_table ramblk_bootargs;
-/* Boot calls this after adding RAM and before the first page_alloc: keeps the page allocator
- * away from the bootarg range (no-op without ramblk=). */
-void ramblk_reserve(void);
 /*
- * Create the boot store (over the bootarg range, else CONFIG_RAMBLK_DEFAULT_SIZE of zeroed
- * contiguous frames) and register it. 0, -ENOMEM (no contiguous run), or the register error.
+ * Take the store's memory. Boot calls this after adding RAM and reserving what is in use
+ * (firmware, image, device tree) and before anything else allocates. The ramblk= range is
+ * reserved if page_check_free finds it all free RAM; else the error names what is in the way
+ * (reserved memory, the kernel image, the device tree, no RAM there) and the store falls back
+ * to the default: CONFIG_RAMBLK_DEFAULT_SIZE of zeroed contiguous frames. 0, or -ENOMEM when
+ * no such run is free (too little RAM).
  */
+int ramblk_claim(void);
+/* Create the boot store over what ramblk_claim took and register it. 0, -ENOMEM (nothing was
+ * claimed), or the register error. */
 int ramblk_init(void);
 /* The boot store once ramblk_init succeeded, else NULL. */
 struct blkdev *ramblk_dev(void);

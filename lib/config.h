@@ -73,8 +73,9 @@
 #define CONFIG_TCP_CHALLENGE_RATE  100
 #define CONFIG_TCP_CHALLENGE_BURST 20
 
-/* Region API virtual window (Sv39 lower half, away from the identity-mapped RAM and MMIO). */
-#define CONFIG_REGION_BASE 0x3000000000ull
+/* Region API virtual window: the start of Sv39's upper half (also in Sv48's), where no
+ * identity map of RAM or MMIO can be, whatever the machine's memory map (mm/vm.c). */
+#define CONFIG_REGION_BASE 0xffffffc000000000ull
 #define CONFIG_REGION_SIZE 0x40000000ull /* 1 GiB */
 /* Pages of read-ahead on a sequential fault. */
 #define CONFIG_REGION_READAHEAD 8
@@ -90,6 +91,11 @@
 
 /* Default RAM block store size when bootargs give no ramblk= (bytes). */
 #define CONFIG_RAMBLK_DEFAULT_SIZE (4ul << 20)
+
+/* Free RAM the kernel needs to run besides its image, the firmware's and the device tree's
+ * memory and the block store: page tables, the allocators' metadata and objects, the page
+ * cache's working set (bytes). Boot stops with a message below this (boot/init/main.c). */
+#define CONFIG_RAM_MIN_WORK (1ul << 20)
 
 /* Set to 1 by the Makefile for the test kernel (build/kernel-test.elf). */
 #ifndef CONFIG_TESTS

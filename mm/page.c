@@ -20,7 +20,8 @@
 #define TOP_FRAME    (~(uint64_t)PAGE_MASK) /* a range's end can never pass this */
 
 struct span {
-	uint64_t lo, hi; /* [lo, hi), page aligned bytes */
+	uint64_t lo, hi;  /* [lo, hi), page aligned bytes */
+	const char *what; /* reservations: what holds it (page_check_free names it) */
 };
 
 struct piece {
@@ -129,14 +130,14 @@ int page_add_range(uint64_t base, uint64_t size)
 			return -EINVAL;
 	if (pg.nadded == PAGE_MAX_RANGES || pg.np == MAX_PIECES)
 		return -ENOSPC;
-	pg.added[pg.nadded++] = (struct span){ lo, hi };
+	pg.added[pg.nadded++] = (struct span){ lo, hi, NULL };
 	set_piece(&pg.p[pg.np++], lo, hi);
 	for (int i = 0; i < pg.nrsv; i++)
 		carve(pg.rsv[i].lo, pg.rsv[i].hi);
 	return 0;
 }
 
-void page_reserve(uint64_t base, uint64_t size)
+void page_reserve(uint64_t base, uint64_t size, const char *what)
 {
 	uint64_t lo = base & ~PAGE_MASK, end = base + size, hi;
 	if (pg.ready)
@@ -147,8 +148,55 @@ void page_reserve(uint64_t base, uint64_t size)
 	hi = (end < base || end > TOP_FRAME) ? TOP_FRAME : (end + PAGE_MASK) & ~PAGE_MASK;
 	if (pg.nrsv == MAX_RESERVED)
 		panic("page_reserve: more than %d reserved ranges", MAX_RESERVED);
-	pg.rsv[pg.nrsv++] = (struct span){ lo, hi };
+	pg.rsv[pg.nrsv++] = (struct span){ lo, hi, what ? what : "reserved memory" };
 	carve(lo, hi);
+}
+
+/* The added range holding pa, or NULL. */
+static const struct span *added_at(uint64_t pa)
+{
+	for (int i = 0; i < pg.nadded; i++)
+		if (pa >= pg.added[i].lo && pa < pg.added[i].hi)
+			return &pg.added[i];
+	return NULL;
+}
+
+/* Lowest start of an added range above pa, or end if none starts before it. */
+static uint64_t next_added(uint64_t pa, uint64_t end)
+{
+	for (int i = 0; i < pg.nadded; i++)
+		if (pg.added[i].lo > pa && pg.added[i].lo < end)
+			end = pg.added[i].lo;
+	return end;
+}
+
+int page_check_free(uint64_t base, uint64_t size, struct page_conflict *c)
+{
+	uint64_t end = base + size, pa = base & ~PAGE_MASK;
+	const struct span *hit = NULL;
+	if (size == 0 || end < base || end > TOP_FRAME)
+		return -EINVAL;
+	end = (end + PAGE_MASK) & ~PAGE_MASK;
+	/* Covered by RAM, possibly across adjacent ranges? */
+	while (pa < end) {
+		const struct span *s = added_at(pa);
+		if (!s) {
+			*c = (struct page_conflict){ pa, next_added(pa, end), "not RAM" };
+			return -ERANGE;
+		}
+		pa = s->hi;
+	}
+	/* Clear of every reservation? Name the lowest one in the way. */
+	for (int i = 0; i < pg.nrsv; i++) {
+		const struct span *r = &pg.rsv[i];
+		if (r->lo < end && r->hi > (base & ~PAGE_MASK) && (!hit || r->lo < hit->lo))
+			hit = r;
+	}
+	if (hit) {
+		*c = (struct page_conflict){ hit->lo, hit->hi, hit->what };
+		return -EBUSY;
+	}
+	return 0;
 }
 
 static void sort_pieces(void)

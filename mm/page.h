@@ -23,9 +23,24 @@ void page_init(void);
  * Returns 0 (also when nothing is left after rounding), -ENOSPC after PAGE_MAX_RANGES ranges,
  * -EINVAL if it wraps or overlaps a range added before, -EBUSY after the first allocation. */
 int page_add_range(uint64_t base, uint64_t size);
-/* Remove [base, base+size) from the usable set (rounded outward). Call before page_alloc:
- * reserving later is a broken invariant (panic). */
-void page_reserve(uint64_t base, uint64_t size);
+/* Remove [base, base+size) from the usable set (rounded outward); what names its holder for
+ * page_check_free ("the kernel image"; NULL: "reserved memory"; a string that lives on). Call
+ * before page_alloc: reserving later is a broken invariant (panic). */
+void page_reserve(uint64_t base, uint64_t size, const char *what);
+
+/* What stands in the way of a range (page_check_free). */
+struct page_conflict {
+	uint64_t lo, hi;  /* [lo, hi): the reservation, or the part that is not RAM */
+	const char *what; /* the reservation's name, or "not RAM" */
+};
+/*
+ * May [base, base+size) be handed to a device as plain RAM (ramblk=)? 0 if every page of it
+ * lies in the ranges added and clear of every reservation. Else -ERANGE (part of it is in no
+ * added range: *c is the first such part) or -EBUSY (it overlaps a reservation: *c is the
+ * lowest one it overlaps); -EINVAL for an empty or wrapping range. Any time, before or after
+ * the first allocation (allocated frames are not looked at).
+ */
+int page_check_free(uint64_t base, uint64_t size, struct page_conflict *c);
 /* One zeroed frame's physical address, or 0 when memory is exhausted. */
 uint64_t page_alloc(void);
 /* As page_alloc, but the frame's contents are left as they are: for callers that overwrite

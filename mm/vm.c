@@ -1,16 +1,23 @@
 /*
- * Sv39 page tables (RISC-V privileged spec v1.12, section 4.4). One kernel table: the image
- * identity-mapped W^X in 4 KiB pages, RAM and MMIO identity-mapped RW and never executable
- * (2 MiB megapages where aligned), and the region window mapped page by page on demand.
- * Tables come from page_alloc and are written through the identity map.
+ * Sv39 or Sv48 page tables (RISC-V privileged spec v1.12, sections 4.4 and 4.5). One kernel
+ * table: the image identity-mapped W^X in 4 KiB pages, RAM and MMIO identity-mapped RW and never
+ * executable (2 MiB megapages where aligned), and the region window mapped page by page on
+ * demand. Tables come from page_alloc and are written through the identity map.
+ *
+ * The identity maps live in the lower half of the address space (physical addresses below
+ * vm_reach()), the region window in the upper half (CONFIG_REGION_BASE): whatever the memory
+ * map, RAM and device windows can never be where the window is.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include "boot/boot.h"
 #include "boot/csr.h"
+#include "lib/bootargs.h"
 #include "lib/config.h"
 #include "lib/errno.h"
 #include "lib/kprintf.h"
+#include "lib/string.h"
+#include "lib/util.h"
 #include "mm/page.h"
 #include "mm/vm.h"
 
@@ -27,11 +34,29 @@
 #define PTE_PPN_SHIFT 10
 #define PTE_PPN_MASK  (((1ul << 44) - 1) << PTE_PPN_SHIFT)
 
-#define LEVELS	  3
 #define MEGA_SIZE (1ul << 21)
-#define VA_BITS	  39
-#define PA_LIMIT  (1ul << (VA_BITS - 1)) /* identity maps stay in the lower half */
-#define PA_MAX	  (1ul << 56)		 /* Sv39 physical addresses */
+#define PA_MAX	  (1ul << 56) /* Sv39 and Sv48 physical addresses */
+
+/* Sv39's upper half starts here; Sv48's (and Sv57's) upper halves contain it. */
+#define SV39_UPPER_HALF 0xffffffc000000000ull
+_Static_assert(CONFIG_REGION_BASE >= SV39_UPPER_HALF &&
+		       CONFIG_REGION_BASE + CONFIG_REGION_SIZE > CONFIG_REGION_BASE,
+	       "the region window lies in the upper half of every mode, away from identity maps");
+
+/* The paging modes: table levels, and the satp MODE value. */
+struct vm_mode {
+	const char *name;
+	int levels;
+	uint64_t satp;
+};
+static const struct vm_mode modes[] = {
+	{ "Sv39", 3, SATP_MODE_SV39 },
+	{ "Sv48", 4, SATP_MODE_SV48 },
+};
+enum { MODE_SV39, MODE_SV48, MODE_AUTO };
+
+static const struct vm_mode *mode = &modes[MODE_SV39]; /* vm_select may change it */
+static int want = MODE_AUTO;			       /* vm.mode= */
 
 typedef uint64_t pte_t;
 
@@ -63,11 +88,27 @@ static inline uint64_t level_size(int level)
 	return PAGE_SIZE << (9 * level);
 }
 
-/* Bits 63..39 must copy bit 38 (spec 4.4.1), else the access faults whatever the table says. */
+static inline int va_bits(void)
+{
+	return PAGE_SHIFT + 9 * mode->levels;
+}
+
+/* Bits 63..39 must copy bit 38 (Sv39; 63..48 copy 47 in Sv48), else the access faults
+ * whatever the table says (spec 4.4.1, 4.5.1). */
 static bool va_canonical(uint64_t va)
 {
-	int64_t s = (int64_t)(va << (64 - VA_BITS)) >> (64 - VA_BITS);
+	int64_t s = (int64_t)(va << (64 - va_bits())) >> (64 - va_bits());
 	return (uint64_t)s == va;
+}
+
+uint64_t vm_reach(void)
+{
+	return 1ull << (va_bits() - 1); /* identity maps stay in the lower half */
+}
+
+const char *vm_mode_name(void)
+{
+	return mode->name;
 }
 
 /*
@@ -80,7 +121,7 @@ static bool va_canonical(uint64_t va)
 static pte_t *walk(uint64_t va, int level, bool alloc, int *err, bool *grew)
 {
 	pte_t *t = root;
-	for (int l = LEVELS - 1; l > level; l--) {
+	for (int l = mode->levels - 1; l > level; l--) {
 		pte_t *pte = &t[vpn(va, l)];
 		if (*pte & PTE_V) {
 			if (*pte & PTE_LEAF) {
@@ -144,7 +185,7 @@ static int map_identity(uint64_t lo, uint64_t hi, pte_t perm, bool mega)
 	bool grew = false;
 	lo &= ~(PAGE_SIZE - 1);
 	hi = (hi + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (hi > PA_LIMIT || lo > hi)
+	if (hi > vm_reach() || lo > hi)
 		return -ERANGE;
 	while (lo < hi) {
 		uint64_t block = lo & ~(MEGA_SIZE - 1);
@@ -173,11 +214,16 @@ static int map_identity(uint64_t lo, uint64_t hi, pte_t perm, bool mega)
 	return 0;
 }
 
-/* RAM in [lo, hi) except the image, which the caller maps W^X by section. */
+/* RAM in [lo, hi) except the image, which the caller maps W^X by section; RAM beyond the
+ * reach is left out (memory_init keeps the page allocator away from it and says so). */
 static int map_ram(uint64_t lo, uint64_t hi)
 {
 	uint64_t img_lo = (uintptr_t)_start, img_hi = (uintptr_t)_end;
 	int err = 0;
+	if (hi > vm_reach())
+		hi = vm_reach();
+	if (lo >= hi)
+		return 0;
 	if (lo < img_lo)
 		err = map_identity(lo, hi < img_lo ? hi : img_lo, PTE_R | PTE_W, true);
 	if (!err && hi > img_hi)
@@ -199,34 +245,137 @@ static int map_image(void)
 	return err;
 }
 
+static uint64_t mode_reach(const struct vm_mode *m)
+{
+	return 1ull << (PAGE_SHIFT + 9 * m->levels - 1);
+}
+
+/*
+ * Does the hart translate in mode m? satp is WARL: a write of a MODE the hart lacks leaves it
+ * as it was (spec 4.1.11), so write it and read it back. A write that takes effect translates
+ * the very next fetch, so the probe table maps the code doing it: identity leaves over the
+ * 1 GiB (Sv39) or 512 GiB (Sv48) block holding this function and the next one, and nothing
+ * touches memory between switching on and switching back to Bare.
+ */
+static bool mode_works(const struct vm_mode *m)
+{
+	static pte_t probe[512] __attribute__((aligned(PAGE_SIZE)));
+	uint64_t pc = (uintptr_t)&mode_works, got;
+	int shift = PAGE_SHIFT + 9 * (m->levels - 1);
+	unsigned i = (pc >> shift) & 0x1ff;
+	if (pc >= mode_reach(m))
+		return false; /* no identity leaf for the code in this mode's lower half */
+	memset(probe, 0, sizeof(probe));
+	probe[i] = leaf(pc >> shift << shift, PTE_R | PTE_W | PTE_X);
+	if (i + 1 < 512)
+		probe[i + 1] =
+			leaf((pc >> shift << shift) + (1ull << shift), PTE_R | PTE_W | PTE_X);
+	/* The first fence orders the stores to the probe table before the walker's reads; the
+	 * others drop whatever the walker cached under the probe table. */
+	__asm__ volatile("sfence.vma zero, zero\n\t"
+			 "csrw satp, %1\n\t"
+			 "sfence.vma zero, zero\n\t"
+			 "csrr %0, satp\n\t"
+			 "csrw satp, zero\n\t"
+			 "sfence.vma zero, zero"
+			 : "=&r"(got)
+			 : "r"(m->satp | ((uintptr_t)probe >> PAGE_SHIFT))
+			 : "memory");
+	return (got >> SATP_MODE_SHIFT) == (m->satp >> SATP_MODE_SHIFT);
+}
+
+int vm_select(uint64_t ram_end)
+{
+	bool has[2];
+	int pick;
+	ASSERT(!root); /* the mode is fixed once the table exists */
+	has[MODE_SV39] = mode_works(&modes[MODE_SV39]);
+	has[MODE_SV48] = mode_works(&modes[MODE_SV48]);
+	if (!has[MODE_SV39] && !has[MODE_SV48])
+		return -ENOTSUP;
+	if (want != MODE_AUTO && !has[want]) {
+		pr_warn("vm: vm.mode asks for %s, which the hart does not have: choosing as for "
+			"auto\n",
+			modes[want].name);
+		want = MODE_AUTO;
+	}
+	/* Sv39 walks one level less on every TLB miss: take Sv48 only to reach more RAM. */
+	if (want != MODE_AUTO)
+		pick = want;
+	else if (has[MODE_SV39] && (ram_end <= mode_reach(&modes[MODE_SV39]) || !has[MODE_SV48]))
+		pick = MODE_SV39;
+	else
+		pick = MODE_SV48;
+	mode = &modes[pick];
+	return 0;
+}
+
+static int set_mode(const char *v)
+{
+	if (!strcmp(v, "auto"))
+		want = MODE_AUTO;
+	else if (!strcmp(v, "sv39"))
+		want = MODE_SV39;
+	else if (!strcmp(v, "sv48"))
+		want = MODE_SV48;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static const struct bootarg vm_args[] = {
+	{ "vm.mode", set_mode,
+	  "auto, sv39 or sv48: paging mode (auto: Sv39, or Sv48 when RAM reaches past 256 GiB)" },
+};
+const struct bootarg_table vm_bootargs = { vm_args, ARRAY_SIZE(vm_args) };
+
 int vm_init(const struct fdt_range *ram, int nram)
 {
-	uint64_t pa = page_alloc();
+	uint64_t pa;
 	int err;
+	if ((uintptr_t)_end > vm_reach()) {
+		pr_err("vm: the image at %lx lies beyond what %s identity-maps (%lu GiB)\n",
+		       (unsigned long)(uintptr_t)_start, mode->name,
+		       (unsigned long)(vm_reach() >> 30));
+		return -ERANGE;
+	}
+	pa = page_alloc();
 	if (!pa)
 		return -ENOMEM;
 	root = (pte_t *)(uintptr_t)pa;
 	err = map_image();
 	for (int i = 0; !err && i < nram; i++)
 		err = map_ram(ram[i].base, ram[i].base + ram[i].size);
-	for (int i = 0; !err && i < nearly_mmio; i++)
+	for (int i = 0; !err && i < nearly_mmio; i++) {
 		err = map_identity(early_mmio[i].base, early_mmio[i].base + early_mmio[i].size,
 				   PTE_R | PTE_W, true);
+		if (err)
+			pr_err("vm: cannot map MMIO %lx-%lx (%s)\n",
+			       (unsigned long)early_mmio[i].base,
+			       (unsigned long)(early_mmio[i].base + early_mmio[i].size - 1),
+			       errname(err));
+	}
 	if (err) {
 		pr_err("vm: building the kernel table failed (%s)\n", errname(err));
+		root = NULL; /* never live: the MMU stays in Bare mode */
 		return err;
 	}
 	/* First fence: our stores to the tables before the walker's reads. Second: no entry
 	 * cached under the old satp survives the switch. */
 	sfence_vma();
-	csr_write(CSR_SATP, SATP_MODE_SV39 | (pa >> PAGE_SHIFT));
+	csr_write(CSR_SATP, mode->satp | (pa >> PAGE_SHIFT));
 	sfence_vma();
-	if ((csr_read(CSR_SATP) >> 60) != (SATP_MODE_SV39 >> 60)) {
-		pr_err("vm: the hart does not support Sv39\n");
+	if ((csr_read(CSR_SATP) >> SATP_MODE_SHIFT) != (mode->satp >> SATP_MODE_SHIFT)) {
+		pr_err("vm: the hart refused %s after all\n", mode->name);
 		return -ENOTSUP;
 	}
 	vm_live = true;
-	pr_info("vm: Sv39 on, image W^X, root table at %lx\n", (unsigned long)pa);
+	pr_info("vm: %s on, image W^X, root table at %lx, identity map below %lu %s, region "
+		"window 0x%llx-0x%llx\n",
+		mode->name, (unsigned long)pa,
+		(unsigned long)(vm_reach() >> (vm_reach() >> 40 ? 40 : 30)),
+		vm_reach() >> 40 ? "TiB" : "GiB", (unsigned long long)CONFIG_REGION_BASE,
+		(unsigned long long)(CONFIG_REGION_BASE + CONFIG_REGION_SIZE - 1));
 	return 0;
 }
 
@@ -305,7 +454,7 @@ uint64_t vm_lookup(uint64_t va, unsigned *prot)
 	pte_t *t = root;
 	if (!root || !va_canonical(va))
 		return 0;
-	for (int l = LEVELS - 1; l >= 0; l--) {
+	for (int l = mode->levels - 1; l >= 0; l--) {
 		pte_t pte = t[vpn(va, l)];
 		if (!(pte & PTE_V))
 			return 0;

@@ -1,7 +1,9 @@
 /*
- * Sv39 page tables. The kernel image is identity-mapped W^X (text RX, rodata R, data/bss RW),
- * all RAM RW (no X), MMIO RW (never X). The region window (CONFIG_REGION_BASE) is mapped page
- * by page by mm/region.c through vm_map_page and friends.
+ * Sv39 (or Sv48) page tables. The kernel image is identity-mapped W^X (text RX, rodata R,
+ * data/bss RW), all RAM RW (no X), MMIO RW (never X), all of it in the lower half of the
+ * address space: physical addresses below vm_reach(). The region window (CONFIG_REGION_BASE,
+ * in the upper half, where no identity map can reach) is mapped page by page by mm/region.c
+ * through vm_map_page and friends.
  */
 #pragma once
 #include <stdint.h>
@@ -11,11 +13,30 @@
 #define VM_W (1u << 1)
 #define VM_X (1u << 2)
 
-/* Build the kernel table from the page allocator (the image, RAM ram[0..nram), and the MMIO
- * noted before) and switch satp to it. 0, -ENOMEM, or the mapping error. */
+/*
+ * Probe which paging modes the hart has (satp write and read-back with a temporary table; the
+ * MMU is left in Bare mode) and pick one for a machine whose RAM ends at ram_end: Sv39, or
+ * Sv48 when RAM reaches past Sv39's identity map and the hart has Sv48; vm.mode= overrides
+ * (a mode the hart lacks is warned about and ignored). 0, or -ENOTSUP when the hart has
+ * neither mode (no MMU). Call before page tables exist: nothing is allocated.
+ */
+int vm_select(uint64_t ram_end);
+/* The first physical address the identity map cannot reach in the selected mode: 256 GiB
+ * (Sv39) or 128 TiB (Sv48). RAM beyond it is not mapped; vm_map_mmio refuses beyond it. */
+uint64_t vm_reach(void);
+/* "Sv39" or "Sv48" (the selected mode). */
+const char *vm_mode_name(void);
+/* vm.mode= for the composition root's list (lib/bootargs.h). */
+struct bootarg_table;
+extern const struct bootarg_table vm_bootargs;
+/* Build the kernel table from the page allocator (the image, RAM ram[0..nram) below
+ * vm_reach(), and the MMIO noted before) and switch satp to it, in the mode vm_select chose.
+ * 0, -ENOMEM, -ERANGE (the image or noted MMIO beyond the reach), or the mapping error;
+ * the MMU stays in Bare mode on failure. */
 int vm_init(const struct fdt_range *ram, int nram);
-/* Identity-map an MMIO range RW, never X (each driver for its own registers). Before vm_init
- * the range is noted and mapped when the table is built (-ENOSPC past a few ranges). */
+/* Identity-map an MMIO range RW, never X (each driver for its own registers); -ERANGE past
+ * vm_reach(). Before vm_init the range is noted and mapped when the table is built (-ENOSPC
+ * past a few ranges). */
 int vm_map_mmio(uint64_t pa, uint64_t size);
 /* Map one 4 KiB page va -> pa with prot (VM_R/VM_W); replaces an existing mapping and flushes
  * that TLB entry. 0 or -ENOMEM (no frame for an intermediate table) / -EINVAL. */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/config.h"
 #include "net/mbuf.h"
 
 struct netdev;
@@ -207,6 +208,15 @@ void tcp_set_nodelay(struct tcp_conn *c, bool on);
 uint32_t tcp_peer_ip(const struct tcp_conn *c);
 uint16_t tcp_peer_port(const struct tcp_conn *c);
 uint16_t tcp_local_port(const struct tcp_conn *c);
+/*
+ * Where a connection's rings come from (TCP_RINGS_BYTES, page aligned) once its handshake is
+ * done, and where they go back when it ends or enters TIME-WAIT: set by the kernel at boot to
+ * its page allocator. NULL, or an allocation that fails: the connection is refused with a
+ * reset (tcp_drop.drop_nomem; an active open gets closed(-ENOMEM)).
+ */
+#define TCP_RINGS_BYTES (CONFIG_TCP_RCVBUF + CONFIG_TCP_SNDBUF)
+extern void *(*tcp_ring_alloc)(size_t bytes);
+extern void (*tcp_ring_free)(void *p, size_t bytes);
 /* Connections in use (every state) and the table size. */
 unsigned tcp_conn_count(void);
 /* Print every connection (shell "tcp"). */
@@ -267,7 +277,7 @@ struct tcp_stats {
 	/* every received segment not acted on, one counter per reason */
 	uint64_t drop_short, drop_hdr, drop_cksum, drop_addr, drop_flags, drop_noport;
 	uint64_t drop_seq, drop_ack, drop_rst, drop_syn, drop_noack, drop_state, drop_cookie;
-	uint64_t drop_ooo_full, drop_table_full, drop_refused, drop_after_close;
+	uint64_t drop_ooo_full, drop_table_full, drop_nomem, drop_refused, drop_after_close;
 	uint64_t tx_nobuf; /* a segment not built: the mbuf pool was at the TCP reserve */
 };
 struct dhcp_stats {

@@ -163,12 +163,13 @@ static const struct field tcp_f[] = {
 	F(tcp_stats, synack_rexmt),
 };
 static const struct field tcp_drop_f[] = {
-	F(tcp_stats, drop_short),   F(tcp_stats, drop_hdr),	    F(tcp_stats, drop_cksum),
-	F(tcp_stats, drop_addr),    F(tcp_stats, drop_flags),	    F(tcp_stats, drop_noport),
-	F(tcp_stats, drop_seq),	    F(tcp_stats, drop_ack),	    F(tcp_stats, drop_rst),
-	F(tcp_stats, drop_syn),	    F(tcp_stats, drop_noack),	    F(tcp_stats, drop_state),
-	F(tcp_stats, drop_cookie),  F(tcp_stats, drop_ooo_full),    F(tcp_stats, drop_table_full),
-	F(tcp_stats, drop_refused), F(tcp_stats, drop_after_close), F(tcp_stats, tx_nobuf),
+	F(tcp_stats, drop_short),  F(tcp_stats, drop_hdr),	F(tcp_stats, drop_cksum),
+	F(tcp_stats, drop_addr),   F(tcp_stats, drop_flags),	F(tcp_stats, drop_noport),
+	F(tcp_stats, drop_seq),	   F(tcp_stats, drop_ack),	F(tcp_stats, drop_rst),
+	F(tcp_stats, drop_syn),	   F(tcp_stats, drop_noack),	F(tcp_stats, drop_state),
+	F(tcp_stats, drop_cookie), F(tcp_stats, drop_ooo_full), F(tcp_stats, drop_table_full),
+	F(tcp_stats, drop_nomem),  F(tcp_stats, drop_refused),	F(tcp_stats, drop_after_close),
+	F(tcp_stats, tx_nobuf),
 };
 
 static const struct field sys_f[] = {

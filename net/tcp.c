@@ -5,8 +5,9 @@
  * tcp_timer.c, the receive ring in tcp_reasm.c, SACK in tcp_sack.c, ISNs and cookies in
  * tcp_isn.c.
  *
- * Memory is fixed at build time: CONFIG_TCP_CONNS control blocks, each with its own receive
- * and send ring (no allocation after boot, so no connection can take memory from another).
+ * Memory is bounded at build time: CONFIG_TCP_CONNS control blocks in the image, and for each
+ * connection past its handshake its receive and send ring (TCP_RINGS_BYTES from the kernel's
+ * page allocator, through tcp_ring_alloc), given back at TIME-WAIT or the end.
  */
 #include "net/tcp.h"
 #include "lib/errno.h"
@@ -18,8 +19,8 @@ _Static_assert((HASH_SIZE & (HASH_SIZE - 1)) == 0, "hash size: power of two");
 #define EPHEMERAL_LO 49152 /* RFC 6335 dynamic ports */
 
 struct tcp_conn tcp_conns[CONFIG_TCP_CONNS];
-uint8_t tcp_rx_ring[CONFIG_TCP_CONNS][CONFIG_TCP_RCVBUF] __attribute__((aligned(64)));
-uint8_t tcp_tx_ring[CONFIG_TCP_CONNS][CONFIG_TCP_SNDBUF] __attribute__((aligned(64)));
+void *(*tcp_ring_alloc)(size_t bytes);
+void (*tcp_ring_free)(void *p, size_t bytes);
 
 static struct tcp_listener listeners[CONFIG_TCP_LISTENERS];
 static uint16_t buckets[HASH_SIZE]; /* index + 1 of the first connection, 0 = empty */
@@ -74,9 +75,24 @@ static void unhash(struct tcp_conn *c)
 	c->hnext = 0;
 }
 
+bool tcp_rings_get(struct tcp_conn *c)
+{
+	if (!c->rings && tcp_ring_alloc)
+		c->rings = tcp_ring_alloc(TCP_RINGS_BYTES);
+	return c->rings != NULL;
+}
+
+void tcp_rings_put(struct tcp_conn *c)
+{
+	if (c->rings && tcp_ring_free)
+		tcp_ring_free(c->rings, TCP_RINGS_BYTES);
+	c->rings = NULL;
+}
+
 static void tcp_free(struct tcp_conn *c)
 {
 	timer_cancel(&c->timer);
+	tcp_rings_put(c);
 	if ((c->flags & TF_PASSIVE) && c->listener && c->listener->half_open)
 		c->listener->half_open--;
 	unhash(c);
@@ -177,6 +193,8 @@ void tcp_dispatch(struct tcp_conn *c)
 		deliver(c, ev);
 	}
 	c->events = 0;
+	if (c->state == TCP_TIME_WAIT) /* nothing is sent or read any more: the 4-tuple stays */
+		tcp_rings_put(c);
 	if (!(c->flags & TF_DEAD) && c->state != TCP_CLOSED)
 		tcp_output(c);
 	c->flags &= ~TF_BUSY;
@@ -197,6 +215,14 @@ static uint32_t initial_cwnd(uint32_t mss)
 bool tcp_established(struct tcp_conn *c)
 {
 	struct tcp_listener *l = c->listener;
+	if (!tcp_rings_get(c)) { /* no memory for its rings: refused, as a full table would be */
+		net_st.tcp.drop_nomem++;
+		tcp_set_state(c,
+			      TCP_ESTABLISHED); /* synchronized: the reset carries our sequence */
+		tcp_send_rst(c);
+		tcp_drop(c, -ENOMEM);
+		return false;
+	}
 	/* a close queued in SYN-RECEIVED takes effect now */
 	tcp_set_state(c, (c->flags & TF_FIN_Q) ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED);
 	c->cwnd = initial_cwnd(c->mss);
@@ -383,7 +409,7 @@ long tcp_send(struct tcp_conn *c, const void *data, size_t len)
 
 size_t tcp_readable(const struct tcp_conn *c)
 {
-	if (c->state < TCP_ESTABLISHED)
+	if (c->state < TCP_ESTABLISHED || !c->rings)
 		return 0;
 	return c->rcv_nxt - c->rcv_user - !!(c->flags & TF_FIN_RCVD);
 }
@@ -392,6 +418,9 @@ size_t tcp_peek(struct tcp_conn *c, const uint8_t **p)
 {
 	size_t n = tcp_readable(c);
 	uint32_t off = c->rcv_user & (CONFIG_TCP_RCVBUF - 1);
+	*p = NULL;
+	if (!n)
+		return 0;
 	if (n > CONFIG_TCP_RCVBUF - off)
 		n = CONFIG_TCP_RCVBUF - off;
 	*p = tcp_rbuf(c) + off;
@@ -413,6 +442,8 @@ size_t tcp_read(struct tcp_conn *c, void *buf, size_t len)
 	size_t n = tcp_readable(c);
 	if (n > len)
 		n = len;
+	if (!n)
+		return 0;
 	tcp_ring_read(tcp_rbuf(c), CONFIG_TCP_RCVBUF - 1, c->rcv_user, buf, (uint32_t)n);
 	tcp_consume(c, n);
 	return n;
@@ -506,7 +537,8 @@ static const char *const state_names[TCP_NSTATES] = {
 void tcp_info_print(void)
 {
 	char a[16];
-	kprintf("tcp: %u of %d connections in use, %u bytes each (control block %u, rings %u)\n",
+	kprintf("tcp: %u of %d connections in use, %u bytes each established (control block %u, "
+		"rings %u from pages)\n",
 		tcp_conn_count(), CONFIG_TCP_CONNS,
 		(unsigned)(sizeof(struct tcp_conn) + CONFIG_TCP_RCVBUF + CONFIG_TCP_SNDBUF),
 		(unsigned)sizeof(struct tcp_conn), CONFIG_TCP_RCVBUF + CONFIG_TCP_SNDBUF);
@@ -527,8 +559,10 @@ void tcp_info_print(void)
 
 void tcp_reset(void)
 {
-	for (int i = 0; i < CONFIG_TCP_CONNS; i++)
+	for (int i = 0; i < CONFIG_TCP_CONNS; i++) {
 		timer_cancel(&tcp_conns[i].timer);
+		tcp_rings_put(&tcp_conns[i]);
+	}
 	memset(tcp_conns, 0, sizeof(tcp_conns));
 	memset(listeners, 0, sizeof(listeners));
 	table_ready = false;

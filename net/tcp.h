@@ -17,6 +17,7 @@ _Static_assert((CONFIG_TCP_SNDBUF & (CONFIG_TCP_SNDBUF - 1)) == 0, "send ring: p
 _Static_assert(CONFIG_TCP_RCVBUF <= (1u << 30) && CONFIG_TCP_SNDBUF <= (1u << 30),
 	       "rings within the 2^30 window RFC 7323 allows");
 _Static_assert(CONFIG_TCP_CONNS < 65535, "hash chains hold index + 1 in 16 bits");
+_Static_assert((CONFIG_TCP_RCVBUF + CONFIG_TCP_SNDBUF) % 4096 == 0, "rings are whole pages");
 
 /* ---- sequence numbers: modulo 2^32, compared through the signed difference ---- */
 
@@ -150,6 +151,7 @@ struct tcp_conn {
 
 	const struct tcp_ops *ops;
 	void *arg;
+	uint8_t *rings; /* CONFIG_TCP_RCVBUF + CONFIG_TCP_SNDBUF bytes, or NULL */
 };
 
 struct tcp_listener {
@@ -183,17 +185,20 @@ static inline uint32_t seg_seqlen(const struct tcp_seg *s)
 }
 
 extern struct tcp_conn tcp_conns[CONFIG_TCP_CONNS];
-extern uint8_t tcp_rx_ring[CONFIG_TCP_CONNS][CONFIG_TCP_RCVBUF];
-extern uint8_t tcp_tx_ring[CONFIG_TCP_CONNS][CONFIG_TCP_SNDBUF];
 
+/* The rings, from tcp_ring_alloc while the connection can carry data (ESTABLISHED until
+ * TIME-WAIT or the end): the receive ring first, the send ring after it. */
 static inline uint8_t *tcp_rbuf(const struct tcp_conn *c)
 {
-	return tcp_rx_ring[c - tcp_conns];
+	return c->rings;
 }
 static inline uint8_t *tcp_sbuf(const struct tcp_conn *c)
 {
-	return tcp_tx_ring[c - tcp_conns];
+	return c->rings + CONFIG_TCP_RCVBUF;
 }
+/* Take (false: no memory) and give back a connection's rings. */
+bool tcp_rings_get(struct tcp_conn *c);
+void tcp_rings_put(struct tcp_conn *c);
 /* Sequence of the first data byte still in the send ring (after the SYN, at most snd_end). */
 static inline uint32_t tcp_snd_start(const struct tcp_conn *c)
 {

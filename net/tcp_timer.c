@@ -99,7 +99,7 @@ void tcp_persist_arm(struct tcp_conn *c)
 
 void tcp_enter_time_wait(struct tcp_conn *c)
 {
-	tcp_set_state(c, TCP_TIME_WAIT);
+	tcp_set_state(c, TCP_TIME_WAIT); /* its rings go once the application had its events */
 	c->rexmt_at = 0;
 	c->flags &= ~TF_PERSIST;
 	c->idle_at = clock_ns() + CONFIG_TCP_TIME_WAIT_MS * NSEC_PER_MSEC;

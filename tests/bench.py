@@ -46,7 +46,7 @@ What is measured (each figure: median of --runs runs, with min and max):
                        from the tcp counters, under -icount as above; the Linux guest's figure
                        is its /init's, instret times busy share over /proc/net/snmp's segments)
                        and memory per connection (control block plus both rings, from the
-                       shell's `tcp`; fixed at build time).
+                       shell's `tcp`; the rings are pages, held while established).
   region_*             the shell's `bench region` (app/regbench.c) on the RAM store: a 1 MiB
                        sequential read through a fresh shared mapping against copying the same
                        bytes from the store (ratio), faults per MiB, write-back of a fully dirty

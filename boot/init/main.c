@@ -3,6 +3,7 @@
  * matters: the console first (errors must be visible), then memory, then the interrupt
  * controllers, then the devices that ask them for interrupts.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include "boot/boot.h"
 #include "boot/csr.h"
@@ -68,6 +69,17 @@ static int set_tick(const char *v)
 	return 0;
 }
 
+/* TCP's rings for a connection, whole pages from the page allocator (identity-mapped). */
+static void *tcp_pages_alloc(size_t bytes)
+{
+	return (void *)(uintptr_t)page_alloc_contig(bytes / PAGE_SIZE, PAGE_SIZE);
+}
+
+static void tcp_pages_free(void *p, size_t bytes)
+{
+	page_free_contig((uint64_t)(uintptr_t)p, bytes / PAGE_SIZE);
+}
+
 static const struct bootarg root_args[] = {
 	{ "boot.hart", set_boot_hart, "hart id to run on (moves there at boot; default: any)" },
 	{ "loop.tick_us", set_tick,
@@ -77,8 +89,8 @@ static const struct bootarg_table root_bootargs = { root_args, ARRAY_SIZE(root_a
 
 /* Every module's boot arguments (lib/bootargs.h): each module declares its own keys. */
 static const struct bootarg_table *const bootarg_tables[] = {
-	&root_bootargs, &log_bootargs,	&pci_bootargs,	   &ramblk_bootargs, &nvme_bootargs,
-	&net_bootargs,	&echo_bootargs, &tcpecho_bootargs, &store_bootargs,
+	&root_bootargs, &log_bootargs, &vm_bootargs,   &pci_bootargs,	  &ramblk_bootargs,
+	&nvme_bootargs, &net_bootargs, &echo_bootargs, &tcpecho_bootargs, &store_bootargs,
 };
 
 /*
@@ -164,20 +176,92 @@ static void move_hart(void)
 	       errname(err), (unsigned long)boot_hartid);
 }
 
-static void memory_init(void)
+/* A configuration this kernel cannot run with: say so and stop (not a panic: nothing broke). */
+static __attribute__((noreturn, format(printf, 1, 2))) void fatal(const char *fmt, ...)
 {
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	kvsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kprintf("boot: FATAL: %s; stopping\n", msg);
+	machine_exit(1);
+}
+
+#define MIN_FREE_MIB ((CONFIG_RAM_MIN_WORK + CONFIG_RAMBLK_DEFAULT_SIZE) >> 20)
+
+static uint64_t ram_end(void)
+{
+	uint64_t end = 0;
+	for (int i = 0; i < machine.nmem; i++)
+		if (machine.mem[i].base + machine.mem[i].size > end)
+			end = machine.mem[i].base + machine.mem[i].size;
+	return end;
+}
+
+/* RAM the page allocator manages: every memory range, less what is in use or out of reach. */
+static void ram_plan(void)
+{
+	uint64_t reach = vm_reach(), unused = 0;
 	size_t dtb_size;
 	page_init();
-	for (int i = 0; i < machine.nmem; i++)
-		page_add_range(machine.mem[i].base, machine.mem[i].size);
-	page_reserve((uintptr_t)_start, (uintptr_t)_end - (uintptr_t)_start);
+	for (int i = 0; i < machine.nmem; i++) {
+		uint64_t base = machine.mem[i].base, end = base + machine.mem[i].size;
+		int err = page_add_range(base, machine.mem[i].size);
+		if (err)
+			pr_warn("mem: %016lx-%016lx not used (%s)\n", (unsigned long)base,
+				(unsigned long)(end - 1), errname(err));
+		else if (end > reach) {
+			base = base > reach ? base : reach;
+			unused += end - base;
+			pr_warn("mem: 0x%lx-0x%lx (%lu MiB) lies beyond what %s maps (%lu GiB): "
+				"unused\n",
+				(unsigned long)base, (unsigned long)(end - 1),
+				(unsigned long)((end - base) >> 20), vm_mode_name(),
+				(unsigned long)(reach >> 30));
+		}
+	}
+	if (unused)
+		page_reserve(reach, ram_end() - reach, "RAM beyond the page tables' reach");
+	page_reserve((uintptr_t)_start, (uintptr_t)_end - (uintptr_t)_start, "the kernel image");
 	if (fdt_check_header((const void *)(uintptr_t)boot_dtb_pa, CONFIG_DTB_MAX, &dtb_size) == 0)
-		page_reserve(boot_dtb_pa, dtb_size);
+		page_reserve(boot_dtb_pa, dtb_size, "the device tree");
 	for (int i = 0; i < machine.nreserved; i++)
-		page_reserve(machine.reserved[i].base, machine.reserved[i].size);
-	ramblk_reserve();
-	if (vm_init(machine.mem, machine.nmem))
-		panic("vm_init: out of memory building the kernel page table");
+		page_reserve(machine.reserved[i].base, machine.reserved[i].size, "reserved memory");
+}
+
+/*
+ * Memory, in the order the checks need: the MMU's mode first (it decides how much RAM the
+ * page tables reach), then the allocator's plan, the block store's memory (ramblk= is checked
+ * against the plan), the minimum, and only then the page tables.
+ */
+static void memory_init(void)
+{
+	uint64_t free_before, free_after;
+	int err;
+	if (vm_select(ram_end()))
+		fatal("this kernel needs Sv39 paging (or Sv48), and hart %lu has neither: its satp "
+		      "stays in Bare mode (no MMU)",
+		      (unsigned long)boot_hartid);
+	if ((uintptr_t)_end > vm_reach())
+		fatal("the kernel image at %p lies beyond what %s maps (%lu GiB): load it lower",
+		      (void *)_start, vm_mode_name(), (unsigned long)(vm_reach() >> 30));
+	ram_plan();
+	free_before = page_stats()->free * PAGE_SIZE;
+	err = ramblk_claim();
+	free_after = page_stats()->free * PAGE_SIZE;
+	if (err || free_after < CONFIG_RAM_MIN_WORK)
+		fatal("too little RAM: %lu KiB free besides the firmware, the kernel image and the "
+		      "device tree%s; this kernel needs at least %lu MiB: %lu MiB for the block "
+		      "store, in one run (or give ramblk=), and %lu MiB to work in",
+		      (unsigned long)(free_before >> 10),
+		      err ? ", and no run of it holds the block store" : "",
+		      (unsigned long)MIN_FREE_MIB,
+		      (unsigned long)(CONFIG_RAMBLK_DEFAULT_SIZE >> 20),
+		      (unsigned long)(CONFIG_RAM_MIN_WORK >> 20));
+	err = vm_init(machine.mem, machine.nmem);
+	if (err)
+		fatal("cannot build the kernel page table (%s)", errname(err));
 	page_dump(LOG_INFO);
 }
 
@@ -207,13 +291,30 @@ static void devices_init(void)
 			"(the block store and regions work)\n");
 }
 
-void kmain(uint64_t hartid, uint64_t dtb);
-void kmain(uint64_t hartid, uint64_t dtb)
+/*
+ * boot/entry.S found the device tree inside the kernel's memory (the image or its BSS) and
+ * cleared the BSS over it anyway (C needs it zero): what it held is gone. size is its
+ * header's totalsize, or 1 if the header was not a device tree's.
+ */
+static __attribute__((noreturn)) void dtb_lost(uint64_t dtb, uint64_t size)
+{
+	fatal("the device tree at 0x%lx (%lu bytes) lay inside the kernel's memory 0x%lx-0x%lx "
+	      "(its image and BSS), and clearing the BSS destroyed it. Loaders put it there when "
+	      "RAM ends soon after the image: this kernel needs at least %lu MiB of RAM free "
+	      "besides the firmware, its image and the device tree",
+	      (unsigned long)dtb, (unsigned long)size, (unsigned long)(uintptr_t)_start,
+	      (unsigned long)((uintptr_t)_end - 1), (unsigned long)MIN_FREE_MIB);
+}
+
+void kmain(uint64_t hartid, uint64_t dtb, uint64_t dtb_in_image);
+void kmain(uint64_t hartid, uint64_t dtb, uint64_t dtb_in_image)
 {
 	boot_hartid = hartid;
 	boot_dtb_pa = dtb;
 	trap_init(); /* first: any fault from here on is reported, not a silent hang */
 	sbi_init();
+	if (dtb_in_image)
+		dtb_lost(dtb, dtb_in_image);
 	discover(dtb);
 	time_init(machine.timebase_hz);
 	boot_times.entry_ns = clock_ns();
@@ -228,6 +329,8 @@ void kmain(uint64_t hartid, uint64_t dtb)
 	devices_init();
 	ramblk_init();
 	net_sys_sample = sys_sample;
+	tcp_ring_alloc = tcp_pages_alloc;
+	tcp_ring_free = tcp_pages_free;
 	net_init(netdev_first());
 	app_init();
 	if (CONFIG_TESTS)

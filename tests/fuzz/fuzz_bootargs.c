@@ -21,15 +21,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void host_console_clear(void);
-uint64_t vm_lookup(uint64_t va, unsigned *prot);
-
-/* drivers/ramblk.c links against the page tables (ramblk_init, never called here). */
-uint64_t vm_lookup(uint64_t va, unsigned *prot)
-{
-	(void)va;
-	(void)prot;
-	return 0;
-}
 
 static void check(int cond, const char *what, const char *input)
 {

@@ -18,7 +18,7 @@
  * FUZZ_ETH_TRACE=1 prints a line of counters per input (what a seed reaches).
  *
  * The store app is left out: it dereferences its region at CONFIG_REGION_BASE, which on
- * x86-64 lies in ASan's shadow gap, so no host memory can back it in a sanitized process.
+ * x86-64 is kernel address space, so no host memory can back it in a user process.
  */
 #include <stdbool.h>
 #include <stdint.h>

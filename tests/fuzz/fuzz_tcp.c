@@ -17,8 +17,8 @@
  * Oracles: every transmitted frame is well-formed (tests/fuzz/tx_oracle.h, TCP checksums and
  * no segment to a broadcast address); after every record each connection's sequence state is
  * consistent (snd_una <= snd_nxt <= snd_max <= snd_end + 1, both rings within their sizes,
- * out-of-order ranges sorted inside the window), it is found by its own 4-tuple, its timer is
- * armed no later than its earliest deadline; no mbuf is held across records beyond the ARP
+ * out-of-order ranges sorted inside the window), it is found by its own 4-tuple, it holds rings
+ * exactly from ESTABLISHED to LAST-ACK, its timer is armed no later than its earliest deadline; no mbuf is held across records beyond the ARP
  * queue bound; after all timeouts the pool is full and net_reset leaves no timer armed.
  */
 #include <stdbool.h>
@@ -165,6 +165,8 @@ static void check_conns(int i)
 			fail("send sequence out of order", i);
 		if (c->snd_end - tcp_snd_start(c) > CONFIG_TCP_SNDBUF)
 			fail("send ring overfull", i);
+		if ((c->rings != NULL) != (c->state >= TCP_ESTABLISHED && c->state != TCP_TIME_WAIT))
+			fail("rings held outside ESTABLISHED..LAST-ACK, or missing inside", i);
 		if (c->state >= TCP_ESTABLISHED &&
 		    (!seq_leq(c->rcv_user, c->rcv_nxt) ||
 		     c->rcv_nxt - c->rcv_user > CONFIG_TCP_RCVBUF + 1u))
@@ -229,6 +231,8 @@ static void setup(uint8_t mode)
 		fail("net_reset left a timer armed", -1);
 	if (mbuf_pool_free_count() != MBUF_COUNT)
 		fail("pool not full after net_reset", -1);
+	if (fake_rings_out)
+		fail("TCP rings not given back by net_reset", -1);
 	app_mode = mode;
 	fake_setup(&F);
 	netdev_register(&F.nd);

@@ -8,6 +8,7 @@
 #include "boot/trap.h"
 #include "lib/config.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 #include "mm/kmem.h"
 #include "mm/page.h"
 #include "mm/vm.h"
@@ -191,9 +192,37 @@ GTEST(vm_map_mmio_live)
 	ok(vm_lookup(pa + 8, &prot) == pa + 8 && prot == (VM_R | VM_W), "mmio prot %u", prot);
 	if (console_base(&uart))
 		ok(vm_map_mmio(uart, PAGE_SIZE) == 0, "mapping twice failed");
-	ok(vm_map_mmio(1ull << 38, PAGE_SIZE) == -ERANGE, "address beyond Sv39 identity range");
+	ok(vm_map_mmio(vm_reach(), PAGE_SIZE) == -ERANGE, "address beyond the identity range");
 	ok(vm_map_mmio(pa, 0) == -EINVAL, "empty range accepted");
 	ok(probe_load8((const volatile void *)(uintptr_t)(CONFIG_REGION_BASE - PAGE_SIZE), &v) ==
 		   -EFAULT,
 	   "a hole below the region window is mapped");
+}
+
+/* What boot told the page allocator is in use, as ramblk= would be checked against it. */
+GTEST(boot_memory_plan_names_what_is_in_use)
+{
+	struct page_conflict c = { 0, 0, "" };
+	uint64_t end = 0;
+	for (int i = 0; i < machine.nmem; i++)
+		if (machine.mem[i].base + machine.mem[i].size > end)
+			end = machine.mem[i].base + machine.mem[i].size;
+	ok(!strcmp(vm_mode_name(), "Sv39") && vm_reach() == 1ull << 38, "%s, reach %lx",
+	   vm_mode_name(), (unsigned long)vm_reach());
+	ok(page_check_free((uintptr_t)_sbss, PAGE_SIZE, &c) == -EBUSY &&
+		   !strcmp(c.what, "the kernel image") && c.lo == (uintptr_t)_start &&
+		   c.hi == (uintptr_t)_end,
+	   "the BSS: %s %lx-%lx", c.what, (unsigned long)c.lo, (unsigned long)c.hi);
+	ok(page_check_free(boot_dtb_pa, 8, &c) == -EBUSY && !strcmp(c.what, "the device tree"),
+	   "the DTB: %s", c.what);
+	for (int i = 0; i < machine.nreserved; i++)
+		ok(page_check_free(machine.reserved[i].base, PAGE_SIZE, &c) == -EBUSY &&
+			   !strcmp(c.what, "reserved memory"),
+		   "reserved %lx: %s", (unsigned long)machine.reserved[i].base, c.what);
+	ok(page_check_free(end - PAGE_SIZE, 2 * PAGE_SIZE, &c) == -ERANGE && c.lo == end,
+	   "past the end of RAM: %lx", (unsigned long)c.lo);
+	/* The region window is in the upper half: no identity map is anywhere near it. */
+	ok(vm_lookup(CONFIG_REGION_BASE + CONFIG_REGION_SIZE - PAGE_SIZE, NULL) == 0 &&
+		   vm_lookup(CONFIG_REGION_BASE - PAGE_SIZE, NULL) == 0,
+	   "something is mapped around the window");
 }

@@ -86,11 +86,11 @@ static void test_exhaust_and_reserve(void)
 	size_t n;
 	memset(buf, 0x5a, BUF_SIZE);
 	page_init();
-	page_reserve(F(1500) + 100, PAGE_SIZE + 10);			 /* -> frames 1500, 1501 */
+	page_reserve(F(1500) + 100, PAGE_SIZE + 10, NULL);		 /* -> frames 1500, 1501 */
 	ok(page_add_range(F(10) - 1, F(600) - F(10) + 2) == 0, "add 1"); /* -> frames 10..599 */
 	ok(page_add_range(F(650), F(2000) - F(650)) == 0, "add 2");
-	page_reserve(F(100), 10 * PAGE_SIZE);
-	page_reserve(F(500), F(700) - F(500));
+	page_reserve(F(100), 10 * PAGE_SIZE, "hole a");
+	page_reserve(F(500), F(700) - F(500), "hole b");
 	st = page_stats();
 	/* 590 + 1350 frames, minus 10, 100 + 50 and 2 reserved */
 	ok(st->total == 1778, "planned total %lu", (unsigned long)st->total);
@@ -127,7 +127,7 @@ static void test_add_errors(void)
 	ok(page_add_range(F(1000), PAGE_SIZE) == -ENOSPC, "range %d accepted", PAGE_MAX_RANGES);
 	ok(page_alloc() != 0, "alloc");
 	ok(page_add_range(F(1000), PAGE_SIZE) == -EBUSY, "add after alloc accepted");
-	PANICS(page_reserve(F(10), PAGE_SIZE), caught);
+	PANICS(page_reserve(F(10), PAGE_SIZE, NULL), caught);
 	ok(caught, "reserve after alloc did not panic");
 }
 
@@ -220,7 +220,7 @@ static void test_random(void)
 	page_init();
 	page_add_range(F(1), 300 * PAGE_SIZE);
 	page_add_range(F(400), 600 * PAGE_SIZE);
-	page_reserve(F(450), 20 * PAGE_SIZE);
+	page_reserve(F(450), 20 * PAGE_SIZE, NULL);
 	memset(used, 0, sizeof(used));
 	page_alloc(); /* build the bitmaps; this one frame stays allocated */
 	model_free = page_stats()->free;
@@ -267,6 +267,116 @@ static void test_random(void)
 	ok(page_stats()->allocs - page_stats()->frees == 1, "allocs/frees mismatch");
 }
 
+/* page_check_free: in RAM or not, clear of reservations or which one is in the way. */
+static void test_check_free(void)
+{
+	struct page_conflict c = { 0, 0, NULL };
+	page_init();
+	page_add_range(F(10), 100 * PAGE_SIZE);	 /* frames 10..109 */
+	page_add_range(F(110), 40 * PAGE_SIZE);	 /* 110..149: adjacent to the first */
+	page_add_range(F(200), 100 * PAGE_SIZE); /* 200..299 */
+	page_reserve(F(20), 2 * PAGE_SIZE, "the firmware");
+	page_reserve(F(60) + 8, 16, "the device tree"); /* rounded out to frame 60 */
+	page_reserve(F(240), 10 * PAGE_SIZE, NULL);
+	ok(page_check_free(F(30), 10 * PAGE_SIZE, &c) == 0, "free RAM refused (%s)", c.what);
+	ok(page_check_free(F(100), 20 * PAGE_SIZE, &c) == 0, "across adjacent ranges");
+	ok(page_check_free(F(22), 38 * PAGE_SIZE, &c) == 0, "between two reservations");
+	ok(page_check_free(F(61), 1, &c) == 0, "the frame after a rounded reservation");
+	ok(page_check_free(F(140), 20 * PAGE_SIZE, &c) == -ERANGE && c.lo == F(150) &&
+		   c.hi == F(160) && !strcmp(c.what, "not RAM"),
+	   "past the end of RAM: %lx-%lx", (unsigned long)(c.lo - B), (unsigned long)(c.hi - B));
+	ok(page_check_free(F(140), 100 * PAGE_SIZE, &c) == -ERANGE && c.lo == F(150) &&
+		   c.hi == F(200),
+	   "over a gap: the gap is named");
+	ok(page_check_free(F(400), PAGE_SIZE, &c) == -ERANGE && c.lo == F(400) && c.hi == F(401),
+	   "wholly outside");
+	ok(page_check_free(F(5), 10 * PAGE_SIZE, &c) == -ERANGE && c.lo == F(5) && c.hi == F(10),
+	   "starting below RAM");
+	ok(page_check_free(F(15), 10 * PAGE_SIZE, &c) == -EBUSY && c.lo == F(20) && c.hi == F(22) &&
+		   !strcmp(c.what, "the firmware"),
+	   "over the firmware: %s", c.what);
+	ok(page_check_free(F(60) + 100, 8, &c) == -EBUSY && c.lo == F(60) && c.hi == F(61) &&
+		   !strcmp(c.what, "the device tree"),
+	   "inside a rounded reservation");
+	ok(page_check_free(F(10), 100 * PAGE_SIZE, &c) == -EBUSY && c.lo == F(20),
+	   "two in the way: the lowest is named");
+	ok(page_check_free(F(249), 2 * PAGE_SIZE, &c) == -EBUSY &&
+		   !strcmp(c.what, "reserved memory"),
+	   "unnamed reservation");
+	ok(page_check_free(F(235), 100 * PAGE_SIZE, &c) == -ERANGE, "not RAM comes first");
+	ok(page_check_free(F(30), 0, &c) == -EINVAL, "empty range");
+	ok(page_check_free(~0ull - PAGE_SIZE, 2 * PAGE_SIZE, &c) == -EINVAL, "wrapping range");
+	/* Allocation does not change the answer: the check is about RAM and reservations. */
+	page_alloc();
+	ok(page_check_free(F(30), 10 * PAGE_SIZE, &c) == 0, "after the first allocation");
+	ok(page_check_free(F(15), 10 * PAGE_SIZE, &c) == -EBUSY, "after the first allocation");
+}
+
+/* page_check_free against a per-frame model: random layouts, random ranges. */
+static void test_check_free_model(void)
+{
+	enum { N = 256 };
+	static int ram[N], rsv[N]; /* rsv: 1 + index of the reservation holding the frame */
+	static const char *const names[] = { "r0", "r1", "r2", "r3", "r4", "r5" };
+	uint64_t rlo[6];
+	int bad = 0;
+	for (int layout = 0; layout < 200 && !bad; layout++) {
+		int nrsv = (int)(rnd() % 6);
+		page_init();
+		memset(ram, 0, sizeof(ram));
+		memset(rsv, 0, sizeof(rsv));
+		for (uint64_t f = 1; f < N;) { /* alternate runs of RAM and holes */
+			uint64_t len = 1 + rnd() % 40;
+			if (f + len > N)
+				len = N - f;
+			if (rnd() % 3 && page_add_range(F(f), len * PAGE_SIZE) == 0)
+				for (uint64_t i = f; i < f + len; i++)
+					ram[i] = 1;
+			f += len + rnd() % 2; /* sometimes adjacent ranges */
+		}
+		for (int r = 0; r < nrsv; r++) {
+			uint64_t f = rnd() % N, len = 1 + rnd() % 16;
+			rlo[r] = f;
+			page_reserve(F(f), len * PAGE_SIZE, names[r]);
+			for (uint64_t i = f; i < f + len && i < N; i++)
+				if (!rsv[i] || rlo[rsv[i] - 1] > f)
+					rsv[i] = r + 1;
+		}
+		for (int q = 0; q < 50; q++) {
+			struct page_conflict c = { B, B, "" };
+			uint64_t f = rnd() % N, len = 1 + rnd() % 64, low = UINT64_MAX;
+			int err = page_check_free(F(f), len * PAGE_SIZE, &c), want = 0, wrong;
+			const char *who = NULL;
+			for (uint64_t i = f; i < f + len && !want; i++)
+				if (i >= N || !ram[i])
+					want = -ERANGE;
+			for (uint64_t i = f; i < f + len && i < N && !want; i++)
+				if (rsv[i] && rlo[rsv[i] - 1] < low) {
+					low = rlo[rsv[i] - 1];
+					who = names[rsv[i] - 1];
+				}
+			if (!want && who)
+				want = -EBUSY;
+			wrong = err != want;
+			if (!wrong && err == -EBUSY)
+				wrong = c.lo != F(low) || strcmp(c.what, who) != 0;
+			if (!wrong && err == -ERANGE)
+				wrong = c.lo < F(f) || c.hi <= c.lo || c.hi > F(f + len) ||
+					((c.lo - B) / PAGE_SIZE < N && ram[(c.lo - B) / PAGE_SIZE]);
+			if (wrong) {
+				printf("layout %d: [%lu, +%lu) -> %d (%lu-%lu %s), model %d\n",
+				       layout, (unsigned long)f, (unsigned long)len, err,
+				       (unsigned long)((c.lo - B) / PAGE_SIZE),
+				       (unsigned long)((c.hi - B) / PAGE_SIZE), err ? c.what : "",
+				       want);
+				bad = 1;
+				break;
+			}
+		}
+	}
+	ok(!bad, "page_check_free differs from the model");
+}
+
 static void test_dump(void)
 {
 	page_init();
@@ -299,6 +409,8 @@ int main(void)
 	test_panics();
 	test_contig();
 	test_random();
+	test_check_free();
+	test_check_free_model();
 	test_dump();
 	free(buf);
 	TEST_DONE();

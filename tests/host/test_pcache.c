@@ -39,14 +39,6 @@ static void fake_hook(struct pcache_page *pg, enum pcache_hook_mode mode)
 		pcache_map_del(pg);
 }
 
-/* The RAM mapping ramblk_init checks a bootarg range against: identity, read-write. */
-uint64_t vm_lookup(uint64_t va, unsigned *prot)
-{
-	if (prot)
-		*prot = VM_R | VM_W;
-	return va;
-}
-
 static void test_blkdev(void)
 {
 	uint8_t buf[1024];
@@ -370,7 +362,8 @@ static void test_bootarg(void)
 	ok(ramblk_bootarg("0x123456789012345678901234567890,4096") == -EINVAL, "long");
 }
 
-/* The default store: CONFIG_RAMBLK_DEFAULT_SIZE of zeroed frames, freed never (boot lifetime). */
+/* The default store (no ramblk=): CONFIG_RAMBLK_DEFAULT_SIZE of zeroed frames, freed never
+ * (boot lifetime). */
 static void test_ramblk_init(void)
 {
 	uint64_t free0;
@@ -378,6 +371,8 @@ static void test_ramblk_init(void)
 	page_free(page_alloc()); /* the allocator sets up its metadata on first use */
 	free0 = page_stats()->free;
 	ok(ramblk_dev() == NULL, "none yet");
+	ok(ramblk_init() == -ENOMEM && ramblk_dev() == NULL, "init before the memory is claimed");
+	ok(ramblk_claim() == 0, "claim");
 	ok(ramblk_init() == 0 && (bd = ramblk_dev()) != NULL, "init");
 	if (!ramblk_dev())
 		return;

@@ -465,6 +465,50 @@ static void test_more_transitions(void)
 	finish("more transitions");
 }
 
+/* ---- ring memory: taken at the handshake, given back at TIME-WAIT; none means refused ---- */
+
+static void test_ring_memory(void)
+{
+	struct tcp_conn *c = NULL;
+	struct tseg s;
+	tstart();
+	ok(handshake(), "handshake");
+	ok(fake_rings_out == 1 && A.c->rings, "established: rings taken");
+	/* we close first; the peer's last data and its FIN come in one segment */
+	tcp_shutdown(A.c);
+	gseq++;
+	fake_clear(&F);
+	psend(pseq, gseq, T_ACK | T_FIN, "the last words", 14);
+	ok(A.ngot == 14 && memcmp(A.got, "the last words", 14) == 0,
+	   "data before the FIN read before the rings go (%zu)", A.ngot);
+	ok(cstate(find_conn(LPORT, PPORT)) == TCP_TIME_WAIT && fake_rings_out == 0,
+	   "TIME-WAIT keeps no rings");
+	finish("rings at TIME-WAIT");
+	/* no memory: a passive connection is refused with a reset, an active one told */
+	tstart();
+	fake_ring_fail = true;
+	pseq = 5;
+	psend_to(LPORT, pseq, 0, T_SYN, 65535, NULL, 0, NULL, 0);
+	ok(last_seg(&s) && s.flags == (T_SYN | T_ACK), "SYN-ACK (no rings needed yet)");
+	gseq = s.seq + 1;
+	pseq++;
+	fake_clear(&F);
+	pack();
+	ok(last_seg(&s) && (s.flags & T_RST) && tcp_conn_count() == 0 && A.accepts == 0,
+	   "no memory at the handshake's end: RST, nothing accepted");
+	ok(ts()->drop_nomem == 1, "counted");
+	fake_clear(&F);
+	ok(tcp_connect(HOST, 4242, &tapp_ops, NULL, &c) == 0 && last_seg(&s), "connect");
+	fake_clear(&F);
+	fake_inject(&F, fr,
+		    mk_tcp(fr, HOST, GUEST, 4242, s.sport, 7, s.seq + 1, T_SYN | T_ACK, 8000, NULL,
+			   0, NULL, 0));
+	ok(A.closed_calls == 1 && A.closed_err == -ENOMEM && tcp_conn_count() == 0,
+	   "active open without memory: closed(-ENOMEM)");
+	ok(last_seg(&s) && (s.flags & T_RST), "and the peer is reset");
+	finish("no ring memory");
+}
+
 /* ---- an application that refuses: the peer gets a reset ---- */
 
 static void test_refuse(void)
@@ -500,6 +544,7 @@ int main(void)
 	test_connect_fail();
 	test_close_in_handshake();
 	test_more_transitions();
+	test_ring_memory();
 	test_refuse();
 	TEST_DONE();
 }

@@ -103,7 +103,7 @@ def test_help_lists_every_target_and_run_variable():
 # ---- make run: refusals, before QEMU starts ----
 
 @pytest.mark.parametrize("setting,reason", [
-    ("MEM=8M", r"MEM=8M is below the 20 MiB minimum"),
+    ("MEM=8M", r"MEM=8M is below the 11 MiB minimum"),
     ("MEM=lots", r"MEM=lots is not a size"),
     ("BIOS=none", r"BIOS=none cannot work: the kernel runs in S-mode and calls SBI firmware"),
     ("BIOS=/nonexistent/fw.bin", r"BIOS=/nonexistent/fw.bin: no such file"),
@@ -258,7 +258,8 @@ def test_debug_breaks_at_kmain_with_symbols():
     r, _ = debug("print hartid\nprint/x dtb\nprint sizeof(struct netdev)\nbt\n")
     out = r.stdout + r.stderr
     assert r.returncode == 0, out
-    assert re.search(r"Breakpoint 1, kmain \(hartid=0, dtb=\d+\) at boot/init/main\.c:\d+", out), out
+    assert re.search(r"Breakpoint 1, kmain \(hartid=0, dtb=\d+, dtb_in_image=0\) at boot/init/main\.c:\d+",
+                     out), out
     assert re.search(r"^\$1 = 0$", out, re.M), out
     assert re.search(r"^\$2 = 0x8[0-9a-f]{7}$", out, re.M), out
     assert re.search(r"^\$3 = \d+$", out, re.M), out

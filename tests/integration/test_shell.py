@@ -28,7 +28,7 @@ def test_shell_commands_and_poweroff():
         run(q, "net", r"10\.0\.2\.15")
         run(q, "pci", r"8086:100e")
         run(q, "mem", r"mbufs: \d+ total, \d+ free")
-        run(q, "regions", r"0x0*3000000000")
+        run(q, "regions", r"ffffffc000000000")
         run(q, "log 3", r"log level 3")
         run(q, "bogus", r"unknown command 'bogus'")
         # line editing: backspace removes the typo, Ctrl-U drops a line

@@ -1,7 +1,9 @@
 """TCP echo (RFC 862 over TCP) through QEMU's user networking (hostfwd=tcp), as a user of the
-appliance sees it, on each machine of qemu.MACHINES (virt's e1000, sifive_u's GEM): nc, Python sockets, a 4 MiB transfer checked by SHA-256 (64 MiB with
-RUN_SLOW=1), 200 connections open at once, half-close, a closed port answered by a reset, a
-peer that stops reading. The guest's counters come from its shell (`stats`).
+appliance sees it, on each machine of qemu.MACHINES (virt's e1000, sifive_u's GEM): nc, Python
+sockets, a 4 MiB transfer checked by SHA-256 (64 MiB with RUN_SLOW=1), 200 connections open at
+once, half-close, a closed port answered by a reset, a peer that stops reading; and on virt at
+the minimum RAM, connections past what the pages hold for rings. The guest's counters come from
+its shell (`stats`, `tcp`, `mem`).
 
 Throughput figures go to build/test-logs/tcp-figures.json (the 4 MiB and 64 MiB runs).
 """
@@ -13,7 +15,7 @@ import time
 
 import pytest
 
-from qemu import MACHINES, Qemu
+from qemu import MACHINES, Qemu, udp_echo
 from tcpx import (concurrent_echo, console_counters, echo_once, random_bytes, record,
                   tcp_netdev, transfer, wait_tcp_echo)
 
@@ -160,3 +162,67 @@ def test_counters_show_no_loss_on_a_clean_link(guest):
     for k in ("drop_cksum", "drop_hdr", "drop_short", "drop_ooo_full", "drop_table_full",
               "tx_nobuf"):
         assert drops.get(k, 0) == 0, drops
+
+
+def free_pages_kib(q, timeout=10.0):
+    """The page allocator's free KiB from the shell's `mem`."""
+    mark = len(q.output())
+    q.send("mem\n")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = re.search(r"page: (\d+) KiB free of", q.output()[mark:])
+        if m:
+            return int(m.group(1))
+        time.sleep(0.05)
+    raise AssertionError("no page line from `mem`:\n" + q.output()[-2000:])
+
+
+def test_rings_run_out_of_pages_at_the_minimum_ram():
+    """At 11 MiB the free pages hold the rings of about 110 connections, fewer than the table's
+    256. The connection past them is reset and counted (drop_nomem), the ones open keep
+    echoing, UDP echo is not starved, and closing them gives every page back."""
+    spec, ports = tcp_netdev(tcp=(7,), udp=(7,))
+    q = Qemu(mem="11M", netdev=spec, stdin=True)
+    socks = []
+    try:
+        q.wait_for(r"echo: serving TCP port 7", timeout=30)
+        wait_tcp_echo("127.0.0.1", ports[("tcp", 7)])
+        time.sleep(0.5)  # the probe's connection has closed
+        base = free_pages_kib(q)
+        refused = None
+        for i in range(256):
+            s = socket.create_connection(("127.0.0.1", ports[("tcp", 7)]), timeout=10)
+            s.settimeout(10)
+            try:
+                s.sendall(b"%d" % i)
+                got = s.recv(16)
+            except (ConnectionResetError, BrokenPipeError):
+                got = b""
+            if got != b"%d" % i:
+                s.close()
+                refused = i
+                break
+            socks.append(s)
+        assert refused is not None, "256 connections held rings in %d KiB free" % base
+        assert 32 * refused <= base, (refused, base)
+        assert refused >= 60, "only %d connections in %d KiB free" % (refused, base)
+        c = console_counters(q)
+        assert c["tcp_drop"]["drop_nomem"] >= 1, c["tcp_drop"]
+        assert udp_echo(ports[("udp", 7)], b"still here") == b"still here"
+        for i, s in enumerate(socks):  # every open connection still echoes
+            s.sendall(b"again %d" % i)
+            assert s.recv(64) == b"again %d" % i
+        for s in socks:
+            s.close()
+        socks = []
+        deadline = time.monotonic() + 20
+        while free_pages_kib(q) != base and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert free_pages_kib(q) == base, "pages not given back"
+        assert echo_once("127.0.0.1", ports[("tcp", 7)], b"after", timeout=10) == b"after"
+        assert "panic" not in q.output().lower()
+        print("11 MiB: %d KiB free, connection %d refused for pages" % (base, refused))
+    finally:
+        for s in socks:
+            s.close()
+        q.kill()

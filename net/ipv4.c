@@ -214,6 +214,9 @@ static inline void deliver(struct mbuf *m)
 	case IP_PROTO_ICMP:
 		icmp_input(m);
 		break;
+	case IP_PROTO_TCP:
+		tcp_input(m);
+		break;
 	default:
 		net_st.ipv4.delivered--;
 		net_st.ipv4.drop_proto++;

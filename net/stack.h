@@ -150,6 +150,22 @@ static inline uint16_t cksum_ip20(const void *hdr)
 	return (uint16_t)~f;
 }
 
+/*
+ * A received transport checksum (UDP, TCP) over pseudo header and segment: ip is the received
+ * IPv4 header (4-byte aligned, see ip_word; its addresses summed as they sit), l4 the len bytes
+ * of the segment (2-byte aligned). Summed in the hart's order, as the data is (RFC 1071 2(B)):
+ * the pseudo header's protocol and length go in as their stored bytes would, so that the folded
+ * sum of the whole is the stored bytes' and nothing is swapped. Inline: udp_input runs it on
+ * every datagram and needs no stack frame for it.
+ */
+static inline bool cksum_l4_ok(const struct ip_hdr *ip, const void *l4, size_t len, uint8_t proto)
+{
+	uint64_t sum = (uint64_t)((unsigned)proto << 8) + htons((uint16_t)len);
+	sum += (uint64_t)ip_word(ip, IP_W_SRC) + ip_word(ip, IP_W_DST);
+	sum += cksum_sum_native((const uint8_t *)l4, len);
+	return cksum_fold16(sum) == 0xffff;
+}
+
 /* eth.c. eth_input is the netdev receive upcall. */
 void eth_input(struct netdev *nd, struct mbuf *m);
 /* The benchmarks' ceiling (net.turnaround=1): UDP frames go back unchecked; see eth.c. */
@@ -250,6 +266,10 @@ void icmp_port_unreach(const struct mbuf *m);
 /* udp.c */
 void udp_reset(void);
 void udp_input(struct mbuf *m);
+
+/* tcp*.c */
+void tcp_input(struct mbuf *m);
+void tcp_reset(void);
 
 /* dhcp.c */
 void dhcp_reset(void);

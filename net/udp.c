@@ -161,23 +161,6 @@ static uint64_t *refused(unsigned flags, const struct mbuf *m, uint16_t sport_be
 	return NULL;
 }
 
-/*
- * The received checksum over pseudo header and datagram, inline (no call: udp_input needs no
- * stack frame). The pseudo header's addresses are summed as they sit in the IP header.
- * ulen_be is the UDP length as received (network order):
- * summed in the hart's order, as the data is (RFC 1071 2(B)), so that the folded sum of the
- * whole is the stored bytes' and nothing is swapped.
- */
-static bool cksum_ok(const struct ip_hdr *ip, const struct udp_hdr *u, size_t ulen,
-		     uint16_t ulen_be)
-{
-	uint64_t sum = (uint64_t)(IP_PROTO_UDP << 8) + ulen_be;
-	/* The UDP header follows a 4-byte aligned IP header of whole words: aligned too. */
-	sum += (uint64_t)ip_word(ip, IP_W_SRC) + ip_word(ip, IP_W_DST);
-	sum += cksum_sum_native((const uint8_t *)u, ulen);
-	return cksum_fold16(sum) == 0xffff;
-}
-
 /* Out of line: no binding for the port (port unreachable, unless it was a broadcast). */
 static __attribute__((noinline, cold)) void no_port(struct mbuf *m)
 {
@@ -213,7 +196,7 @@ void udp_input(struct mbuf *m)
 		return;
 	}
 	m->tail = l4 + ulen; /* trimmed to the datagram (IP may carry more) */
-	if (u->cksum && !cksum_ok(ip, u, ulen, u->len)) {
+	if (u->cksum && !cksum_l4_ok(ip, u, ulen, IP_PROTO_UDP)) {
 		net_drop(m, &s->drop_cksum);
 		return;
 	}

@@ -106,7 +106,7 @@ static int e1000_poll(struct netdev *nd, int budget)
 		/* The slot is whole again before the frame goes up: the stack may flush. */
 		m = sc->rx_mbuf[slot];
 		sc->rx_mbuf[slot] = fresh;
-		d->addr = mbuf_data_phys(fresh);
+		d->addr = fresh->phys + MBUF_HEADROOM + NET_IP_ALIGN; /* rx_buffer's data */
 		d->status = 0;
 		netdev_rx(nd, m, len);
 	}

@@ -18,7 +18,6 @@
 #include "lib/string.h"
 #include "lib/timer.h"
 
-#define ARP_CACHE_SIZE	64
 #define ARP_QUEUE_ENTRY 4		     /* frames waiting per address */
 #define ARP_QUEUE_TOTAL 32		     /* frames waiting in all */
 #define ARP_TTL_NS	(300 * NSEC_PER_SEC) /* a resolved entry is re-learnt after this */
@@ -29,26 +28,11 @@
 #define ARP_REQ_BURST	10
 #define ARP_DEFEND_NS	(10 * NSEC_PER_SEC) /* RFC 5227 DEFEND_INTERVAL */
 
-enum arp_state { ARP_FREE, ARP_PENDING, ARP_RESOLVED };
-
-struct arp_entry {
-	uint32_t ip;
-	uint32_t ip_be; /* the same in network order, for arp_output_be */
-	uint8_t mac[ETH_ALEN] __attribute__((aligned(2)));
-	uint8_t state;
-	bool stale;	/* resolved longer than ARP_TTL_NS ago (set by the tick): ask again */
-	bool requested; /* last_req is valid */
-	bool hit;	/* resolved: a frame went to it since the last tick (evicted last) */
-	uint64_t stamp; /* resolved: when learnt; pending: when created */
-	uint64_t last_req;
-	struct mbuf_queue q; /* frames waiting for this address (pending only) */
-};
-
-static struct arp_entry cache[ARP_CACHE_SIZE];
+struct arp_entry arp_cache[ARP_CACHE_SIZE];
 static uint32_t queued; /* frames in all queues */
 static struct timer tick;
 
-static int last; /* the entry last found */
+int arp_last; /* the entry last found */
 static struct {
 	struct tbucket requests; /* all requests: ARP_REQ_RATE a second */
 	uint64_t last_defend;	 /* when our address was last defended (conflict) */
@@ -58,9 +42,9 @@ static struct {
 static struct arp_entry *lookup_scan(uint32_t ip)
 {
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
-		if (cache[i].state != ARP_FREE && cache[i].ip == ip) {
-			last = i;
-			return &cache[i];
+		if (arp_cache[i].state != ARP_FREE && arp_cache[i].ip == ip) {
+			arp_last = i;
+			return &arp_cache[i];
 		}
 	}
 	return NULL;
@@ -69,7 +53,7 @@ static struct arp_entry *lookup_scan(uint32_t ip)
 /* The entry last found is tried first (inline): traffic goes mostly to one next hop. */
 static inline struct arp_entry *lookup(uint32_t ip)
 {
-	struct arp_entry *e = &cache[last];
+	struct arp_entry *e = &arp_cache[arp_last];
 	if (e->state != ARP_FREE && e->ip == ip)
 		return e;
 	return lookup_scan(ip);
@@ -87,7 +71,7 @@ static struct arp_entry *oldest(uint8_t state, bool hit_ok)
 {
 	struct arp_entry *victim = NULL;
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
-		struct arp_entry *e = &cache[i];
+		struct arp_entry *e = &arp_cache[i];
 		if (e->state == state && (hit_ok || !e->hit) &&
 		    (!victim || e->stamp < victim->stamp))
 			victim = e;
@@ -105,8 +89,8 @@ static struct arp_entry *alloc_entry(uint32_t ip, uint8_t state)
 {
 	struct arp_entry *victim = NULL;
 	for (int i = 0; i < ARP_CACHE_SIZE && !victim; i++)
-		if (cache[i].state == ARP_FREE)
-			victim = &cache[i];
+		if (arp_cache[i].state == ARP_FREE)
+			victim = &arp_cache[i];
 	if (!victim && state == ARP_PENDING)
 		victim = oldest(ARP_PENDING, true);
 	if (!victim)
@@ -329,11 +313,10 @@ void arp_output(struct mbuf *m, uint32_t next_hop)
 
 void arp_output_be(struct mbuf *m, uint32_t next_hop_be)
 {
-	struct arp_entry *e = &cache[last];
 	/* the reply path: the entry last found, resolved and fresh, without a byte swap */
-	if (e->ip_be == next_hop_be && e->state == ARP_RESOLVED && !e->stale) {
-		e->hit = true;
-		eth_output(m, e->mac, ETH_P_IP);
+	const uint8_t *mac = arp_hot_be(next_hop_be);
+	if (mac) {
+		eth_output(m, mac, ETH_P_IP);
 		return;
 	}
 	arp_output(m, ntohl(next_hop_be));
@@ -344,7 +327,7 @@ static void arp_tick(struct timer *t)
 {
 	uint64_t now = clock_ns();
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
-		struct arp_entry *e = &cache[i];
+		struct arp_entry *e = &arp_cache[i];
 		e->hit = false;
 		if (e->state == ARP_RESOLVED && now - e->stamp >= 2 * ARP_TTL_NS) {
 			e->state = ARP_FREE;
@@ -375,9 +358,9 @@ void arp_reset(void)
 {
 	timer_cancel(&tick);
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
-		if (cache[i].state != ARP_FREE)
-			mbufq_purge(&cache[i].q);
-		memset(&cache[i], 0, sizeof(cache[i]));
+		if (arp_cache[i].state != ARP_FREE)
+			mbufq_purge(&arp_cache[i].q);
+		memset(&arp_cache[i], 0, sizeof(arp_cache[i]));
 	}
 	queued = 0;
 	memset(&lim, 0, sizeof(lim));
@@ -387,7 +370,7 @@ int arp_cache_count(void)
 {
 	int n = 0;
 	for (int i = 0; i < ARP_CACHE_SIZE; i++)
-		n += cache[i].state != ARP_FREE;
+		n += arp_cache[i].state != ARP_FREE;
 	return n;
 }
 
@@ -398,7 +381,7 @@ void arp_cache_print(void)
 	kprintf("arp: %d of %d entries, %u frames waiting\n", arp_cache_count(), ARP_CACHE_SIZE,
 		queued);
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
-		const struct arp_entry *e = &cache[i];
+		const struct arp_entry *e = &arp_cache[i];
 		if (e->state == ARP_FREE)
 			continue;
 		kprintf("  %-15s %02x:%02x:%02x:%02x:%02x:%02x %s %lu s\n", net_ntoa(e->ip, ip),

@@ -27,7 +27,7 @@ struct ipv4_be ipv4_be = { .bcast = IP_BROADCAST };
 #define addr_be	 ipv4_be.addr
 #define bcast_be ipv4_be.bcast
 static uint32_t bcast = IP_BROADCAST; /* bcast_be in host order, for output */
-static uint16_t next_id = 1;
+uint16_t ipv4_next_id = 1;
 static struct {
 	void (*fn)(uint32_t ip, void *arg);
 	void *arg;
@@ -157,13 +157,12 @@ static uint64_t *check(struct mbuf *m, size_t *hlen_out, size_t *tot_out)
 	struct ipv4_stats *s = &net_st.ipv4;
 	const struct ip_hdr *ip = (const struct ip_hdr *)m->data;
 	size_t len = mbuf_len(m), hlen, tot;
-	uint32_t top, src;
 	uint64_t *bad;
 	if (len < IP_HLEN)
 		return &s->drop_short;
 	if (ip->ver_ihl == 0x45) { /* the usual header: version 4, no options */
 		hlen = IP_HLEN;
-		if (cksum_ip20_aligned(ip) != 0)
+		if (!cksum_ip20_ok(ip))
 			return &s->drop_cksum;
 	} else {
 		if (ip->ver_ihl >> 4 != 4)
@@ -178,18 +177,16 @@ static uint64_t *check(struct mbuf *m, size_t *hlen_out, size_t *tot_out)
 	if (tot > len || tot < hlen)
 		return &s->drop_len;
 	/* with options: still whole words on a 4-byte boundary, summed inline (no call) */
-	if (hlen != IP_HLEN && cksum_fold16(cksum_sum_native((const uint8_t *)ip, hlen)) != 0xffff)
+	if (hlen != IP_HLEN && !cksum_sum_ok(cksum_sum_native((const uint8_t *)ip, hlen)))
 		return &s->drop_cksum;
 	if (ip->ttl == 0)
 		return &s->drop_ttl;
 	bad = check_dst(m, ip);
 	if (bad)
 		return bad;
-	/* One byte and three word compares for an ordinary source; the rest only for martians. */
-	top = ((const uint8_t *)&ip->src)[0];
-	src = ip_word(ip, IP_W_SRC);
-	if (top == 0 || top == 127 || top >= 224 || src == bcast_be || src == addr_be) {
-		bad = bad_source(src);
+	/* A few compares for an ordinary source; the rest only for martians. */
+	if (ipv4_src_suspect(ip)) {
+		bad = bad_source(ip_word(ip, IP_W_SRC));
 		if (bad)
 			return bad;
 	}
@@ -264,14 +261,15 @@ static bool bad_destination(uint32_t dst)
  * In network order, as the reply has it: the subnet test works on either order. */
 static inline __attribute__((always_inline)) void route_be(struct mbuf *m, uint32_t dst_be)
 {
-	const struct ipv4_be *a = &ipv4_be;
-	if (dst_be == IP_BROADCAST || dst_be == a->bcast)
+	uint32_t hop;
+	if (dst_be == IP_BROADCAST || dst_be == ipv4_be.bcast) {
 		eth_output(m, eth_broadcast, ETH_P_IP);
-	else if (!a->addr || ((dst_be ^ a->addr) & a->mask) == 0 || (a->mask == ~0u && !a->gw))
-		arp_output_be(m, dst_be); /* on-link; a /32 without gateway: every neighbour is */
-	else if (a->gw)
-		arp_output_be(m, a->gw);
-	else {
+		return;
+	}
+	hop = ipv4_next_hop_be(dst_be);
+	if (hop) {
+		arp_output_be(m, hop);
+	} else {
 		net_st.ipv4.drop_noroute++;
 		mbuf_free(m);
 	}
@@ -288,7 +286,7 @@ static void fill_header(struct ip_hdr *ip, size_t len, uint16_t id, uint16_t fra
 	ip->ver_ihl = 0x45;
 	ip->tos = 0;
 	ip->total_len = htons((uint16_t)len);
-	ip->id = htons(id);
+	ip->id = id; /* stored as it counts: see ipv4_new_id */
 	ip->frag = htons(frag);
 	ip->ttl = IP_TTL_DEFAULT;
 	ip->proto = proto;
@@ -324,7 +322,7 @@ static void output_fragments(struct mbuf *m, uint32_t dst, uint8_t proto, uint16
 void ipv4_output(struct mbuf *m, uint32_t dst, uint8_t proto)
 {
 	size_t len = mbuf_len(m);
-	uint16_t id = next_id++;
+	uint16_t id = ipv4_new_id();
 	if (bad_destination(dst)) {
 		net_st.ipv4.drop_dst_bad++;
 		mbuf_free(m);
@@ -350,7 +348,7 @@ void ipv4_reply(struct mbuf *m)
 	 * fragment flags; TTL, the protocol as received), summed with the two addresses and
 	 * stored once: the addresses swap, which leaves their sum as it was. */
 	w[0] = 0x45u | (uint32_t)htons((uint16_t)len) << 16;
-	w[1] = htons(next_id++);
+	w[1] = ipv4_new_id();
 	w[2] = IP_TTL_DEFAULT | (uint32_t)ip->proto << 8;
 	sum = (uint64_t)w[0] + w[1] + w[2] + peer + addr_be;
 	w[2] |= (uint32_t)(uint16_t)~cksum_fold16(sum) << 16;

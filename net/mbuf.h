@@ -32,6 +32,10 @@ struct mbuf {
 #define MBUF_F_LINK_BCAST 0x1u /* sent to the Ethernet broadcast address (eth_input) */
 #define MBUF_F_BCAST	  0x2u /* IPv4 destination is a broadcast address (ipv4_input) */
 #define MBUF_F_NOADDR	  0x4u /* received before our address was configured (ipv4_input) */
+/* Taken by the fused receive path (udp_fast_input): the Ethernet, IPv4 and UDP headers in
+ * front of the payload are the received ones, checked: Ethernet II to our MAC, IPv4 without
+ * options to our unicast address, unfragmented, a UDP length that fills the datagram. */
+#define MBUF_F_FAST 0x8u
 
 struct mbuf_queue {
 	struct mbuf *first, *last;

@@ -216,6 +216,7 @@ static size_t layers(struct layer *l)
 	static struct net_sys_stats sys;
 	const struct netdev *nd = net_dev();
 	size_t i = 0;
+	udp_fast_sync();
 	l[i++] =
 		(struct layer){ "netdev", netdev_f, ARRAY_SIZE(netdev_f), nd ? &nd->stats : &none };
 	l[i++] = (struct layer){ "mbuf", mbuf_f, ARRAY_SIZE(mbuf_f), mbuf_pool_stats() };

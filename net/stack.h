@@ -56,7 +56,7 @@ uint64_t cksum_sum(const void *p, size_t len);
  * one of each of 32, 16, 8, 4, 2 and 1 bytes, so it takes no loop. Inline: udp_input runs it
  * on every datagram, and a call there would cost a stack frame.
  */
-static inline uint64_t cksum_sum_native(const uint8_t *b, size_t len)
+static inline __attribute__((always_inline)) uint64_t cksum_sum_native(const uint8_t *b, size_t len)
 {
 	uint64_t acc = 0;
 	const cksum_u32 *w;
@@ -109,9 +109,28 @@ static inline uint32_t cksum_fold16(uint64_t s)
 	x += x >> 16 | x << 16;
 	return x >> 16;
 }
+/*
+ * A received checksum is right: the unfolded sum s (of 16- or 32-bit words, over everything the
+ * checksum covers, the checksum field included) folds to 0xffff. Every word 2^16 and 2^32 is
+ * 1 modulo 0xffff, so for a nonzero s that is s % 0xffff == 0, and for the odd divisor that is
+ * a multiply and a compare (Granlund and Montgomery 1994, sec. 9): s * d' mod 2^64 is at most
+ * (2^64 - 1) / 0xffff = 0x0001000100010001 exactly for the multiples, d' = 0xfffefffefffeffff
+ * being the inverse of 0xffff mod 2^64. Half of a fold's instructions, and no divide. Callers
+ * sum something nonzero (an IPv4 header's version, a pseudo header's protocol).
+ */
+static inline bool cksum_sum_ok(uint64_t s)
+{
+	return s * 0xfffefffefffeffffull <= 0x0001000100010001ull;
+}
 static inline uint16_t cksum_fold(uint32_t sum)
 {
 	return (uint16_t)~cksum_fold16(sum);
+}
+/* A received option-less IPv4 header, 4-byte aligned (see ip_word), has a right checksum. */
+static inline bool cksum_ip20_ok(const void *hdr)
+{
+	const cksum_u32 *w = hdr;
+	return cksum_sum_ok((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
 }
 /* cksum_ip20 for a header known to be 4-byte aligned (a received one, see ip_word). */
 static inline uint16_t cksum_ip20_aligned(const void *hdr)
@@ -158,15 +177,16 @@ static inline uint16_t cksum_ip20(const void *hdr)
  * sum of the whole is the stored bytes' and nothing is swapped. Inline: udp_input runs it on
  * every datagram and needs no stack frame for it.
  */
-static inline bool cksum_l4_ok(const struct ip_hdr *ip, const void *l4, size_t len, uint8_t proto)
+static inline __attribute__((always_inline)) bool
+cksum_l4_ok(const struct ip_hdr *ip, const void *l4, size_t len, uint8_t proto)
 {
 	uint64_t sum = (uint64_t)((unsigned)proto << 8) + htons((uint16_t)len);
 	sum += (uint64_t)ip_word(ip, IP_W_SRC) + ip_word(ip, IP_W_DST);
 	sum += cksum_sum_native((const uint8_t *)l4, len);
-	return cksum_fold16(sum) == 0xffff;
+	return cksum_sum_ok(sum); /* nonzero: the protocol is in it */
 }
 
-/* eth.c. eth_input is the netdev receive upcall. */
+/* eth.c. eth_input is the general receive path (udp_fast_input falls back to it). */
 void eth_input(struct netdev *nd, struct mbuf *m);
 /* The benchmarks' ceiling (net.turnaround=1): UDP frames go back unchecked; see eth.c. */
 void eth_input_turnaround(struct netdev *nd, struct mbuf *m);
@@ -207,6 +227,34 @@ void arp_input(struct mbuf *m);
 void arp_output(struct mbuf *m, uint32_t next_hop);
 /* The same with next_hop in network order (as a received header has it). */
 void arp_output_be(struct mbuf *m, uint32_t next_hop_be);
+/* The cache (arp.c owns it; here for arp_hot_be). */
+#define ARP_CACHE_SIZE 64
+enum arp_state { ARP_FREE, ARP_PENDING, ARP_RESOLVED };
+struct arp_entry {
+	uint32_t ip;
+	uint32_t ip_be; /* the same in network order, for the reply paths */
+	uint8_t mac[ETH_ALEN] __attribute__((aligned(2)));
+	uint8_t state;
+	bool stale;	/* resolved longer than ARP_TTL_NS ago (set by the tick): ask again */
+	bool requested; /* last_req is valid */
+	bool hit;	/* resolved: a frame went to it since the last tick (evicted last) */
+	uint64_t stamp; /* resolved: when learnt; pending: when created */
+	uint64_t last_req;
+	struct mbuf_queue q; /* frames waiting for this address (pending only) */
+};
+extern struct arp_entry arp_cache[ARP_CACHE_SIZE];
+extern int arp_last; /* the entry last found */
+/* The MAC of next_hop_be (network order) when it is the entry last found, resolved and fresh
+ * (and marked used), else NULL: the reply paths' lookup, inline and without a byte swap. */
+static inline const uint8_t *arp_hot_be(uint32_t next_hop_be)
+{
+	struct arp_entry *e = &arp_cache[arp_last];
+	if (e->ip_be == next_hop_be && e->state == ARP_RESOLVED && !e->stale) {
+		e->hit = true;
+		return e->mac;
+	}
+	return NULL;
+}
 /* Announce our address (gratuitous ARP request). */
 void arp_announce(void);
 /* Entries in use (for tests and the info print). */
@@ -224,6 +272,39 @@ struct ipv4_be {
 	uint32_t addr, mask, gw, bcast;
 };
 extern struct ipv4_be ipv4_be;
+/*
+ * The identification of the next datagram we send (ipv4.c; ipv4_new_id takes it). It goes into
+ * the header as it counts, without a byte swap: every sender stores it the same way, so the
+ * values on the wire run through all 65536 before one repeats (RFC 791 asks uniqueness, not
+ * an order).
+ */
+extern uint16_t ipv4_next_id;
+static inline uint16_t ipv4_new_id(void)
+{
+	return ipv4_next_id++;
+}
+/*
+ * A received source that needs bad_source's closer look (ipv4.c): one byte and two word
+ * compares let an ordinary unicast source through; 0/8, loopback, 224/4 and 240/4 (the
+ * limited broadcast included), our subnet broadcast and our own address do not pass.
+ */
+static inline bool ipv4_src_suspect(const struct ip_hdr *ip)
+{
+	uint32_t top = ((const uint8_t *)&ip->src)[0], src = ip_word(ip, IP_W_SRC);
+	return top == 0 || top == 127 || top >= 224 || src == ipv4_be.bcast || src == ipv4_be.addr;
+}
+/*
+ * The next hop (network order) for a destination that is no broadcast: the destination itself
+ * when it is on-link (or before we have an address, or on a /32 without gateway: every
+ * neighbour is), else the gateway; 0 when there is no route.
+ */
+static inline uint32_t ipv4_next_hop_be(uint32_t dst_be)
+{
+	const struct ipv4_be *a = &ipv4_be;
+	if (!a->addr || ((dst_be ^ a->addr) & a->mask) == 0 || (a->mask == ~0u && !a->gw))
+		return dst_be;
+	return a->gw;
+}
 /*
  * m (data at the transport header, just behind the received IPv4 header at l3_off) can go back
  * through ipv4_reply: a datagram without IP options that came to our unicast address, and the
@@ -266,6 +347,16 @@ void icmp_port_unreach(const struct mbuf *m);
 /* udp.c */
 void udp_reset(void);
 void udp_input(struct mbuf *m);
+/*
+ * The netdev receive upcall: the fused path for the common case (Ethernet II to our MAC, IPv4
+ * without options to our address, unfragmented, from an ordinary source, UDP to a bound port
+ * that takes it, checksums right) reads the headers once and calls the binding's handler; every
+ * other frame goes to eth_input, which applies (and counts) the same rules one layer at a time.
+ */
+void udp_fast_input(struct netdev *nd, struct mbuf *m);
+/* Add what the fused path counted in bulk to the layers' counters (net_poll after each pass,
+ * net_stats and the stats service before they read them). */
+void udp_fast_sync(void);
 
 /* tcp*.c */
 void tcp_input(struct mbuf *m);

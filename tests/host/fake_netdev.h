@@ -128,6 +128,7 @@ static bool fake_inject(struct fake_nd *f, const void *frame, size_t len)
 		mbuf_reserve(m, NET_IP_ALIGN);
 	memcpy(mbuf_put(m, len), frame, len); /* mbuf_put checks the room */
 	netdev_rx(&f->nd, m, (uint32_t)len); /* as a driver: the length again, and counted */
+	(void)net_stats(); /* the counters up to date, as the main loop has them after a pass */
 	return true;
 }
 

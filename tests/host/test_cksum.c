@@ -101,6 +101,27 @@ static void test_fold(void)
 	ok(bad == 0, "cksum_fold16 equals repeated end-around folding");
 }
 
+/* cksum_sum_ok (a multiply and a compare) against the fold it replaces, for any nonzero sum. */
+static void test_sum_ok(void)
+{
+	static const uint64_t v[] = { 1, 0xfffe, 0xffff, 0x10000, 0x1fffe, 0x2fffd, 0xffff0000ull,
+				      0xffffffffu, 0xffffffffffffffffull, 0xfffffffffffffffeull,
+				      0x0001000100010001ull, 0xffff * 0x123456789ull,
+				      0xffff * 0x123456789ull + 1 };
+	int bad = 0;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (cksum_sum_ok(v[i]) != (cksum_fold16(v[i]) == 0xffff))
+			bad++;
+	for (int t = 0; t < 300000; t++) {
+		uint64_t x = (uint64_t)rand() << 40 ^ (uint64_t)rand() << 20 ^ (uint64_t)rand();
+		if (t & 1) /* half of them multiples of 0xffff, the checksums that are right */
+			x = (x >> 17) * 0xffff + (uint64_t)(t % 3 == 0);
+		if (x && cksum_sum_ok(x) != (cksum_fold16(x) == 0xffff))
+			bad++;
+	}
+	ok(bad == 0, "cksum_sum_ok agrees with folding to 0xffff");
+}
+
 static void test_ip20(void)
 {
 	int bad = 0;
@@ -127,6 +148,7 @@ int main(void)
 	test_split();
 	test_long();
 	test_fold();
+	test_sum_ok();
 	test_ip20();
 	TEST_DONE();
 }

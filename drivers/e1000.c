@@ -47,7 +47,7 @@ static void rx_recycle(struct e1000_softc *sc, struct e1000_rx_desc *d, uint8_t 
  * here, field by field, from locals: nothing is stored twice), else one from the pool. */
 static inline struct mbuf *rx_buffer(struct e1000_softc *sc)
 {
-	uint32_t n = sc->nrecycle;
+	size_t n = sc->nrecycle;
 	struct mbuf *m;
 	uint8_t *p;
 	if (n) {
@@ -142,27 +142,35 @@ static void rs_mark(struct e1000_softc *sc, uint32_t counter)
 static int e1000_tx_reclaim(struct netdev *nd)
 {
 	struct e1000_softc *sc = nd->priv;
-	uint32_t cons = sc->tx_cons, n0 = cons, nrec = sc->nrecycle;
+	uint32_t cons = sc->tx_cons, n0 = cons;
+	/* pointers, not indices, in the loop: no index arithmetic per buffer */
+	struct mbuf **rec = sc->recycle + sc->nrecycle, **rec_end = sc->recycle + E1000_RECYCLE;
+	struct mbuf *const *tx_end = sc->tx_mbuf + TXN;
 	while (sc->rs_cons != sc->rs_prod) {
-		uint32_t last = sc->tx_rs[ring_slot(sc->rs_cons, TXN)];
+		uint32_t last = sc->tx_rs[ring_slot(sc->rs_cons, TXN)], n;
 		const struct e1000_tx_desc *d = &sc->tx_ring[ring_slot(last, TXN)];
+		struct mbuf *const *t;
 		if (!(desc_status(&d->status) & E1000_TXD_STAT_DD))
 			break;
 		/* DD before reusing the buffers: the device has finished reading them only once
 		 * DD is visible, so nothing of ours may move ahead of this load. */
 		dma_acquire();
 		/* tx_mbuf[] past tx_cons is stale and never read: not cleared */
-		for (; cons != last + 1; cons++) {
-			struct mbuf *m = sc->tx_mbuf[ring_slot(cons, TXN)];
-			if (nrec < E1000_RECYCLE)
-				sc->recycle[nrec++] = m;
+		t = &sc->tx_mbuf[ring_slot(cons, TXN)];
+		for (n = last + 1 - cons; n; n--) {
+			struct mbuf *m = *t;
+			if (++t == tx_end)
+				t = sc->tx_mbuf;
+			if (rec != rec_end)
+				*rec++ = m;
 			else
 				mbuf_free(m);
 		}
+		cons = last + 1;
 		sc->rs_cons++;
 	}
 	sc->tx_cons = cons;
-	sc->nrecycle = nrec;
+	sc->nrecycle = (size_t)(rec - sc->recycle);
 	return (int)(cons - n0);
 }
 

@@ -67,7 +67,7 @@ struct e1000_softc {
 	struct mbuf *rx_mbuf[RXN];	     /* every slot always holds one */
 	struct mbuf *tx_mbuf[TXN];	     /* owned until the descriptor is reclaimed */
 	struct mbuf *recycle[E1000_RECYCLE]; /* reclaimed, owned, for the receive ring */
-	uint32_t nrecycle;
+	size_t nrecycle;
 	uint32_t tx_rs[TXN];
 	struct pci_dev *pd;
 	uint64_t rx_ring_pa, tx_ring_pa;

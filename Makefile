@@ -191,7 +191,8 @@ help:
 	@sed -n 's/^#>> //p; s/^#> \([^:]*\): \(.*\)/\1|\2/p; s/^#>+ /|  /p' $(MAKEFILE_LIST) | \
 		awk -F'|' 'NF == 1 { print "\n" $$0; next } { printf "  %-22s %s\n", $$1, $$2 }'
 	@echo
-	@echo "README.md has the details: the boot arguments, the shell, the tests, the figures."
+	@echo "README.md has the details: the boot arguments, the shell, the tests, the figures;"
+	@echo "docs/design.md how the kernel works, docs/contributing.md how to change it."
 
 #> compile_commands.json: compilation database for editors (clangd), from this Makefile
 # The flags go through the environment as make wrote them, so that their shell quoting (the
@@ -235,7 +236,8 @@ profile: deps-test $(B)/kernel.bin $(B)/udpload
 
 # Static checks: clang-format, cppcheck, clang-tidy, GCC -fanalyzer, the layering rule (every
 # include runs down the layers: tests/tools/layers.sh lists any that does not) and the license
-# line (tests/tools/spdx.py lists any tracked source without it).
+# line (tests/tools/spdx.py lists any tracked source without it). docs/contributing.md, "What
+# CI runs", has the list.
 SRC_ALL := $(sort $(wildcard $(addsuffix /*.[ch],$(KDIRS))))
 #> format-check: clang-format --dry-run over the sources
 format-check:

@@ -3,7 +3,8 @@
 #include <stdint.h>
 #include "drivers/core/dt.h"
 
-/* DESIGN.md's loop: poll with a budget, run timers, arm and sleep when idle. Never returns. */
+/* The one loop (docs/design.md): poll with a budget, run timers, arm and sleep when idle.
+ * Never returns. */
 __attribute__((noreturn)) void main_loop(void);
 
 /* Test kernel only: run every GTEST, print results; returns the number of failed tests. */

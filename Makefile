@@ -134,10 +134,10 @@ $(B)/kernel-test.elf: $(TOBJ) linker.ld boot/tools/ksyms.py
 
 # ---- host unit tests: pure sources built for x86-64 with ASan/UBSan ----
 HOST_PURE := lib/printf.c lib/klog.c lib/ksyms.c lib/timer.c lib/bootargs.c lib/errno.c lib/fdt.c \
-	drivers/core/dt.c drivers/core/dt_driver.c drivers/core/irq.c \
+	lib/siphash.c drivers/core/dt.c drivers/core/dt_driver.c drivers/core/irq.c \
 	$(wildcard net/*.c) mm/page.c mm/kmem.c mm/pcache.c mm/region.c mm/blkdev.c \
 	drivers/pci_res.c drivers/ramblk.c drivers/nvme_prp.c drivers/gem_dt.c drivers/mii.c \
-	app/echo.c app/lineedit.c app/store_proto.c
+	app/echo.c app/tcpecho.c app/lineedit.c app/store_proto.c
 HOST_PURE := $(sort $(wildcard $(HOST_PURE)))
 HOST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -g -O1 -I. -DHOST_TEST=1 \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -MMD -MP

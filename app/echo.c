@@ -13,11 +13,7 @@ static uint16_t echo_port = 7;
 
 int echo_bootarg_port(const char *value)
 {
-	unsigned long long n;
-	if (parse_u64(value, &n) || n == 0 || n > 65535)
-		return -EINVAL;
-	echo_port = (uint16_t)n;
-	return 0;
+	return parse_port(value, false, &echo_port);
 }
 
 static const struct bootarg echo_args[] = {

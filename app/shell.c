@@ -86,6 +86,13 @@ static void cmd_net(int argc, char **argv)
 	net_info_print();
 }
 
+static void cmd_tcp(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	tcp_info_print();
+}
+
 static void cmd_pci(int argc, char **argv)
 {
 	(void)argc;
@@ -259,6 +266,7 @@ static const struct command commands[] = {
 	{ "help", cmd_help, 0, 0, NULL, "this list" },
 	{ "stats", cmd_stats, 0, 0, NULL, "all counters (NIC, stack, mbufs, regions)" },
 	{ "net", cmd_net, 0, 0, NULL, "address, lease, ARP cache" },
+	{ "tcp", cmd_tcp, 0, 0, NULL, "listening ports and TCP connections" },
 	{ "pci", cmd_pci, 0, 0, NULL, "PCI functions and their resources" },
 	{ "irq", cmd_irq, 0, 0, NULL, "interrupt controllers and requests, with counts" },
 	{ "mem", cmd_mem, 0, 0, NULL, "pages and mbufs" },

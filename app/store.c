@@ -21,11 +21,7 @@ static struct store_backend be = { .stats = &stats };
 
 int store_bootarg_port(const char *value)
 {
-	unsigned long long v;
-	if (parse_u64(value, &v) || v == 0 || v > 65535)
-		return -EINVAL;
-	port = (uint16_t)v;
-	return 0;
+	return parse_port(value, false, &port);
 }
 
 int store_bootarg_dev(const char *value)

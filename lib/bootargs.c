@@ -117,6 +117,15 @@ static int digit(char c, unsigned int base)
 	return v >= 0 && (unsigned int)v < base ? v : -1;
 }
 
+int parse_port(const char *s, bool zero_off, uint16_t *out)
+{
+	unsigned long long n;
+	if (parse_u64(s, &n) || n > 65535 || (n == 0 && !zero_off))
+		return -EINVAL;
+	*out = (uint16_t)n;
+	return 0;
+}
+
 int parse_u64(const char *s, unsigned long long *out)
 {
 	unsigned long long x = 0, mult = 1;

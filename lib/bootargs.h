@@ -6,6 +6,7 @@
  * makes the parser print a clear error naming the key and value (the module keeps its default).
  */
 #pragma once
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,3 +33,5 @@ int bootargs_parse(const char *cmdline, const struct bootarg_table *const *table
 /* Helpers for handlers. Each returns 0 or -EINVAL (malformed or out of range). */
 int parse_u64(const char *s, unsigned long long *out); /* decimal, or 0x hex; k/M/G suffixes */
 int parse_ipv4(const char *s, uint32_t *out);	       /* "a.b.c.d"; host byte order */
+/* A port number 1..65535, or 0 too when zero_off (0 then means "off"). */
+int parse_port(const char *s, bool zero_off, uint16_t *out);

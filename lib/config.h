@@ -35,6 +35,44 @@
 /* Frames drained per poll pass before timers and the console get a turn. */
 #define CONFIG_NAPI_BUDGET 64
 
+/* TCP (net/tcp*.c). Connections (any state, TIME-WAIT included) and listening ports. */
+#define CONFIG_TCP_CONNS     256
+#define CONFIG_TCP_LISTENERS 8
+/* Per-connection byte rings (powers of two). The receive ring is the most we advertise; the
+ * send ring holds what the peer has not acknowledged yet plus what waits to be sent. Both are
+ * indexed by sequence number (seq & (size - 1)), so out-of-order data lands in place. */
+#define CONFIG_TCP_RCVBUF 16384
+#define CONFIG_TCP_SNDBUF 16384
+/* Out-of-order ranges held per connection (merged when they touch). */
+#define CONFIG_TCP_OOO_MAX 8
+/* Half-open (SYN-RECEIVED) connections per listener when tcp_listen is given backlog 0;
+ * beyond a listener's backlog, SYN cookies answer. */
+#define CONFIG_TCP_BACKLOG 32
+/* TCP builds frames only while more mbufs than this are free, so the receive rings can
+ * always be refilled (the NIC parks CONFIG_E1000_RX_RING of them). */
+#define CONFIG_TCP_MBUF_RESERVE 256
+/* Retransmission timeout (RFC 6298): initial, floor, ceiling; retransmissions of one segment
+ * before the connection is given up (SYN and SYN-ACK have their own count). */
+#define CONFIG_TCP_RTO_INIT_MS	  1000
+#define CONFIG_TCP_RTO_MIN_MS	  200
+#define CONFIG_TCP_RTO_MAX_MS	  60000
+#define CONFIG_TCP_RETRIES	  8
+#define CONFIG_TCP_SYN_RETRIES	  5
+#define CONFIG_TCP_SYNACK_RETRIES 3
+/* Delayed ACK (RFC 1122 4.2.3.2 allows up to 500 ms; RFC 5681 asks at least every second
+ * full-sized segment). */
+#define CONFIG_TCP_DELACK_MS 40
+/* TIME-WAIT lasts 2 MSL (MSL 30 s); a connection the application closed waits at most this long
+ * for the peer's FIN in FIN-WAIT-2. */
+#define CONFIG_TCP_TIME_WAIT_MS 60000
+#define CONFIG_TCP_FIN_WAIT2_MS 60000
+/* Resets for segments to closed ports, and RFC 5961 challenge ACKs (all connections), per
+ * second and burst. */
+#define CONFIG_TCP_RST_RATE	   100
+#define CONFIG_TCP_RST_BURST	   20
+#define CONFIG_TCP_CHALLENGE_RATE  100
+#define CONFIG_TCP_CHALLENGE_BURST 20
+
 /* Region API virtual window: the start of Sv39's upper half (also in Sv48's), where no
  * identity map of RAM or MMIO can be, whatever the machine's memory map (mm/vm.c). */
 #define CONFIG_REGION_BASE 0xffffffc000000000ull

@@ -28,10 +28,15 @@ static const struct {
 	{ ERR(EINVAL), "invalid argument" },
 	{ ERR(ENOSPC), "no space left" },
 	{ ERR(EROFS), "read-only" },
+	{ ERR(EPIPE), "broken pipe" },
 	{ ERR(ERANGE), "out of range" },
 	{ ERR(ENOSYS), "not implemented" },
 	{ ERR(ENOTSUP), "not supported" },
+	{ ERR(EADDRINUSE), "address in use" },
+	{ ERR(ECONNRESET), "connection reset" },
+	{ ERR(ENOTCONN), "not connected" },
 	{ ERR(ETIMEDOUT), "timed out" },
+	{ ERR(ECONNREFUSED), "connection refused" },
 };
 
 /* Accepts the negative codes functions return as well as the positive constants. */

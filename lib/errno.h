@@ -1,24 +1,29 @@
 /* Negative error codes returned by every fallible function (0 = success). */
 #pragma once
 
-#define EPERM	  1
-#define ENOENT	  2
-#define EIO	  5
-#define E2BIG	  7
-#define EAGAIN	  11
-#define ENOMEM	  12
-#define EACCES	  13
-#define EFAULT	  14
-#define EBUSY	  16
-#define EEXIST	  17
-#define ENODEV	  19
-#define EINVAL	  22
-#define ENOSPC	  28
-#define EROFS	  30
-#define ERANGE	  34
-#define ENOSYS	  38
-#define ENOTSUP	  95
-#define ETIMEDOUT 110
+#define EPERM	     1
+#define ENOENT	     2
+#define EIO	     5
+#define E2BIG	     7
+#define EAGAIN	     11
+#define ENOMEM	     12
+#define EACCES	     13
+#define EFAULT	     14
+#define EBUSY	     16
+#define EEXIST	     17
+#define ENODEV	     19
+#define EINVAL	     22
+#define ENOSPC	     28
+#define EROFS	     30
+#define EPIPE	     32
+#define ERANGE	     34
+#define ENOSYS	     38
+#define ENOTSUP	     95
+#define EADDRINUSE   98
+#define ECONNRESET   104
+#define ENOTCONN     107
+#define ETIMEDOUT    110
+#define ECONNREFUSED 111
 
 /*
  * Message for err (negative or positive). The symbol is kstrerror: under the name strerror,

@@ -2,23 +2,65 @@
 #include <stdint.h>
 #include "lib/string.h"
 
+/*
+ * 8-byte words from src to the 8-byte aligned d, for src at any alignment k: each store merges
+ * the tail of one aligned source word with the head of the next (shifts by 8k bits, k != 0).
+ * Every load is an aligned word holding at least one byte of the source, so none crosses a
+ * page (or any) boundary the bytes themselves do not. Returns the words stored.
+ */
+static size_t copy_shifted(uint64_t *d, const uint8_t *s, size_t words)
+{
+	const uint64_t *w = (const uint64_t *)(uintptr_t)((uintptr_t)s & ~(uintptr_t)7);
+	unsigned lo_shift = (unsigned)((uintptr_t)s & 7) * 8, hi_shift = 64 - lo_shift;
+	uint64_t lo = *w++;
+	size_t i = 0;
+	for (; i + 4 <= words; i += 4, w += 4) { /* little-endian: later bytes are higher */
+		uint64_t a = w[0], b = w[1], c = w[2], e = w[3];
+		d[i] = lo >> lo_shift | a << hi_shift;
+		d[i + 1] = a >> lo_shift | b << hi_shift;
+		d[i + 2] = b >> lo_shift | c << hi_shift;
+		d[i + 3] = c >> lo_shift | e << hi_shift;
+		lo = e;
+	}
+	for (; i < words; i++) {
+		uint64_t hi = *w++;
+		d[i] = lo >> lo_shift | hi << hi_shift;
+		lo = hi;
+	}
+	return words;
+}
+
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
-	/* Word copies when both are 8-byte aligned: packets are copied rarely, but page-sized
-	 * copies (region read-ahead, copy-on-write) are common. */
-	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
-		for (; n >= 32; n -= 32, d += 32, s += 32) {
-			uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
-			uint64_t c = ((const uint64_t *)s)[2], e = ((const uint64_t *)s)[3];
-			((uint64_t *)d)[0] = a;
-			((uint64_t *)d)[1] = b;
-			((uint64_t *)d)[2] = c;
-			((uint64_t *)d)[3] = e;
+	/* Long copies go by words: packets through the TCP rings land at any alignment, pages
+	 * (region read-ahead, copy-on-write) are aligned. The destination is aligned first; a
+	 * source then still unaligned is shifted into place. */
+	if (n >= 32) {
+		while ((uintptr_t)d & 7) {
+			*d++ = *s++;
+			n--;
 		}
-		for (; n >= 8; n -= 8, d += 8, s += 8)
-			*(uint64_t *)d = *(const uint64_t *)s;
+		if (((uintptr_t)s & 7) == 0) {
+			for (; n >= 32; n -= 32, d += 32, s += 32) {
+				uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
+				uint64_t c = ((const uint64_t *)s)[2], e = ((const uint64_t *)s)[3];
+				((uint64_t *)d)[0] = a;
+				((uint64_t *)d)[1] = b;
+				((uint64_t *)d)[2] = c;
+				((uint64_t *)d)[3] = e;
+			}
+			for (; n >= 8; n -= 8, d += 8, s += 8)
+				*(uint64_t *)d = *(const uint64_t *)s;
+		} else {
+			/* the last word is left to the byte loop: its next aligned source word may lie
+			 * beyond the source's end */
+			size_t words = copy_shifted((uint64_t *)d, s, n / 8 - 1) * 8;
+			d += words;
+			s += words;
+			n -= words;
+		}
 	}
 	while (n--)
 		*d++ = *s++;

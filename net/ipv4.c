@@ -219,6 +219,9 @@ void ipv4_deliver(struct mbuf *m)
 	case IP_PROTO_UDP:
 		udp_input(m);
 		break;
+	case IP_PROTO_TCP:
+		tcp_input(m);
+		break;
 	default:
 		net_st.ipv4.delivered--;
 		net_st.ipv4.drop_proto++;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "lib/config.h"
 #include "net/mbuf.h"
 
 struct netdev;
@@ -117,6 +118,110 @@ void udp_reply_unchanged(struct mbuf *m, const struct udp_peer *peer);
 int udp_sendto(uint16_t src_port, uint32_t dst_ip, uint16_t dst_port, const void *data, size_t len);
 #define UDP_PAYLOAD_MAX 1472
 
+/* ---- TCP (RFC 9293) ---- */
+
+/*
+ * A connection. The stack owns it from the handshake until it is gone; an application holds the
+ * pointer from accept (or tcp_connect) until its closed callback, tcp_close or tcp_abort, and
+ * never after. Bytes are copied: tcp_send copies into the connection's send ring (the stack
+ * keeps them until acknowledged, and retransmits from there), received bytes wait in its
+ * receive ring until the application consumes them; no mbuf crosses this API.
+ */
+struct tcp_conn;
+
+/*
+ * What a connection tells its application, each with the arg given to tcp_attach/tcp_connect.
+ * Callbacks run in the main loop after the segment or timer that caused them has been fully
+ * processed; inside one, any tcp_* call is allowed on any connection (c included). NULL
+ * members are skipped.
+ */
+struct tcp_ops {
+	/* tcp_connect only: the handshake completed; tcp_send may be used. */
+	void (*connected)(struct tcp_conn *c, void *arg);
+	/* Bytes became readable, or the peer finished sending (tcp_eof). */
+	void (*recv)(struct tcp_conn *c, void *arg);
+	/* The peer acknowledged data: tcp_send_space grew. */
+	void (*sent)(struct tcp_conn *c, void *arg);
+	/* The last call: the connection is gone. err 0: both directions closed in order;
+	 * -ECONNRESET (reset by the peer), -ECONNREFUSED (tcp_connect answered by a reset),
+	 * -ETIMEDOUT (no acknowledgement after CONFIG_TCP_RETRIES retransmissions). Not made
+	 * after tcp_close or tcp_abort. c is invalid once it returns. */
+	void (*closed)(struct tcp_conn *c, int err, void *arg);
+};
+
+/*
+ * Accept connections to port (on our address). For each connection whose handshake completes,
+ * accept(c, arg) runs: it calls tcp_attach(c, ...) and returns 0, or returns a negative code
+ * to refuse (the peer gets a reset). backlog bounds the connections of this port still in the
+ * handshake (SYN-RECEIVED; 0 = CONFIG_TCP_BACKLOG); beyond it, and when the connection table
+ * is full, SYN cookies answer, so a SYN flood fills nothing. Up to CONFIG_TCP_LISTENERS ports.
+ * Returns 0, -EINVAL (port 0, no accept), -EADDRINUSE, -ENOSPC.
+ */
+int tcp_listen(uint16_t port, unsigned backlog, int (*accept)(struct tcp_conn *c, void *arg),
+	       void *arg);
+/* Stop listening (connections already made stay). 0 or -ENOENT. */
+int tcp_unlisten(uint16_t port);
+/* Give c its callbacks (from accept). ops must outlive the connection. */
+void tcp_attach(struct tcp_conn *c, const struct tcp_ops *ops, void *arg);
+/*
+ * Active open to ip:port from an ephemeral port: a SYN is queued and *out is the connection;
+ * ops->connected or ops->closed tells the outcome. Returns 0, -EINVAL (ip or port 0), -ENOTCONN
+ * (no address yet), -ENOSPC (no free connection or port), -EIO (no NIC).
+ */
+int tcp_connect(uint32_t ip, uint16_t port, const struct tcp_ops *ops, void *arg,
+		struct tcp_conn **out);
+
+/*
+ * Copy up to len bytes into the send ring; returns how many it took (0 when the ring is full:
+ * wait for ops->sent), or -ENOTCONN (handshake not done), -EPIPE (after tcp_shutdown or
+ * tcp_close, or the connection is gone). Segments leave as the window and congestion control
+ * allow.
+ */
+long tcp_send(struct tcp_conn *c, const void *data, size_t len);
+/* Bytes tcp_send would take now. */
+size_t tcp_send_space(const struct tcp_conn *c);
+/* Readable bytes: *p points at the first, and the count returned are contiguous (the ring may
+ * hold more past its wrap: call again after tcp_consume). 0 when nothing is buffered. */
+size_t tcp_peek(struct tcp_conn *c, const uint8_t **p);
+/* Release n readable bytes (n <= what tcp_peek returned), opening the window. */
+void tcp_consume(struct tcp_conn *c, size_t n);
+/* Copy up to len readable bytes to buf and release them; returns the count. */
+size_t tcp_read(struct tcp_conn *c, void *buf, size_t len);
+/* All readable bytes in the ring (across its wrap). */
+size_t tcp_readable(const struct tcp_conn *c);
+/* The peer sent FIN: no byte will follow those readable now. */
+bool tcp_eof(const struct tcp_conn *c);
+/* Half-close: a FIN follows the bytes already sent; receiving goes on. */
+void tcp_shutdown(struct tcp_conn *c);
+/*
+ * Close both directions and let go of c: what was sent is still delivered, then a FIN; no
+ * callback follows, the stack finishes the close alone. Unread bytes, or bytes arriving later,
+ * make it a reset instead (RFC 9293 3.10.4, RFC 2525 2.17).
+ */
+void tcp_close(struct tcp_conn *c);
+/* Reset the connection now (RST to the peer) and let go of c; no callback follows. */
+void tcp_abort(struct tcp_conn *c);
+/* Send each segment at once instead of holding a small one while data is unacknowledged
+ * (Nagle's algorithm, RFC 896, is on by default). */
+void tcp_set_nodelay(struct tcp_conn *c, bool on);
+/* The peer's address and port, and our port. */
+uint32_t tcp_peer_ip(const struct tcp_conn *c);
+uint16_t tcp_peer_port(const struct tcp_conn *c);
+uint16_t tcp_local_port(const struct tcp_conn *c);
+/*
+ * Where a connection's rings come from (TCP_RINGS_BYTES, page aligned) once its handshake is
+ * done, and where they go back when it ends or enters TIME-WAIT: set by the kernel at boot to
+ * its page allocator. NULL, or an allocation that fails: the connection is refused with a
+ * reset (tcp_drop.drop_nomem; an active open gets closed(-ENOMEM)).
+ */
+#define TCP_RINGS_BYTES (CONFIG_TCP_RCVBUF + CONFIG_TCP_SNDBUF)
+extern void *(*tcp_ring_alloc)(size_t bytes);
+extern void (*tcp_ring_free)(void *p, size_t bytes);
+/* Connections in use (every state) and the table size. */
+unsigned tcp_conn_count(void);
+/* Print every connection (shell "tcp"). */
+void tcp_info_print(void);
+
 /* ---- counters (one struct per layer; fields named by event, drops by reason) ---- */
 
 struct eth_stats {
@@ -162,6 +267,19 @@ struct udp_stats {
 	uint64_t drop_noaddr; /* before an address, binding without UDP_BIND_NOADDR */
 	uint64_t drop_loop;   /* to a UDP_BIND_SERVICE from a loop-prone source port */
 };
+struct tcp_stats {
+	uint64_t rx, tx, rx_bytes, tx_bytes; /* segments; payload bytes delivered in order / new */
+	uint64_t accepted, connected, closed, reset_rx, timedout, refused; /* connections */
+	uint64_t rexmt, rexmt_timeout, fast_rexmt, persist_probe, delack, ack_tx, window_update;
+	uint64_t dupack_rx, ooo_rx, ooo_merged, partial_ack, rexmt_lost;
+	uint64_t rst_tx, rst_limited, challenge_ack, challenge_limited;
+	uint64_t cookie_tx, cookie_ok, tw_reuse, tw_recycled, synack_rexmt;
+	/* every received segment not acted on, one counter per reason */
+	uint64_t drop_short, drop_hdr, drop_cksum, drop_addr, drop_flags, drop_noport;
+	uint64_t drop_seq, drop_ack, drop_rst, drop_syn, drop_noack, drop_state, drop_cookie;
+	uint64_t drop_ooo_full, drop_table_full, drop_nomem, drop_refused, drop_after_close;
+	uint64_t tx_nobuf; /* a segment not built: the mbuf pool was at the TCP reserve */
+};
 struct dhcp_stats {
 	uint64_t discover_tx, request_tx, offer_rx, ack_rx, nak_rx, renew, rebind, expired;
 	uint64_t retries, fallback, drop_bad;
@@ -181,6 +299,7 @@ struct net_stats {
 	struct icmp_stats icmp;
 	struct udp_stats udp;
 	struct dhcp_stats dhcp;
+	struct tcp_stats tcp;
 	struct netstat_stats stats;
 };
 

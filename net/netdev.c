@@ -150,6 +150,7 @@ void net_flush(void)
 void net_reset(void)
 {
 	dhcp_reset();
+	tcp_reset();
 	udp_reset();
 	icmp_reset();
 	ipv4_reset();

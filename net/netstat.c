@@ -128,6 +128,50 @@ static const struct field dhcp_f[] = {
 	F(dhcp_stats, drop_addr),
 };
 
+/* TCP in two layers, events and drops, so that each fits one datagram at full width. */
+static const struct field tcp_f[] = {
+	F(tcp_stats, rx),
+	F(tcp_stats, tx),
+	F(tcp_stats, rx_bytes),
+	F(tcp_stats, tx_bytes),
+	F(tcp_stats, accepted),
+	F(tcp_stats, connected),
+	F(tcp_stats, closed),
+	F(tcp_stats, reset_rx),
+	F(tcp_stats, timedout),
+	F(tcp_stats, refused),
+	F(tcp_stats, rexmt),
+	F(tcp_stats, rexmt_timeout),
+	F(tcp_stats, fast_rexmt),
+	F(tcp_stats, persist_probe),
+	F(tcp_stats, delack),
+	F(tcp_stats, ack_tx),
+	F(tcp_stats, window_update),
+	F(tcp_stats, dupack_rx),
+	F(tcp_stats, ooo_rx),
+	F(tcp_stats, ooo_merged),
+	F(tcp_stats, partial_ack),
+	F(tcp_stats, rexmt_lost),
+	F(tcp_stats, rst_tx),
+	F(tcp_stats, rst_limited),
+	F(tcp_stats, challenge_ack),
+	F(tcp_stats, challenge_limited),
+	F(tcp_stats, cookie_tx),
+	F(tcp_stats, cookie_ok),
+	F(tcp_stats, tw_reuse),
+	F(tcp_stats, tw_recycled),
+	F(tcp_stats, synack_rexmt),
+};
+static const struct field tcp_drop_f[] = {
+	F(tcp_stats, drop_short),  F(tcp_stats, drop_hdr),	F(tcp_stats, drop_cksum),
+	F(tcp_stats, drop_addr),   F(tcp_stats, drop_flags),	F(tcp_stats, drop_noport),
+	F(tcp_stats, drop_seq),	   F(tcp_stats, drop_ack),	F(tcp_stats, drop_rst),
+	F(tcp_stats, drop_syn),	   F(tcp_stats, drop_noack),	F(tcp_stats, drop_state),
+	F(tcp_stats, drop_cookie), F(tcp_stats, drop_ooo_full), F(tcp_stats, drop_table_full),
+	F(tcp_stats, drop_nomem),  F(tcp_stats, drop_refused),	F(tcp_stats, drop_after_close),
+	F(tcp_stats, tx_nobuf),
+};
+
 static const struct field sys_f[] = {
 	F(net_sys_stats, instret),	 F(net_sys_stats, busy_instret),
 	F(net_sys_stats, main_loop_us),	 F(net_sys_stats, nic_rx_on_us),
@@ -152,6 +196,8 @@ _Static_assert(ARRAY_SIZE(ipv4_f) * 8 == sizeof(struct ipv4_stats), "ipv4_f");
 _Static_assert(ARRAY_SIZE(icmp_f) * 8 == sizeof(struct icmp_stats), "icmp_f");
 _Static_assert(ARRAY_SIZE(udp_f) * 8 == sizeof(struct udp_stats), "udp_f");
 _Static_assert(ARRAY_SIZE(dhcp_f) * 8 == sizeof(struct dhcp_stats), "dhcp_f");
+_Static_assert((ARRAY_SIZE(tcp_f) + ARRAY_SIZE(tcp_drop_f)) * 8 == sizeof(struct tcp_stats),
+	       "tcp_f, tcp_drop_f");
 _Static_assert(ARRAY_SIZE(sys_f) * 8 == sizeof(struct net_sys_stats), "sys_f");
 _Static_assert(ARRAY_SIZE(svc_f) * 8 == sizeof(struct netstat_stats), "svc_f");
 
@@ -177,13 +223,15 @@ static size_t layers(struct layer *l)
 	l[i++] = (struct layer){ "icmp", icmp_f, ARRAY_SIZE(icmp_f), &net_st.icmp };
 	l[i++] = (struct layer){ "udp", udp_f, ARRAY_SIZE(udp_f), &net_st.udp };
 	l[i++] = (struct layer){ "dhcp", dhcp_f, ARRAY_SIZE(dhcp_f), &net_st.dhcp };
+	l[i++] = (struct layer){ "tcp", tcp_f, ARRAY_SIZE(tcp_f), &net_st.tcp };
+	l[i++] = (struct layer){ "tcp_drop", tcp_drop_f, ARRAY_SIZE(tcp_drop_f), &net_st.tcp };
 	if (net_sys_sample)
 		net_sys_sample(&sys);
 	l[i++] = (struct layer){ "sys", sys_f, ARRAY_SIZE(sys_f), &sys };
 	l[i++] = (struct layer){ "service", svc_f, ARRAY_SIZE(svc_f), &net_st.stats };
 	return i;
 }
-#define LAYERS 10
+#define LAYERS 12
 
 static unsigned long long value(const struct layer *l, size_t i)
 {
@@ -267,11 +315,7 @@ static uint16_t stats_port;
 
 int net_bootarg_stats_port(const char *v)
 {
-	unsigned long long n;
-	if (parse_u64(v, &n) || n > 65535)
-		return -EINVAL;
-	stats_port = (uint16_t)n;
-	return 0;
+	return parse_port(v, true, &stats_port);
 }
 
 /*

@@ -83,6 +83,21 @@ static inline uint16_t cksum_ip20(const void *hdr)
 	return (uint16_t)~f;
 }
 
+/*
+ * A received transport checksum (UDP, TCP) over pseudo header and segment; ip is the IPv4
+ * header (its addresses at offset 12, summed as they sit), l4 the len bytes after it. Without
+ * IP options the addresses run straight into the transport header: one pass covers both.
+ */
+static inline bool cksum_l4_ok(const uint8_t *ip, const void *l4, size_t len, uint8_t proto)
+{
+	uint32_t sum = proto + (uint32_t)len;
+	if ((const uint8_t *)l4 == ip + 20)
+		sum = cksum_add(sum, ip + 12, 8 + len);
+	else
+		sum = cksum_add(cksum_add(sum, ip + 12, 8), l4, len);
+	return cksum_fold(sum) == 0;
+}
+
 /* eth.c. eth_input is the netdev receive upcall. */
 void eth_input(struct netdev *nd, struct mbuf *m);
 /* Push the Ethernet header (source: our MAC) and queue the frame on the NIC. dst_mac must be
@@ -139,6 +154,10 @@ void icmp_port_unreach(const struct mbuf *m);
 /* udp.c */
 void udp_reset(void);
 void udp_input(struct mbuf *m);
+
+/* tcp*.c */
+void tcp_input(struct mbuf *m);
+void tcp_reset(void);
 
 /* dhcp.c */
 void dhcp_reset(void);

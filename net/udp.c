@@ -127,21 +127,6 @@ static uint64_t *refused(unsigned flags, const struct mbuf *m, uint16_t sport)
 	return NULL;
 }
 
-/*
- * The received checksum over pseudo header and datagram. The pseudo header's addresses are
- * summed as they sit in the IP header; without IP options they run straight into the UDP
- * header, so one pass covers both.
- */
-static bool cksum_ok(const struct ip_hdr *ip, const struct udp_hdr *u, size_t ulen)
-{
-	uint32_t sum = IP_PROTO_UDP + (uint32_t)ulen;
-	if ((const uint8_t *)u == (const uint8_t *)ip + IP_HLEN)
-		sum = cksum_add(sum, &ip->src, 8 + ulen);
-	else
-		sum = cksum_add(cksum_add(sum, &ip->src, 8), u, ulen);
-	return cksum_fold(sum) == 0;
-}
-
 void udp_input(struct mbuf *m)
 {
 	struct udp_stats *s = &net_st.udp;
@@ -162,7 +147,7 @@ void udp_input(struct mbuf *m)
 		goto drop;
 	}
 	mbuf_trim(m, ulen);
-	if (u->cksum && !cksum_ok(ip, u, ulen)) {
+	if (u->cksum && !cksum_l4_ok((const uint8_t *)ip, u, ulen, IP_PROTO_UDP)) {
 		s->drop_cksum++;
 		goto drop;
 	}

@@ -1,8 +1,8 @@
 /*
- * Wire formats (Ethernet II, ARP for IPv4 over Ethernet, IPv4, ICMP, UDP, BOOTP/DHCP), all in
- * network byte order. Packed, because received headers sit at any 2-byte offset in a buffer;
+ * Wire formats (Ethernet II, ARP for IPv4 over Ethernet, IPv4, ICMP, UDP, TCP, BOOTP/DHCP), all
+ * in network byte order. Packed, because received headers sit at any 2-byte offset in a buffer;
  * aligned(2) says that much, so fields load as halfwords instead of byte by byte.
- * RFC 894, 826, 791, 792, 768, 2131/2132.
+ * RFC 894, 826, 791, 792, 768, 9293 (with 7323's options), 2131/2132.
  */
 #pragma once
 #include <stddef.h>
@@ -41,6 +41,7 @@ _Static_assert(offsetof(struct arp_pkt, tpa) == 24, "arp_pkt.tpa");
 
 #define IP_HLEN	       20
 #define IP_PROTO_ICMP  1
+#define IP_PROTO_TCP   6
 #define IP_PROTO_UDP   17
 #define IP_FLAG_DF     0x4000
 #define IP_FLAG_MF     0x2000
@@ -83,6 +84,41 @@ struct udp_hdr {
 	uint16_t cksum; /* 0 = none (IPv4 only) */
 } __attribute__((packed, aligned(2)));
 _Static_assert(sizeof(struct udp_hdr) == UDP_HLEN, "udp_hdr");
+
+#define TCP_HLEN     20
+#define TCP_HLEN_MAX 60 /* data offset 15 */
+#define TCP_FIN	     0x01
+#define TCP_SYN	     0x02
+#define TCP_RST	     0x04
+#define TCP_PSH	     0x08
+#define TCP_ACK	     0x10
+#define TCP_URG	     0x20
+#define TCP_ECE	     0x40
+#define TCP_CWR	     0x80
+
+struct tcp_hdr {
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t off;   /* data offset in 32-bit words, in the high nibble (low nibble reserved) */
+	uint8_t flags; /* TCP_FIN .. TCP_CWR */
+	uint16_t wnd;  /* scaled by the peer's shift once both SYNs carried one (RFC 7323) */
+	uint16_t cksum;
+	uint16_t urg;
+} __attribute__((packed, aligned(2)));
+_Static_assert(sizeof(struct tcp_hdr) == TCP_HLEN, "tcp_hdr");
+_Static_assert(offsetof(struct tcp_hdr, seq) == 4, "tcp_hdr.seq");
+_Static_assert(offsetof(struct tcp_hdr, off) == 12, "tcp_hdr.off");
+_Static_assert(offsetof(struct tcp_hdr, cksum) == 16, "tcp_hdr.cksum");
+
+/* Options (RFC 9293 3.2, RFC 7323, RFC 2018): kind, length, value. */
+#define TCP_OPT_EOL	  0
+#define TCP_OPT_NOP	  1
+#define TCP_OPT_MSS	  2 /* length 4, SYN only */
+#define TCP_OPT_WSCALE	  3 /* length 3, SYN only; shift at most 14 */
+#define TCP_OPT_SACK_PERM 4 /* length 2, SYN only */
+#define TCP_OPT_SACK	  5
+#define TCP_OPT_TS	  8 /* length 10 */
+#define TCP_WSCALE_MAX	  14
 
 #define DHCP_SERVER_PORT     67
 #define DHCP_CLIENT_PORT     68

@@ -38,6 +38,15 @@ What is measured (each figure: median of --runs runs, with min and max):
   footprint            riscv64-unknown-elf-size of build/kernel.elf; RAM in use after boot (the
                        image incl. bss and the mbuf pool, plus allocated pages; stats JSON
                        "sys"); mbuf pool low water.
+  tcp_*                TCP echo (app/tcpecho.c; the Linux guest's /init serves TCP port 7 too)
+                       through hostfwd=tcp: one bulk connection echoing 16 MiB (tests/
+                       integration/tcpx.py transfer: SHA-256 checked, MB/s = 10^6 bytes back per
+                       second), connections per second (connect, 64-byte echo, close; one at a
+                       time for 3 s), guest instructions per TCP segment (segments in plus out,
+                       from the tcp counters, under -icount as above; the Linux guest's figure
+                       is its /init's, instret times busy share over /proc/net/snmp's segments)
+                       and memory per connection (control block plus both rings, from the
+                       shell's `tcp`; the rings are pages, held while established).
   region_*             the shell's `bench region` (app/regbench.c) on the RAM store: a 1 MiB
                        sequential read through a fresh shared mapping against copying the same
                        bytes from the store (ratio), faults per MiB, write-back of a fully dirty
@@ -56,7 +65,8 @@ What is measured (each figure: median of --runs runs, with min and max):
 
 --other "QEMU ARGS": run the same client against another guest instead of ours, e.g. a Linux
 guest running an echo server. ARGS are everything after qemu-system-riscv64; the string {port}
-is replaced by a free host UDP port which ARGS must forward to the guest's echo service, e.g.
+is replaced by a free host UDP port which ARGS must forward to the guest's echo service, and
+{tport} (if present) by a free host TCP port forwarded to its TCP echo, e.g.
   --other "-M virt -m 256M -nographic -kernel Image -append 'console=ttyS0' \
            -netdev user,id=n0,hostfwd=udp:127.0.0.1:{port}-:7 -device e1000,netdev=n0"
 Guest-side counters, main_loop_ms and the footprint are then skipped.
@@ -86,8 +96,10 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from qemu import MACHINES, Qemu, free_udp_port, udp_stats, user_netdev  # noqa: E402
+from qemu import (MACHINES, Qemu, free_tcp_port, free_udp_port, udp_echo, udp_stats,  # noqa: E402
+                  user_netdev)
 from wire import udp_drops  # noqa: E402
+import tcpx  # noqa: E402
 sys.path.insert(0, os.path.join(ROOT, "tests", "tools"))
 import insnprof  # noqa: E402
 
@@ -175,12 +187,16 @@ def boot_ours(bootargs, machine="virt"):
         q.kill()
 
 
+def other_argv(args, port, tport=None, extra=()):
+    a = args.replace("{port}", str(port)).replace("{tport}", str(tport or free_tcp_port()))
+    return ["qemu-system-riscv64"] + shlex.split(a) + list(extra)
+
+
 def boot_other(args):
     port = free_udp_port()
-    argv = ["qemu-system-riscv64"] + shlex.split(args.replace("{port}", str(port)))
     t0 = time.monotonic()
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
+    p = subprocess.Popen(other_argv(args, port), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return p, port, t0
 
 
@@ -342,8 +358,31 @@ def host_info():
 
 
 LINUX_ARGS = ("-M virt -m 256M -smp 1 -nographic -bios default -kernel %s -append "
-              "'console=ttyS0' -netdev user,id=n0,hostfwd=udp:127.0.0.1:{port}-:7 "
-              "-device e1000,netdev=n0")
+              "'console=ttyS0' -netdev user,id=n0,hostfwd=udp:127.0.0.1:{port}-:7,"
+              "hostfwd=tcp:127.0.0.1:{tport}-:7 -device e1000,netdev=n0")
+
+
+def start_logged(argv):
+    """Start a guest whose console lines (bytes) are collected in a list: (process, lines)."""
+    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    out = []
+    threading.Thread(target=lambda: out.extend(iter(p.stdout.readline, b"")),
+                     daemon=True).start()
+    return p, out
+
+
+def wait_report(out, seen, rx, least, timeout=30):
+    """The value (group 2) of the first console line after out[seen] matching rx whose count
+    (group 1) is at least least, or None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = [re.search(rx, ln.decode(errors="replace")) for ln in out[seen:]]
+        m = [x for x in m if x and int(x.group(1)) >= least]
+        if m:
+            return float(m[0].group(2))
+        time.sleep(0.2)
+    return None
 
 
 def linux_instructions(args, runs=3, count=10000):
@@ -351,14 +390,7 @@ def linux_instructions(args, runs=3, count=10000):
     1 s of silence, instret over the burst times the busy share of /proc/stat's ticks (tick
     sampling: good to a few percent). One boot, `runs` bursts of 64 B with 32 in flight."""
     port = free_udp_port()
-    argv = (["qemu-system-riscv64"] + shlex.split(args.replace("{port}", str(port)))
-            + ["-icount", "shift=0"])
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
-    out = []
-    reader = threading.Thread(target=lambda: out.extend(iter(p.stdout.readline, b"")),
-                              daemon=True)
-    reader.start()
+    p, out = start_logged(other_argv(args, port, extra=["-icount", "shift=0"]))
     res = []
     try:
         if first_echo(port, time.monotonic(), timeout=180) is None:
@@ -368,16 +400,111 @@ def linux_instructions(args, runs=3, count=10000):
             time.sleep(1.5)  # the first-echo probes make a burst of their own: let it report
             seen = len(out)
             r = udpload(port, 64, 32, count=count)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                lines = [ln.decode(errors="replace") for ln in out[seen:]]
-                m = [re.search(r"burst of (\d+) datagrams.* ([0-9.]+) busy instret/dgram", ln)
-                     for ln in lines]
-                m = [x for x in m if x and int(x.group(1)) >= r["received"]]
-                if m:
-                    res.append(float(m[0].group(2)))
-                    break
-                time.sleep(0.2)
+            v = wait_report(out, seen, r"burst of (\d+) datagrams.* ([0-9.]+) busy instret/dgram",
+                            r["received"])
+            if v is not None:
+                res.append(v)
+    finally:
+        p.kill()
+        p.wait()
+    return res or None
+
+# ---- TCP ----
+
+TCP_BULK = 16 << 20
+
+
+def tcp_load(port, runs):
+    """Per run: MB/s of one bulk echo connection, connections/s; problems found."""
+    mbs, cps, problems = [], [], []
+    tcpx.wait_tcp_echo("127.0.0.1", port, timeout=120)
+    for i in range(runs):
+        r = tcpx.transfer("127.0.0.1", port, tcpx.random_bytes(TCP_BULK, seed=i + 1))
+        if not r["ok"]:
+            problems.append("tcp bulk run %d: %s" % (i, r))
+        mbs.append(r["mb_s"] if r["ok"] else None)
+        rt = tcpx.rate("127.0.0.1", port, 3.0)
+        if rt["bad"]:
+            problems.append("tcp connection rate run %d: %d bad" % (i, rt["bad"]))
+        cps.append(rt["per_second"])
+    return mbs, cps, problems
+
+
+def tcp_stats(port):
+    """The tcp counters from the stats service (a request naming the layer, padded as the
+    stats protocol asks)."""
+    data = udp_echo(port, b"tcp".ljust(1472))
+    if data is None:
+        raise AssertionError("no tcp counters from the stats service")
+    return json.loads(data.decode())["tcp"]
+
+
+def tcp_ours(runs):
+    """Throughput, connection rate and memory per connection of our guest."""
+    spec, ports = tcpx.tcp_netdev(tcp=(7,))
+    q = Qemu(netdev=spec, stdin=True)
+    try:
+        q.wait_for(r"echo: serving TCP port 7", timeout=30)
+        mbs, cps, problems = tcp_load(ports[("tcp", 7)], runs)
+        q.send("tcp\n")
+        m = q.wait_for(r"tcp: \d+ of \d+ connections in use, (\d+) bytes each", timeout=10)
+        return mbs, cps, int(m.group(1)), problems
+    finally:
+        q.kill()
+
+
+def tcp_instructions(runs):
+    """Guest instructions per TCP segment (in + out) during a 4 MiB echo, under -icount."""
+    spec, ports = tcpx.tcp_netdev(tcp=(7,), udp=(STATS,))
+    sp = ports[("udp", STATS)]
+    q = Qemu(bootargs="ip=10.0.2.15/24,10.0.2.2 stats.port=%d" % STATS, netdev=spec,
+             extra=["-icount", "shift=0"])
+    res = []
+    try:
+        q.wait_for(r"echo: serving TCP port 7", timeout=60)
+        tcpx.wait_tcp_echo("127.0.0.1", ports[("tcp", 7)], timeout=120)
+        a, b = udp_stats(sp), udp_stats(sp)
+        cost = b["sys"]["busy_instret"] - a["sys"]["busy_instret"]
+        for i in range(runs):
+            before, tb = udp_stats(sp), tcp_stats(sp)
+            r = tcpx.transfer("127.0.0.1", ports[("tcp", 7)], tcpx.random_bytes(4 << 20, i))
+            after, ta = udp_stats(sp), tcp_stats(sp)
+            segs = (ta["rx"] - tb["rx"]) + (ta["tx"] - tb["tx"])
+            if r["ok"] and segs:
+                res.append((after["sys"]["busy_instret"] - before["sys"]["busy_instret"]
+                            - 2 * cost) / segs)
+    finally:
+        q.kill()
+    return res
+
+
+def tcp_other(args, runs):
+    tport = free_tcp_port()
+    p = subprocess.Popen(other_argv(args, free_udp_port(), tport), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        mbs, cps, problems = tcp_load(tport, runs)
+    finally:
+        p.kill()
+        p.wait()
+    return mbs, cps, problems
+
+
+def linux_tcp_instructions(args, runs=3):
+    """The Linux guest's instructions per TCP segment, from its /init's burst lines."""
+    tport = free_tcp_port()
+    p, out = start_logged(other_argv(args, free_udp_port(), tport, ["-icount", "shift=0"]))
+    res = []
+    try:
+        tcpx.wait_tcp_echo("127.0.0.1", tport, timeout=180)
+        for i in range(runs):
+            time.sleep(1.5)
+            seen = len(out)
+            r = tcpx.transfer("127.0.0.1", tport, tcpx.random_bytes(4 << 20, i))
+            v = wait_report(out, seen, r"tcp burst of (\d+) segments, ([0-9.]+) busy instret",
+                            1000) if r["ok"] else None
+            if v is not None:
+                res.append(v)
     finally:
         p.kill()
         p.wait()
@@ -604,6 +731,11 @@ def main():
     a.other = LINUX_ARGS % os.path.join(B, "linux", "Image")
     rc |= measure(a, out_name="bench-linux.json")
     theirs = json.load(open(os.path.join(B, "bench-linux.json")))
+    lt = linux_tcp_instructions(a.other)
+    if lt:
+        theirs["figures"]["tcp instr/segment (4 MiB echo)"] = summary(lt, "instr")
+        with open(os.path.join(B, "bench-linux.json"), "w") as f:
+            json.dump(theirs, f, indent=1)
     li = linux_instructions(a.other)
     if li:
         theirs["figures"]["instr/dgram 64B w=32"] = summary(li, "instr")
@@ -764,6 +896,17 @@ def measure(a, out_name="bench.json"):
     if not a.other:
         figs.update(gem)
         region_section(figs)
+
+    # TCP
+    if a.other:
+        mbs, cps, tp = tcp_other(a.other, a.runs)
+    else:
+        mbs, cps, mem, tp = tcp_ours(a.runs)
+        figs["tcp memory/connection (control block + rings)"] = summary([mem], "bytes")
+        figs["tcp instr/segment (4 MiB echo)"] = summary(tcp_instructions(a.runs), "instr")
+    problems += tp
+    figs["tcp echo MB/s (one connection, 16 MiB)"] = summary(mbs, "MB/s")
+    figs["tcp connections/s (connect, 64 B echo, close)"] = summary(cps, "conn/s")
 
     print("bench: %s; host CPU %s (%d cores); kernel %s" % (info["qemu"], info["host_cpu"],
                                                           info["host_cores"], info["kernel"]))

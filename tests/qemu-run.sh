@@ -24,15 +24,16 @@ is_uint() {
 	case "$1" in '' | *[!0-9]*) return 1 ;; esac
 }
 
-# A host UDP port for a forward: a number, and free (a second `make run` needs other ports).
-check_port() { # check_port NAME value
+# A host port for a forward: a number, and free (a second `make run` needs other ports).
+check_port() { # check_port NAME value [UDP|TCP]
 	is_uint "$2" && [ "$2" -ge 1 ] && [ "$2" -le 65535 ] ||
 		refuse "$1=$2 is not a port number (1-65535)"
 	command -v python3 >/dev/null 2>&1 || return 0
 	python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))' "$2" 2>/dev/null ||
-		refuse "host UDP port $2 ($1) is in use, perhaps by another make run: choose" \
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[2] == "TCP" else
+                  socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))' "$2" "${3:-UDP}" 2>/dev/null ||
+		refuse "host ${3:-UDP} port $2 ($1) is in use, perhaps by another make run: choose" \
 			"another, e.g. make run PORT=$((PORT + 10)) (STORE_PORT follows PORT)"
 }
 
@@ -55,7 +56,7 @@ mem_mib() {
 }
 mib=$(mem_mib "$MEM") || exit 2
 [ "$mib" -ge $MEM_MIN_MIB ] || refuse "MEM=$MEM is below the ${MEM_MIN_MIB} MiB minimum" \
-	"(OpenSBI at the bottom of RAM, the image 2 MiB above it with its 2.5 MiB, the device" \
+	"(OpenSBI at the bottom of RAM, the image 2 MiB above it with its 2.7 MiB, the device" \
 	"tree near the top and the 4 MiB block store)"
 
 is_uint "$SMP" && [ "$SMP" -ge 1 ] || refuse "SMP=$SMP is not a number of harts (1 or more)"
@@ -103,6 +104,7 @@ esac
 
 # ---- network: user networking with forwards, or a tap in a namespace made here ----
 echo_guest=$(bootarg echo.port 7)
+tcp_guest=$(bootarg tcpecho.port 7)
 store_guest=$(bootarg store.port 7000)
 case "$NET" in
 user)
@@ -111,6 +113,10 @@ user)
 	[ "$PORT" != "$STORE_PORT" ] || refuse "PORT and STORE_PORT are both $PORT"
 	netdev="user,id=n0,hostfwd=udp:127.0.0.1:$PORT-:$echo_guest"
 	netdev="$netdev,hostfwd=udp:127.0.0.1:$STORE_PORT-:$store_guest"
+	if [ "$tcp_guest" != 0 ]; then # TCP echo on the same host port number
+		check_port PORT "$PORT" TCP
+		netdev="$netdev,hostfwd=tcp:127.0.0.1:$PORT-:$tcp_guest"
+	fi
 	;;
 tap)
 	[ "$(id -u)" = 0 ] || refuse "NET=tap needs root (it makes a network namespace and a" \

@@ -69,6 +69,17 @@ static int set_tick(const char *v)
 	return 0;
 }
 
+/* TCP's rings for a connection, whole pages from the page allocator (identity-mapped). */
+static void *tcp_pages_alloc(size_t bytes)
+{
+	return (void *)(uintptr_t)page_alloc_contig(bytes / PAGE_SIZE, PAGE_SIZE);
+}
+
+static void tcp_pages_free(void *p, size_t bytes)
+{
+	page_free_contig((uint64_t)(uintptr_t)p, bytes / PAGE_SIZE);
+}
+
 static const struct bootarg root_args[] = {
 	{ "boot.hart", set_boot_hart, "hart id to run on (moves there at boot; default: any)" },
 	{ "loop.tick_us", set_tick,
@@ -78,8 +89,8 @@ static const struct bootarg_table root_bootargs = { root_args, ARRAY_SIZE(root_a
 
 /* Every module's boot arguments (lib/bootargs.h): each module declares its own keys. */
 static const struct bootarg_table *const bootarg_tables[] = {
-	&root_bootargs, &log_bootargs, &vm_bootargs,   &pci_bootargs,	&ramblk_bootargs,
-	&nvme_bootargs, &net_bootargs, &echo_bootargs, &store_bootargs,
+	&root_bootargs, &log_bootargs, &vm_bootargs,   &pci_bootargs,	  &ramblk_bootargs,
+	&nvme_bootargs, &net_bootargs, &echo_bootargs, &tcpecho_bootargs, &store_bootargs,
 };
 
 /*
@@ -318,6 +329,8 @@ void kmain(uint64_t hartid, uint64_t dtb, uint64_t dtb_in_image)
 	devices_init();
 	ramblk_init();
 	net_sys_sample = sys_sample;
+	tcp_ring_alloc = tcp_pages_alloc;
+	tcp_ring_free = tcp_pages_free;
 	net_init(netdev_first());
 	app_init();
 	if (CONFIG_TESTS)

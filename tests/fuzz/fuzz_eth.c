@@ -1,13 +1,13 @@
 /*
- * Raw Ethernet frames through the real receive path (eth_input -> ARP / IPv4 -> ICMP / UDP ->
- * DHCP, the counters service and the echo app) over the fake NIC of tests/host/fake_netdev.h,
+ * Raw Ethernet frames through the real receive path (eth_input -> ARP / IPv4 -> ICMP / UDP /
+ * TCP -> DHCP, the counters service and the UDP and TCP echo apps) over the fake NIC of tests/host/fake_netdev.h,
  * with the fake clock advanced between frames so ARP ageing and queue timeouts, reassembly
  * timeouts and DHCP retries and lease timers run.
  *
  * Input: byte 0 configures the run (CFG_ bits below); then either one frame (the rest of the
  * input) or, with CFG_MULTI, up to MAX_FRAMES records [gap][len_hi][len_lo][len bytes], gap's
  * low nibble indexing gap_ms[] (time before the frame). Two helpers let mutations go deep:
- * CFG_FIXSUM recomputes the IPv4 header checksum and (unfragmented) UDP/ICMP checksums, and
+ * CFG_FIXSUM recomputes the IPv4 header checksum and (unfragmented) UDP/ICMP/TCP checksums, and
  * CFG_XID writes the xid of the client's last DHCP message into replies to port 68.
  *
  * Oracles: every transmitted frame is well-formed (length, our source MAC, IPv4 header and
@@ -32,6 +32,8 @@
 #include "app/app.h"
 #include "tests/host/test.h"
 #include "tests/host/fake_netdev.h"
+#define FUZZ_NAME "fuzz_eth"
+#include "tests/fuzz/tx_oracle.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 void arp_cache_print(void); /* net/stack.h */
@@ -55,85 +57,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 static const uint32_t gap_ms[16] = { 0,	   1,	 10,	100,   500,   1000,   1500,    2000,
 				     3100, 5000, 10000, 31000, 61000, 301000, 1801000, 3601000 };
 
-static uint32_t last_xid;
 static struct mbuf *hog[MBUF_COUNT]; /* taken from the pool by CFG_SQUEEZE */
 static uint32_t nhog;
-/* The transmitted frame being checked, printed when a check fails. */
-static const uint8_t *cur_f;
-static size_t cur_n;
-
-static void fail(const char *what, int i)
-{
-	fprintf(stderr, "fuzz_eth: %s (input frame %d; -1 = setup, 1000+ = timeouts)\n", what, i);
-	if (cur_f) {
-		fprintf(stderr, "transmitted frame, %zu bytes:", cur_n);
-		for (size_t k = 0; k < cur_n && k < 128; k++)
-			fprintf(stderr, "%s%02x", k % 16 ? " " : "\n  ", cur_f[k]);
-		fprintf(stderr, "\n");
-	}
-	abort();
-}
-
-/* ---- the transmit oracle ---- */
-
-static bool sum_ok(const uint8_t *p, size_t n, uint32_t pseudo)
-{
-	return t_fold(t_sum(p, n, pseudo)) == 0;
-}
-
-static void check_ipv4(const uint8_t *ip, size_t n, int i)
-{
-	size_t hl = (size_t)(ip[0] & 15) * 4, tot;
-	bool frag;
-	if (n < 20 || ip[0] >> 4 != 4 || hl < 20 || hl > n)
-		fail("tx: bad IPv4 header", i);
-	tot = rd16(ip + 2);
-	if (tot < hl || tot > n || !sum_ok(ip, hl, 0))
-		fail("tx: IPv4 length or header checksum", i);
-	frag = (rd16(ip + 6) & 0x3fff) != 0;
-	if (frag)
-		return;
-	if (ip[9] == 17) {
-		const uint8_t *u = ip + hl;
-		if (tot - hl < 8 || rd16(u + 4) != tot - hl)
-			fail("tx: UDP length", i);
-		if (rd16(u + 6) && !sum_ok(u, tot - hl, t_pseudo(ip, (uint16_t)(tot - hl))))
-			fail("tx: UDP checksum", i);
-		if (rd16(u + 2) == 67 && tot - hl >= 8 + 8)
-			last_xid = rd32(u + 8 + 4);
-	} else if (ip[9] == 1) {
-		if (tot - hl < 8 || !sum_ok(ip + hl, tot - hl, 0))
-			fail("tx: ICMP length or checksum", i);
-	}
-}
-
-static void check_tx(int i)
-{
-	for (int k = 0; k < F.ntx; k++) {
-		const uint8_t *f = F.tx[k]->data;
-		size_t n = mbuf_len(F.tx[k]);
-		cur_f = f;
-		cur_n = n;
-		/* Runts are fine: the NIC pads to 60 (net/eth.c) */
-		if (n < 14 || n > (size_t)F.nd.mtu + 14)
-			fail("tx: frame length", i);
-		if (memcmp(f + 6, fake_mac, 6) != 0)
-			fail("tx: source MAC", i);
-		if (rd16(f + 12) == 0x0800) {
-			check_ipv4(f + 14, n - 14, i);
-		} else if (rd16(f + 12) == 0x0806) {
-			const uint8_t *a = f + 14;
-			if (n < 42 || rd16(a) != 1 || rd16(a + 2) != 0x0800 || a[4] != 6 ||
-			    a[5] != 4 || (rd16(a + 6) != 1 && rd16(a + 6) != 2) ||
-			    memcmp(a + 8, fake_mac, 6))
-				fail("tx: ARP fields", i);
-		} else {
-			fail("tx: unknown ethertype", i);
-		}
-	}
-	cur_f = NULL;
-	fake_clear(&F);
-}
 
 /* ---- helpers that make mutated frames pass the cheap checks ---- */
 
@@ -165,6 +90,9 @@ static void fix_frame(uint8_t *f, size_t n, unsigned cfg)
 	} else if (ip[9] == 1 && tot - hl >= 4) {
 		wr16(l4 + 2, 0);
 		wr16(l4 + 2, t_fold(t_sum(l4, tot - hl, 0)));
+	} else if (ip[9] == 6 && tot - hl >= 20) {
+		wr16(l4 + 16, 0);
+		wr16(l4 + 16, t_fold(t_sum(l4, tot - hl, t_pseudo(ip, (uint16_t)(tot - hl)))));
 	}
 }
 
@@ -189,6 +117,7 @@ static void setup(unsigned cfg)
 		net_bootarg_ip("10.0.2.15/24,10.0.2.2");
 	net_init(&F.nd);
 	echo_init();
+	tcpecho_init();
 	check_tx(-1);
 	if (cfg & CFG_LEARN) {
 		fake_inject(&F, fr, mk_arp(fr, bcast_mac, 1, host_mac, HOST, zero, GUEST));

@@ -2,7 +2,7 @@
 """Write the fuzzers' seed inputs under tests/fuzz/corpus/<harness>/ (committed as files).
 
 Run from the repository root: /usr/bin/python3 tests/fuzz/make-seeds.py
-eth seeds follow fuzz_eth.c's input format: a configuration byte, then one frame, or with
+tcp seeds: see tcp_seeds. eth seeds follow fuzz_eth.c's input format: a configuration byte, then one frame, or with
 CFG_MULTI records of [gap index][length, 2 bytes big-endian][frame].
 """
 import os
@@ -229,6 +229,53 @@ def dhcp_seeds():
         (61000, reply(ACK, [(54, ip4(HOST)), (51, u32(1))]))]))
 
 
+# tcp seeds follow fuzz_tcp.c's input format: an application-mode byte, then 12-byte records
+# [flags][target][seq offset 2][ack offset 2][window 2][payload/8][time index][option kind]
+# [action] each followed by its payload.
+T_FIN, T_SYN, T_RST, T_PSH, T_ACK = 1, 2, 4, 8, 16
+RAW_SEQ, RAW_ACK, BAD_SUM, SYN_OPTS, ACT_FIRST = 8, 16, 32, 64, 128
+
+
+def rec(flags, target=0, dseq=0, dack=0, wnd=65535, payload=b"", time=0, opt=0, action=0):
+    payload = payload + bytes(-len(payload) % 8)
+    return (bytes([flags, target]) + struct.pack(">hhH", dseq, dack, wnd) +
+            bytes([len(payload) // 8, time, opt, action]) + payload)
+
+
+def tcp_seeds():
+    data = bytes(range(256)) * 6
+    seeds = {
+        "echo-in-order": (4, [rec(T_ACK | T_PSH, 0, 0, 0, payload=data[:1456]),
+                              rec(T_ACK, 0, 0, 0, time=6),
+                              rec(T_ACK | T_FIN, 0, 0, 0, time=6)]),
+        "out-of-order": (0, [rec(T_ACK, 1, 1000, 0, payload=data[:500]),
+                             rec(T_ACK, 1, 3000, 0, payload=data[:500]),
+                             rec(T_ACK, 1, 0, 0, payload=data[:1000]),
+                             rec(T_ACK | T_FIN, 1, 1500, 0, payload=data[:100])]),
+        "rst-exact-and-not": (0, [rec(T_RST, 1, 10), rec(T_RST, 1, 0)]),
+        "syn-in-window": (0, [rec(T_SYN, 3, 5), rec(T_ACK, 3, 0, 1)]),
+        "new-syn-peer4": (0, [rec(T_SYN, 4 | RAW_SEQ | SYN_OPTS, opt=2, payload=b"\x07"),
+                              rec(T_ACK, 4, 0, 1)]),
+        "active-open": (0, [rec(T_SYN | T_ACK, 5 | SYN_OPTS, 0, 1, opt=1,
+                                payload=b"\x02\x18"),
+                            rec(T_ACK, 5, 0, 0, action=1 | (20 << 3)),
+                            rec(T_ACK, 5, 0, 1000, time=7)]),
+        "zero-window": (1 | 16, [rec(T_ACK, 1, 0, 0, wnd=0, action=1 | (30 << 3)),
+                                 rec(T_ACK, 1, 0, 0, wnd=0, time=9),
+                                 rec(T_ACK, 1, 0, 0, wnd=0, time=9),
+                                 rec(T_ACK, 1, 0, 0, wnd=300, time=9)]),
+        "app-close-abort": (8, [rec(T_ACK, 1, 0, 0, action=4, payload=data[:8]),
+                                rec(T_ACK, 3, 0, 0, action=5),
+                                rec(T_ACK | T_FIN, 1, 0, 1, time=12)]),
+        "dupacks": (0, [rec(T_ACK, 1, 0, 0, action=1 | (31 << 3))] +
+                    [rec(T_ACK, 1, 0, 0) for _ in range(5)] + [rec(T_ACK, 1, 0, 2000)]),
+        "timeouts": (0, [rec(T_ACK, 1, 0, 0, action=1 | (10 << 3)), rec(0, 1, time=13),
+                         rec(0, 1, time=14), rec(0, 1, time=15)]),
+    }
+    for name, (mode, recs) in seeds.items():
+        out("tcp", name, bytes([mode]) + b"".join(recs))
+
+
 def fdt_seeds():
     data = os.path.join(os.path.dirname(ROOT), "..", "host", "data")
     for f in sorted(os.listdir(data)):
@@ -274,7 +321,7 @@ def store_seeds():
 
 
 def main():
-    which = sys.argv[1:] or ["eth", "fdt", "bootargs", "region", "store"]
+    which = sys.argv[1:] or ["eth", "fdt", "bootargs", "region", "store", "tcp"]
     for w in which:
         globals()[w + "_seeds"]()
 

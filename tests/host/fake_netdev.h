@@ -6,6 +6,7 @@
 #pragma once
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lib/errno.h"
 #include "net/mbuf.h"
@@ -71,8 +72,33 @@ static const struct netdev_ops fake_ops = {
 
 static const uint8_t fake_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 
+/* TCP's rings from the host's heap (the kernel gives pages), filled with a pattern rather than
+ * zeros (TCP must not rely on either), counted for leak checks; fake_ring_fail refuses them. */
+static int fake_rings_out;
+static bool fake_ring_fail;
+
+static void *fake_ring_alloc(size_t n)
+{
+	void *p = fake_ring_fail ? NULL : aligned_alloc(4096, n);
+	if (p) {
+		memset(p, 0xa5, n);
+		fake_rings_out++;
+	}
+	return p;
+}
+
+static void fake_ring_free(void *p, size_t n)
+{
+	(void)n;
+	free(p);
+	fake_rings_out--;
+}
+
 static void fake_setup(struct fake_nd *f)
 {
+	tcp_ring_alloc = fake_ring_alloc;
+	tcp_ring_free = fake_ring_free;
+	fake_ring_fail = false;
 	memset(f, 0, sizeof(*f));
 	memcpy(f->nd.name, "fake0", 6);
 	memcpy(f->nd.mac, fake_mac, 6);
@@ -282,6 +308,7 @@ static void finish(const char *name)
 	net_reset();
 	ok(mbuf_pool_free_count() == MBUF_COUNT, "%s leaks %u buffers", name,
 	   MBUF_COUNT - mbuf_pool_free_count());
+	ok(fake_rings_out == 0, "%s leaks %d TCP rings", name, fake_rings_out);
 }
 
 static const uint8_t *txf(int i)

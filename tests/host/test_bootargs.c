@@ -197,6 +197,28 @@ static void test_numbers(void)
 	}
 }
 
+static void test_ports(void)
+{
+	static const struct {
+		const char *s;
+		bool zero_off;
+		int r;
+		uint16_t v;
+	} t[] = {
+		{ "7", false, 0, 7 },	       { "65535", false, 0, 65535 },
+		{ "65536", true, -EINVAL, 0 }, { "0", false, -EINVAL, 0 },
+		{ "0", true, 0, 0 },	       { "0x1f90", false, 0, 8080 },
+		{ "7x", true, -EINVAL, 0 },    { "", true, -EINVAL, 0 },
+		{ "-1", true, -EINVAL, 0 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		uint16_t v = 0xbeef;
+		int r = parse_port(t[i].s, t[i].zero_off, &v);
+		ok(r == t[i].r && (r ? v == 0xbeef : v == t[i].v),
+		   "parse_port(\"%s\", %d) = %d, %u", t[i].s, t[i].zero_off, r, v);
+	}
+}
+
 static void test_strerror(void)
 {
 	ok(!strcmp(strerror(-EINVAL), "invalid argument"), "strerror(-EINVAL)");
@@ -208,12 +230,13 @@ static void test_strerror(void)
 	static const struct {
 		int code;
 		const char *name;
-	} names[] = { { -EBUSY, "EBUSY" },	{ EINVAL, "EINVAL" },	  { -ENOMEM, "ENOMEM" },
-		      { -ETIMEDOUT, "ETIMEDOUT" }, { -ENOTSUP, "ENOTSUP" }, { 0, "OK" },
-		      { -12345, "EUNKNOWN" },	{ -2147483647 - 1, "EUNKNOWN" } };
+	} names[] = { { -EBUSY, "EBUSY" },     { EINVAL, "EINVAL" },
+		      { -ENOMEM, "ENOMEM" },   { -ETIMEDOUT, "ETIMEDOUT" },
+		      { -ENOTSUP, "ENOTSUP" }, { 0, "OK" },
+		      { -12345, "EUNKNOWN" },  { -2147483647 - 1, "EUNKNOWN" } };
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		ok(!strcmp(errname(names[i].code), names[i].name), "errname(%d) = %s", names[i].code,
-		   errname(names[i].code));
+		ok(!strcmp(errname(names[i].code), names[i].name), "errname(%d) = %s",
+		   names[i].code, errname(names[i].code));
 }
 
 int main(void)
@@ -221,6 +244,7 @@ int main(void)
 	test_parse();
 	test_long_tokens();
 	test_numbers();
+	test_ports();
 	test_strerror();
 	TEST_DONE();
 }

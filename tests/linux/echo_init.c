@@ -1,6 +1,7 @@
 /*
- * /init of the Linux comparison guest (tests/linux/): the same UDP echo on port 7 as our
- * unikernel, so `tests/bench.py --other` measures both on the same QEMU.
+ * /init of the Linux comparison guest (tests/linux/): the same UDP and TCP echo on port 7 as
+ * our unikernel, so `tests/bench.py --other` measures both on the same QEMU. TCP is served by a
+ * child process (poll over non-blocking sockets), UDP by PID 1 itself.
  *
  * Host program, not kernel code: built with riscv64-linux-gnu-gcc -static -O2 against glibc.
  * It configures eth0 statically (10.0.2.15/24, default route via 10.0.2.2, as QEMU user
@@ -23,10 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define ECHO_PORT	7
@@ -286,6 +289,168 @@ static void echo_simple(int fd)
 	}
 }
 
+/*
+ * TCP echo on port 7, in a child process: poll over the listening socket and up to TCP_CONNS
+ * connections. Each connection echoes what it reads; bytes the socket would not take yet wait
+ * in its buffer, and the connection is not read again until they are gone (as our guest's
+ * echo: a peer that does not read sees the window close). After each burst and 1 s of silence,
+ * one console line: instret over the burst times the busy share of /proc/stat's ticks, divided
+ * by the TCP segments in and out (/proc/net/snmp), for `make bench-linux`.
+ */
+#define TCP_CONNS 256
+#define TCP_BUF	  65536
+
+static struct tcp_slot {
+	int fd;
+	size_t have, off; /* bytes read and not yet written: buf[off, have) */
+	char buf[TCP_BUF];
+} tcp_slots[TCP_CONNS];
+
+static void tcp_segs(unsigned long *in, unsigned long *out)
+{
+	char line[512];
+	FILE *f = fopen("/proc/net/snmp", "r");
+	int hdr = 0;
+
+	*in = *out = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long v[10];
+
+		if (strncmp(line, "Tcp:", 4) != 0)
+			continue;
+		if (!hdr++)
+			continue; /* the names; the numbers follow */
+		if (sscanf(line, "Tcp: %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu", &v[0], &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6], &v[7], &v[8], &v[9]) == 10) {
+			*in = v[8]; /* InSegs */
+			*out = v[9]; /* OutSegs */
+		}
+	}
+	fclose(f);
+}
+
+static void tcp_report(int *active, unsigned long *i0, unsigned long *b0, unsigned long *t0,
+		       unsigned long *s0)
+{
+	unsigned long in, out, busy, total, d;
+	double share;
+
+	if (!*active)
+		return;
+	d = read_instret() - *i0;
+	cpu_ticks(&busy, &total);
+	tcp_segs(&in, &out);
+	busy -= *b0;
+	total -= *t0;
+	in += out;
+	in -= *s0;
+	share = total ? (double)busy / (double)total : 0.0;
+	if (in)
+		say("linux-echo: tcp burst of %lu segments, %.0f busy instret/segment "
+		    "(meaningful under -icount)\n", in, share * (double)d / (double)in);
+	*active = 0;
+}
+
+static void tcp_serve(struct tcp_slot *c)
+{
+	for (;;) {
+		ssize_t n;
+
+		while (c->off < c->have) {
+			n = write(c->fd, c->buf + c->off, c->have - c->off);
+			if (n < 0)
+				return; /* EAGAIN: poll for POLLOUT; errors show up as POLLERR */
+			c->off += (size_t)n;
+		}
+		c->off = c->have = 0;
+		n = read(c->fd, c->buf, sizeof(c->buf));
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			close(c->fd); /* the peer is done (or gone): so are we */
+			c->fd = -1;
+			return;
+		}
+		if (n < 0)
+			return;
+		c->have = (size_t)n;
+	}
+}
+
+static void tcp_echo(void)
+{
+	static struct pollfd pfd[TCP_CONNS + 1];
+	struct sockaddr_in sin;
+	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), one = 1, active = 0;
+	unsigned long i0 = 0, b0 = 0, t0 = 0, s0 = 0;
+
+	if (lfd < 0) {
+		say("linux-echo: tcp socket: %s\n", strerror(errno));
+		hang();
+	}
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(ECHO_PORT);
+	if (bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(lfd, 128) < 0) {
+		say("linux-echo: tcp bind/listen: %s\n", strerror(errno));
+		hang();
+	}
+	for (int i = 0; i < TCP_CONNS; i++)
+		tcp_slots[i].fd = -1;
+	say("linux-echo: serving TCP port %d on %s\n", ECHO_PORT, ADDR);
+	for (;;) {
+		int n = 0, r;
+
+		pfd[n].fd = lfd;
+		pfd[n++].events = POLLIN;
+		for (int i = 0; i < TCP_CONNS; i++) {
+			if (tcp_slots[i].fd < 0)
+				continue;
+			pfd[n].fd = tcp_slots[i].fd;
+			pfd[n++].events = tcp_slots[i].off < tcp_slots[i].have ? POLLOUT : POLLIN;
+		}
+		r = poll(pfd, (nfds_t)n, 1000);
+		if (r == 0) {
+			tcp_report(&active, &i0, &b0, &t0, &s0);
+			continue;
+		}
+		if (r < 0)
+			continue;
+		if (!active) {
+			unsigned long in, out;
+
+			active = 1;
+			i0 = read_instret();
+			cpu_ticks(&b0, &t0);
+			tcp_segs(&in, &out);
+			s0 = in + out;
+		}
+		if (pfd[0].revents & POLLIN) {
+			int fd;
+
+			while ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+				int i;
+
+				for (i = 0; i < TCP_CONNS && tcp_slots[i].fd >= 0; i++)
+					;
+				if (i == TCP_CONNS) {
+					close(fd);
+					continue;
+				}
+				tcp_slots[i].fd = fd;
+				tcp_slots[i].have = tcp_slots[i].off = 0;
+			}
+		}
+		for (int i = 0; i < TCP_CONNS; i++) {
+			struct tcp_slot *c = &tcp_slots[i];
+
+			if (c->fd >= 0)
+				tcp_serve(c); /* cheap when nothing is ready: EAGAIN at once */
+		}
+	}
+}
+
 int main(void)
 {
 	struct sockaddr_in sin;
@@ -330,7 +495,9 @@ int main(void)
 	}
 	probe_instret();
 	mkdir("/proc", 0555);
-	mount("proc", "/proc", "proc", 0, NULL);	/* only for /proc/stat, see burst_report */
+	mount("proc", "/proc", "proc", 0, NULL);	/* /proc/stat and /proc/net/snmp only */
+	if (fork() == 0)
+		tcp_echo();	/* never returns */
 	/* Kernel command line words the kernel does not know reach PID 1 as its environment. */
 	mode = getenv("echo_mode");
 	mmsg = mode && strcmp(mode, "mmsg") == 0;

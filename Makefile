@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # One non-recursive Makefile. `make` builds build/kernel.elf and build/kernel.bin.
 # `make run` boots it in QEMU, `make test` runs host, guest and integration tests.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The one loop (docs/design.md, "The one loop"). Under traffic it never sleeps and takes no
  * interrupts: the NIC's receive interrupt stays masked while poll passes find work. When idle

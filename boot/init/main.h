@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The composition root: kmain brings the machine up, main_loop runs it. */
 #pragma once
 #include <stdint.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """tests/tools/spdx.py, the license-line check of `make lint`, on a scratch repository of its
 own: which files are sources, where --fix puts the line, that a second --fix changes nothing,
 that another license is reported and left alone; and the tree itself passes the check."""

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The license line: every source file names its license (BSD-2-Clause) in an SPDX line.
 
 Usage (from anywhere in the repository):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # One non-recursive Makefile. `make` builds build/kernel.elf and build/kernel.bin.
 # `make run` boots it in QEMU, `make test` runs host, guest and integration tests.
 
@@ -83,7 +84,7 @@ KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 TSRC := $(sort $(wildcard tests/guest/*.c))
 TOBJ := $(patsubst %,$(B)/t/%.o,$(KSRC) $(TSRC))
 
-PHONY_EXTRA := format format-check layers lint image flash bench-linux profile help debug gdb \
+PHONY_EXTRA := format format-check layers spdx lint image flash bench-linux profile help debug gdb \
 	debug-qemu compile_commands.json
 .PHONY: $(PHONY_EXTRA) all run test test-host test-guest test-integration bench lint format clean deps-run deps-test
 #>> Targets:
@@ -191,7 +192,8 @@ help:
 	@sed -n 's/^#>> //p; s/^#> \([^:]*\): \(.*\)/\1|\2/p; s/^#>+ /|  /p' $(MAKEFILE_LIST) | \
 		awk -F'|' 'NF == 1 { print "\n" $$0; next } { printf "  %-22s %s\n", $$1, $$2 }'
 	@echo
-	@echo "README.md has the details: the boot arguments, the shell, the tests, the figures."
+	@echo "README.md has the details: the boot arguments, the shell, the tests, the figures;"
+	@echo "docs/design.md how the kernel works, docs/contributing.md how to change it."
 
 #> compile_commands.json: compilation database for editors (clangd), from this Makefile
 # The flags go through the environment as make wrote them, so that their shell quoting (the
@@ -233,8 +235,10 @@ $(B)/udpload: tests/tools/udpload.c
 profile: deps-test $(B)/kernel.bin $(B)/udpload
 	@$(PYTHON) tests/tools/insnprof.py
 
-# Static checks: clang-format, cppcheck, clang-tidy, GCC -fanalyzer, and the layering rule:
-# every include runs down the layers (tests/tools/layers.sh lists any that does not).
+# Static checks: clang-format, cppcheck, clang-tidy, GCC -fanalyzer, the layering rule (every
+# include runs down the layers: tests/tools/layers.sh lists any that does not) and the license
+# line (tests/tools/spdx.py lists any tracked source without it). docs/contributing.md, "What
+# CI runs", has the list.
 SRC_ALL := $(sort $(wildcard $(addsuffix /*.[ch],$(KDIRS))))
 #> format-check: clang-format --dry-run over the sources
 format-check:
@@ -245,8 +249,11 @@ format:
 #> layers: the layering rule: every include runs down the layers (tests/tools/layers.sh)
 layers:
 	@sh tests/tools/layers.sh
-#> lint: format-check, layers, cppcheck, clang-tidy, gcc -fanalyzer (as CI)
-lint: format-check layers
+#> spdx: the SPDX-License-Identifier line in every tracked source (tests/tools/spdx.py --fix)
+spdx:
+	@$(PYTHON) tests/tools/spdx.py
+#> lint: format-check, layers, spdx, cppcheck, clang-tidy, gcc -fanalyzer (as CI)
+lint: format-check layers spdx
 	cppcheck -q --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 		--inline-suppr -I. -D__riscv -DCONFIG_TESTS=0 --suppress=missingIncludeSystem \
 		boot drivers net mm app lib

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The applications' entry points, called from app_init (app/init.h). */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * UDP echo (RFC 862): every datagram goes back to its sender unchanged, in the very buffer it
  * came in (udp_reply swaps the addresses and pushes the headers back): no copy, no allocation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Application start-up: the services this appliance offers, in the order they come up. */
 #include "app/app.h"
 #include "app/init.h"

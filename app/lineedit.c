@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The shell's line editor (app/lineedit.h). The screen is kept in step with nothing but
  * characters, backspaces and spaces (no cursor-addressing escapes), so it works on any

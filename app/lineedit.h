@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The shell's line editor: one byte of terminal input at a time, echo through console_write.
  * Keys: printable characters insert at the cursor; Backspace, Delete; Left/Right, Home/End

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Region figures: a sequential read through a fresh mapping against copying the same bytes
  * straight from the store, faults per MiB, write-back throughput of a fully dirty region, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Region figures for `make bench` (the shell's `bench region` command). */
 #pragma once
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Region stress, run from the shell while traffic flows: random map / write / read / sync /
  * unmap operations over a window of the store, a few per timer tick so the packet loop keeps

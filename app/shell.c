@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A small command shell on the serial console: a prompt, line editing and history
  * (app/lineedit.c), `help`, counters, tables and the log ring. Each command states how many

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Operator shell on the serial console, polled from the main loop (never blocks). */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store service (protocol in app/store.h, served by app/store_proto.c): a thin UDP front
  * end over one shared region, so every request exercises demand paging, dirty tracking and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store service: the first STORE_BYTES of one block device (store.dev=, default the RAM
  * store "ramblk0"; "nvme0n1" for the first NVMe disk) mapped shared, served over UDP. Off

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store protocol (app/store.h), apart from the network and the region so that host tests
  * and a fuzzer drive it over plain memory: strict parsing, then the operation, then a reply

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP echo (RFC 862): every byte back, in order, on the connection it came in; when the peer
  * closes, whatever is still queued goes back and then our FIN. Bounded per connection: bytes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Symbolized backtraces. The symbol table is the .ksyms section that the second link adds
  * (boot/tools/ksyms.py); addresses are looked up by their offset from _start, so a relocated

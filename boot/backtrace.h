@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Symbolized addresses and backtraces, from the link-time symbol table. */
 #pragma once
 #include <stddef.h>

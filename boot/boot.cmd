@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # U-Boot boot script for the unikernel (compiled to boot.scr by `make image`).
 # U-Boot's distro boot finds boot.scr on the first partition of an SD card, eMMC, USB or
 # virtio disk and runs it; the variables below are U-Boot's own.

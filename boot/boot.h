@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The boot hart, the image, and how the machine stops: what every layer may ask the CPU layer. */
 #pragma once
 #include <stdint.h>

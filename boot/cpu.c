@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The boot hart: its id and DTB, idle time accounting, and moving the kernel to another hart. */
 #include <stdint.h>
 #include "boot/boot.h"

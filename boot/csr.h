@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RISC-V supervisor CSRs, bits and accessors (privileged spec v1.12). */
 #pragma once
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * S-mode entry from OpenSBI or U-Boot `booti`.
  *   a0 = hart id (any number: the boot hart is whichever hart the firmware chose)

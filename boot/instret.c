@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* instret_loop and the exactness check (boot/instret.h). */
 #include <stdbool.h>
 #include <stdint.h>

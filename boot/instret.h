@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The instret CSR as an instruction counter, and whether it is one on this machine. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* panic(): reason, backtrace of return addresses, failure stop. machine_exit(): shutdown. */
 #include <stdarg.h>
 #include <stdint.h>

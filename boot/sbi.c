@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SBI calls: thin ecall wrappers, errors mapped to our negative codes. */
 #include "boot/sbi.h"
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SBI calls (RISC-V SBI spec v2.0): base, TIME, SRST, DBCN, HSM, and the legacy console. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Monotonic nanoseconds from `time`: ns = t * mult >> 32, mult = 1e9 * 2^32 / timebase. */
 #include "boot/csr.h"
 #include "boot/sbi.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The `time` CSR, its rate from the DT, and the timer interrupt through SBI. */
 #pragma once
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Synchronous trap handling. Interrupts never trap here (sstatus.SIE stays 0; they only end a
  * wfi), so every trap is an exception: page faults go to the region layer; a fault inside a

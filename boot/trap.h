@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Synchronous traps: the fault hook for regions and probes that survive an expected fault. */
 #pragma once
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * S-mode trap vector. Saves all integer registers in a struct trap_frame on the current stack,
  * calls trap_handler(frame), restores (trap_handler may change frame->sepc) and returns.

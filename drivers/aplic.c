@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The S-level APLIC domain (RISC-V AIA spec v1.0, chapter 4). Every source we use gets its
  * trigger mode in sourcecfg, a target (direct mode: the boot hart's IDC and priority 1; MSI

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * RISC-V APLIC (AIA spec v1.0, chapter 4): wired interrupt sources, delivered to harts either
  * directly (an interrupt delivery control per hart: aia=aplic) or as MSIs to the IMSICs

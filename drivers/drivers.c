@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Every driver of the kernel, in the order their matches are tried (see drivers.h). */
 #include "drivers/aplic.h"
 #include "drivers/drivers.h"

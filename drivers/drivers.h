@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The drivers this kernel has, in two explicit const tables (drivers/drivers.c): the DT
  * drivers, probed stage by stage from the device tree (the PCIe host bridge is one of them),

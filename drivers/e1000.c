@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Intel 8254x / 82574L (e1000 family) driver, legacy descriptors, polled NAPI-style from the
  * main loop (8254x SDM rev. 4.0: receive sec. 3.2, transmit sec. 3.3, interrupts 13.4.17;

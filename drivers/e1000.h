@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The e1000 family driver's face (drivers/e1000.c): its PCI driver entry and test hooks. */
 #pragma once
 #include <stdint.h>

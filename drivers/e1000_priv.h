@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The e1000 driver's shared state, private to drivers/e1000.c (the packet path and interrupt
  * handlers) and drivers/e1000_setup.c (bring-up, variants, interrupt setup).

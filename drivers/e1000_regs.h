@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Intel 8254x (e1000) registers, bits and legacy descriptors, from the "PCI/PCI-X Family of
  * Gigabit Ethernet Controllers Software Developer's Manual" (8254x SDM, rev. 4.0):

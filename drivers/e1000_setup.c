@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * e1000 family bring-up (8254x SDM rev. 4.0 sec. 14; 82574 datasheet rev. 3.4 sec. 4.6):
  * reset, MAC address, rings, receive and transmit enable, and the interrupt set-up of each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cadence GEM ("macb") Ethernet driver, one queue, polled NAPI-style from the main loop like
  * the e1000 (Zynq-7000 TRM UG585 ch. 16 "Gigabit Ethernet Controller": init 16.3, DMA and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Cadence GEM driver's face: its DT driver (drivers/drivers.c lists it), and what its two
  * halves pass each other. drivers/gem_dt.c reads the device tree into a struct gem_config

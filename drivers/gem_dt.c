@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Cadence GEM's device-tree half: its match table, and the node turned into the struct
  * gem_config that gem_attach takes (bindings: Linux Documentation/devicetree/bindings/net/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Cadence GEM's PHY side: Clause 22 frames over its management port (UG585 16.3.4, the
  * MAN register), the PHY found and read through drivers/mii.c, and the MAC (NCFGR) and, on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Private to the Cadence GEM driver's files: drivers/gem.c (rings, interrupts, bring-up) and
  * drivers/gem_phy.c (MDIO, the PHY, link changes). Nothing else includes it.

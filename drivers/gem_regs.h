@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Cadence GEM ("macb") registers, bits and buffer descriptors: Zynq-7000 TRM (UG585) ch. 16
  * and appendix B.18 (gem), SiFive FU540-C000 manual ch. 19 (GEMGXL), cross-checked against

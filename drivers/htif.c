@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * HTIF, as QEMU's spike models it (hw/char/riscv_htif.c): a 64-bit tohost word, device in
  * bits 63:56, command in 55:48, payload below. Device 0 command 0 with payload bit 0 set is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The Berkeley host-target interface (QEMU spike's "ucb,htif0"): used to stop the machine. */
 #pragma once
 #include "drivers/core/dt.h"

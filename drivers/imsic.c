@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The boot hart's S-level IMSIC interrupt file (RISC-V AIA spec v1.0, chapter 3). A device
  * raises interrupt identity n by writing n to the file's seteipnum_le register (offset 0:

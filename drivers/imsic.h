@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * RISC-V IMSIC (AIA spec v1.0, chapter 3): per-hart interrupt files that take MSIs. The kernel
  * drives the S-level file of the boot hart: PCI MSI/MSI-X and the APLIC in MSI mode write to

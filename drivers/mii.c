@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Clause 22 PHY identification, link state and speed/duplex resolution (see mii.h). */
 #include <stddef.h>
 #include "drivers/mii.h"

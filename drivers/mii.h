@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Clause 22 PHY management (IEEE 802.3 clause 22.2.4): identify a PHY, read its link, and
  * resolve the speed and duplex that autonegotiation settled on. The MAC driver supplies the

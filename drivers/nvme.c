@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * NVMe over PCIe (NVM Express Base 2.0, NVM Command Set 1.0; interface in drivers/nvme.h):
  * commands, block ops, probe. Bring-up, reset and Identify are in drivers/nvme_ctrl.c.

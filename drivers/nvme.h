@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * NVMe driver (drivers/nvme.c): a PCI driver for any function of class 01:08:02 (NVM Express),
  * one I/O queue pair, every command polled, the first active namespace registered as the

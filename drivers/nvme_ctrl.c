@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * NVMe controller bring-up, reset and Identify (NVM Express Base 2.0 sec. 3.5.1, 5.17; NVM
  * Command Set 1.0 sec. 4.1.5), for drivers/nvme.c. Runs at probe and after a timeout or a

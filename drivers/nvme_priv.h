@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Inside the NVMe driver: the controller state and what drivers/nvme.c (commands, block ops,
  * probe) and drivers/nvme_ctrl.c (bring-up, reset, Identify) share. Nobody else includes it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PRP builder (interface in drivers/nvme_prp.h). Base 2.0 sec. 4.1.1: every entry after the
  * first has a zero page offset, so a transfer touches one partial first page and then whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PRP entries for one NVMe data transfer (NVMe Base 2.0 sec. 4.1.1): pure arithmetic, shared by
  * drivers/nvme.c and the host model test. The memory page size is NVME_PRP_PAGE (CC.MPS = 0).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * NVM Express registers, queue entries and Identify data, from the NVM Express Base
  * Specification 2.0 ("Base") and the NVM Command Set Specification 1.0 ("NVM"): controller

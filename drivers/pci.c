@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PCIe enumeration over ECAM at the address the DT gives. One depth-first pass numbers the
  * buses, sizes and assigns BARs from the host bridge's ranges and opens each bridge's windows

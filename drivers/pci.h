@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PCI Express over ECAM (PCI Firmware 3.2 sec. 4.1): enumeration from a host bridge that the
  * DT driver (drivers/pci_host.c) found, bus numbering, BAR and bridge window assignment, INTx

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The generic ECAM host bridge (devicetree binding "pci-host-ecam-generic", as QEMU virt and
  * most RISC-V boards with a PCIe root complex describe it): its node says where the ECAM

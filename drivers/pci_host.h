@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The PCIe host bridge as a DT device ("pci-host-ecam-generic"). */
 #pragma once
 #include "drivers/core/dt.h"

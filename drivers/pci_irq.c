@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PCI function interrupts (PCI Local Bus 3.0 sec. 6.8; PCIe 4.0 sec. 6.1): MSI-X where the
  * function has it and an MSI controller (the IMSIC) is up, MSI when only that is offered, its

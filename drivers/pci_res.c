@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PCI resource logic (see pci_res.h): pure arithmetic on register values and DT data, no
  * config-space access, so the host tests drive it with the QEMU virt numbers.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PCI resource logic with no hardware access (host-tested): the host bridge's DT node
  * ("pci-host-ecam-generic": reg, bus-range, ranges, interrupt-map, msi-parent), BAR size

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * PLIC per the RISC-V PLIC specification v1.0.0: priorities, enables, threshold, claim/complete,
  * for the context of the boot hart's S-mode external interrupt (found in interrupts-extended).

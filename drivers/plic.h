@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* RISC-V PLIC (platform-level interrupt controller): the boot hart's S-mode context. */
 #pragma once
 #include "drivers/core/dt.h"

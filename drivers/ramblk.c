@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * RAM block store: each op is a memcpy between the caller's buffer and the backing range.
  * Bounds were checked by the blkdev_* wrappers, so the ops only ASSERT them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * RAM block store: a struct blkdev over a range of physical memory (identity-mapped), either
  * given by the bootarg ramblk=<addr>,<size> (so QEMU can preload it with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The SiFive test finisher as QEMU models it (hw/misc/sifive_test.c): one 32-bit register,
  * FINISHER_PASS 0x5555 powers off with exit status 0, FINISHER_FAIL 0x3333 with the code in

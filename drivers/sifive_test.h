@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The SiFive test finisher (QEMU virt's "sifive,test0"): power off with an exit status, reset. */
 #pragma once
 #include "drivers/core/dt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Console UARTs. ns16550: registers at (index << reg-shift), accessed reg-io-width bytes wide
  * (DesignWare APB UARTs need 4); firmware has already set the baud rate, so we only transmit

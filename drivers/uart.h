@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Console UARTs from the device tree: ns16550a (DesignWare APB too) and the SiFive UART. */
 #pragma once
 #include "drivers/core/dt.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Named memory barriers (RISC-V unprivileged spec, "FENCE"; OpenSBI riscv_barrier.h and Linux
  * dma_rmb/dma_wmb do the same). A driver names what it orders instead of writing fence asm;

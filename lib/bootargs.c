@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Linux-style boot arguments from /chosen/bootargs: whitespace-separated tokens, each "key",
  * "key=value" or with double quotes around any part ("key=a b" or key="a b") to keep spaces.

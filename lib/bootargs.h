@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Linux-style boot arguments: "key=value key2 key3=value3", separated by spaces.
  * Each module declares the keys it accepts in its own table (net_bootargs in net/, echo_bootargs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host <-> network byte order and unaligned big-endian loads/stores. */
 #pragma once
 #include <stdint.h>

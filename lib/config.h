@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Build-time configuration: every tunable constant in one place. */
 #pragma once
 

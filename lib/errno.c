@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Names and messages for our error codes (lib/errno.h): log lines say "EBUSY" (greppable, the
  * same word as in the code), and "invalid argument" where a sentence reads better.

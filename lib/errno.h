@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Negative error codes returned by every fallible function (0 = success). */
 #pragma once
 

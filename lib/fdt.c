@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Flattened device tree reader (devicetree-specification v0.4, chapter 5). One validating walk
  * over the structure block first (fdt_check_structure), then targeted walks. Every read is

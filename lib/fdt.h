@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Flattened device tree reader (devicetree-specification v0.4, chapter 5): the blob, its
  * tokens, a depth-first walk and typed property access. Every offset and length in the blob

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Log lines: the level filter, the uptime prefix on every line, and a ring that keeps the
  * latest lines of every level (also those the console level hides) for the shell's `dmesg`,

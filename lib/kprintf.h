@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Kernel formatted output, log levels and panic. */
 #pragma once
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Symbol lookup in the .ksyms table (lib/ksyms.h; the format is boot/tools/ksyms.py's). */
 #include <stdint.h>
 #include "lib/errno.h"

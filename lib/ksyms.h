@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The kernel's symbol table (written by boot/tools/ksyms.py into .ksyms at link time): the
  * function an address falls in, for symbolized backtraces. Pure: built for the host tests too.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * MMIO accessors. Device registers are mapped strongly ordered (PMA I/O on QEMU virt), but the
  * hart may still reorder normal-memory accesses around them, so the rules are:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kvsnprintf and kprintf (log lines are lib/klog.c). Pure: also built for the host tests. */
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Descriptor ring index arithmetic for any NIC or queue, host-tested. Producer and consumer
  * are free-running 32-bit counters (they wrap naturally); a slot is counter & (N - 1), so N

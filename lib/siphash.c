@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* SipHash-2-4, after the specification (https://131002.net/siphash/siphash.pdf, section 2). */
 #include "lib/siphash.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SipHash-2-4 (Aumasson and Bernstein, 2012): a keyed 64-bit pseudorandom function for short
  * inputs. TCP uses it for initial sequence numbers (RFC 6528) and SYN cookies, where an

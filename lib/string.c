@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Freestanding memory and string routines (kernel only; the host uses its C library). */
 #include <stdint.h>
 #include "lib/string.h"

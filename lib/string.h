@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Freestanding string and memory routines (the C library's names and contracts). */
 #pragma once
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * One-shot timers on a sorted singly linked list (earliest first). Expiry detaches the due
  * prefix before running any callback, so callbacks may arm, re-arm or cancel any timer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Monotonic clock and one-shot timers. Timers run from the main loop (timers_expire), never
  * from a trap, so callbacks may do anything ordinary code does (send frames, re-arm).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Prologue decoding for backtraces without frame pointers (lib/unwind.h). RISC-V unprivileged
  * ISA 20191213: I-type addi and S-type sd (ch. 2), C.ADDI16SP, C.ADDI and C.SDSP (ch. 16). */
 #include "lib/errno.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Frame-pointer-free unwinding by prologue analysis: the kernel is built without frame
  * pointers (they cost a register and instructions in every call of the packet path), so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small helpers with no better home (OpenSBI sbi_types.h array_size, xv6 NELEM). */
 #pragma once
 

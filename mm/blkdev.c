@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Block device registry and the checked wrappers of mm/blkdev.h. Drivers see only in-range,
  * aligned, non-empty requests no longer than they asked for, so each op stays small (a RAM

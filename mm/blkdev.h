@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The block contract. A block driver fills a struct blkdev and calls blkdev_register(); users
  * find a device by name (blkdev_find) and call the wrappers below, never the ops.

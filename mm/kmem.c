@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Small objects: power-of-two classes of 16..2048 bytes, each frame ("slab") holding objects
  * of one class, plus whole frames for 2049..PAGE_SIZE. A slab's bookkeeping lives out of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small allocator for kernel objects (size classes carved out of frames). */
 #pragma once
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Frame allocator: one free bitmap per usable range (bit set = frame free) plus one owner word
  * per frame, all stored in frames taken from the first range big enough, once, at the first

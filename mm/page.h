@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Physical page (frame) allocator over the DT memory ranges minus the image, the DTB and
  * reserved ranges. Frames are PAGE_SIZE bytes; addresses are physical (RAM is identity-mapped,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Page cache over block devices (interface in mm/pcache.h). Descriptors live in a static
  * table: a free list, a hash on (device, page) and one LRU list (coldest first) that every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Page cache: device pages (PAGE_SIZE bytes = PAGE_SIZE / block_size blocks) held in frames,
  * keyed by (blkdev, page number), like xv6's bget(dev, blockno).

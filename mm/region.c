@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Regions (API in mm/region.h): the region table, the fault handler and write-back.
  * The page tables are the per-page state: a page is resident when its PTE exists, and in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Regions: a block device's pages mapped into the region window (CONFIG_REGION_BASE), in the
  * spirit of POSIX mmap/msync/munmap/mprotect. Page-granular; nothing is read at map time: a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Sv39 or Sv48 page tables (RISC-V privileged spec v1.12, sections 4.4 and 4.5). One kernel
  * table: the image identity-mapped W^X in 4 KiB pages, RAM and MMIO identity-mapped RW and never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Sv39 (or Sv48) page tables. The kernel image is identity-mapped W^X (text RX, rodata R,
  * data/bss RW), all RAM RW (no X), MMIO RW (never X), all of it in the lower half of the

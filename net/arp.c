@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ARP for IPv4 over Ethernet (RFC 826): answer requests for our address, keep a small cache
  * with ageing, and hold frames waiting for a resolution (bounded per entry and in total).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Internet checksum (RFC 1071): ones' complement sum of big-endian 16-bit words, folded.
  * Sums are kept in a wide accumulator and folded once at the end.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * DHCP client (RFC 2131, options RFC 2132): DISCOVER, OFFER, REQUEST, ACK; retransmissions
  * with exponential backoff, then the static fallback address; renewal at T1 (unicast to the

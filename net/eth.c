@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Ethernet II (RFC 894): check the frame, accept our MAC and broadcast (marked as such), refuse
  * group source addresses, dispatch by EtherType.

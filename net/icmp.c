@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ICMP (RFC 792): echo replies, turned around in place, and port unreachable for UDP sent to
  * a closed port, limited by a token bucket (RFC 1812 4.3.2.8) so a flood cannot make us one.

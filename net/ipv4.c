@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * IPv4 (RFC 791, host requirements of RFC 1122): the receive ladder (each check counted by
  * reason), our address, routing (on-link or the gateway), and output with fragmentation of

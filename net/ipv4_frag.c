@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * IPv4 reassembly (RFC 791 section 3.2): a few slots, each collecting one datagram into one
  * mbuf, so a whole datagram is at most MBUF_SIZE - MBUF_HEADROOM bytes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The packet buffer pool: MBUF_COUNT buffers of MBUF_SIZE bytes in one static, 64-byte aligned
  * array, handed out from a free list. RAM is identity-mapped, so a buffer's DMA address is its

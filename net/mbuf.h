@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Packet buffers: a fixed pool of MBUF_SIZE-byte buffers, each with a header describing the
  * valid bytes [data, tail) inside [head, end). Semantics follow iPXE's iobufs:

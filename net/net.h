@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The network stack as applications and the boot code see it: start-up, the main-loop entry
  * points, the address, UDP, and the counters. IPv4 addresses are uint32_t in host byte order

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The device registry, the stack's start-up from the bootargs, and the main-loop entry points
  * (net_poll, net_flush). The stack attaches to the first registered NIC only.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The only face of a NIC that net/ sees, and the only one a NIC driver needs. A driver fills
  * a struct netdev with its ops and calls netdev_register(); it hands each received frame to

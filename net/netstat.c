@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The counters of every layer, the NIC and the mbuf pool: printed on the console (shell "stats"
  * and "net"), and served as one JSON object on the optional stats.port UDP service.

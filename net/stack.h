@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Between the layers of the stack (not for applications: they use net/net.h). Each layer sees
  * an mbuf and the small API of the layer below. Functions returning void consume the mbuf.

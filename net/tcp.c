@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP (RFC 9293): the connection table and its lookup hash, listening ports, the application
  * API of net/net.h, and the delivery of events to applications. Segment arrival is in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP internals shared by tcp.c (the connection table, listeners, ISNs and SYN cookies, the
  * application API), tcp_in.c (segment arrival, RFC 9293 3.10.7), tcp_out.c (building

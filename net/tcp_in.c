@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP segment arrival (RFC 9293 3.10.7): the header checks, each counted by reason; the
  * SYN-SENT case (LISTEN is in tcp_listen.c); then, for synchronized connections, the RFC's

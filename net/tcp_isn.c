@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Initial sequence numbers (RFC 6528) and SYN cookies, keyed with SipHash-2-4. The secrets are
  * made at the first use from what the stack has seen by then (boot time, the MAC, arrival

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Segments no connection owns (RFC 9293 3.10.7.1-2): a reset for a closed port, rate limited;
  * for a listening port, a SYN makes a half-open connection while the backlog has room and is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP output: building segments (header, options, payload copied from the send ring, the
  * checksum), the send loop with the receiver's window, the congestion window, Nagle's rule

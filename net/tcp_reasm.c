@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The receive ring and its out-of-order ranges (the range list serves the SACK scoreboard too).
  * Bytes are stored at their sequence number's place in the ring (seq & mask), so a segment

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The sender's side of SACK (RFC 2018): a scoreboard of the ranges above snd_una the peer
  * says it holds, and loss recovery driven by it, after RFC 6675 (simplified: every hole below

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP timers: retransmission (RFC 6298: SRTT, RTTVAR, Karn's rule in the callers, exponential
  * backoff, a floor of CONFIG_TCP_RTO_MIN_MS), the persist timer probing a zero window (RFC 9293

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * UDP (RFC 768): length and checksum checks, a small table of bound ports, and replies that
  * reuse the received buffer (headers pushed back into its headroom, no copy).

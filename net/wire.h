@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Wire formats (Ethernet II, ARP for IPv4 over Ethernet, IPv4, ICMP, UDP, TCP, BOOTP/DHCP), all
  * in network byte order. Packed, because received headers sit at any 2-byte offset in a buffer;

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """`make bench`: boot time, echo throughput and latency, guest-side costs per datagram, footprint.
 
 Usage: /usr/bin/python3 tests/bench.py [--runs 3] [--secs 2] [--quick] [--other "QEMU ARGS..."]

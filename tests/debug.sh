@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # `make debug`: QEMU stopped at reset, waiting for GDB on 127.0.0.1:GDB_PORT, and gdb-multiarch
 # attached in this terminal with the ELF's symbols, stopped at DEBUG_BREAK. The serial console
 # is on TCP 127.0.0.1:CONSOLE_PORT (nc 127.0.0.1 CONSOLE_PORT to type) and in

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Check (and, as root, install) the Debian packages that `make run` / `make test` need.
 # Usage: tests/deps.sh run|test|debug|image
 set -e

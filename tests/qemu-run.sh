@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Boot the kernel in QEMU (`make run`, and `make debug` through tests/debug.sh).
 # Usage: tests/qemu-run.sh kernel.bin [NAME=value ...]; the names and defaults are below and in
 # `make help`. Settings that cannot work are refused with the reason before QEMU starts.

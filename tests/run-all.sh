@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # `make test`: host unit tests, in-guest tests, integration tests; one summary line at the end.
 # Each level's own "N passed, N failed" is added up; a level that crashes counts as a failure.
 cd "$(dirname "$0")/.." || exit 1

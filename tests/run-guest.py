@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot the test kernel in QEMU on each interrupt configuration, print its results and exit
 with the verdict.
 

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The one loop (DESIGN.md "One hart, one loop"). Under traffic it never sleeps and takes no
+ * The one loop (docs/design.md, "The one loop"). Under traffic it never sleeps and takes no
  * interrupts: the NIC's receive interrupt stays masked while poll passes find work. When idle
  * it sleeps in wfi until an interrupt or the next timer; a device that has no interrupt (no
  * controller, or none routed to it) is looked at on a short tick instead.

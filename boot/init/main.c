@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * kmain: bring the machine up from what the device tree says, then run the one loop. Order
  * matters: the console first (errors must be visible), then memory, then the interrupt

@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The composition root: kmain brings the machine up, main_loop runs it. */
 #pragma once
 #include <stdint.h>
 #include "drivers/core/dt.h"
 
-/* DESIGN.md's loop: poll with a budget, run timers, arm and sleep when idle. Never returns. */
+/* The one loop (docs/design.md): poll with a budget, run timers, arm and sleep when idle.
+ * Never returns. */
 __attribute__((noreturn)) void main_loop(void);
 
 /* Test kernel only: run every GTEST, print results; returns the number of failed tests. */

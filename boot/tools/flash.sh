@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # `make flash`: put kernel.bin and boot.scr where a board's U-Boot finds them.
 #
 #   flash.sh BUILD_DIR DEV="" TFTP="" WHOLE=""

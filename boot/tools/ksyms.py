@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """The kernel's own symbol table, for symbolized panic backtraces (a two-pass link).
 
 Pass 1 links the kernel without a table. This script reads its function symbols (with nm)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Fill the .reloc table of a kernel image so it can run at any load address.
 
 The kernel is linked at one address with --emit-relocs. Code is PC-relative (medany), so only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The console: SBI until a console driver registers, then that device (polled output). Input
  * arrives by the device's interrupt, which only wakes the main loop; the handler drains the

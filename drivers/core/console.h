@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The console (console_write itself is declared in lib/kprintf.h). Output goes through the SBI
  * until a console driver registers (a UART from the DT), then through it. Input: by the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The machine description from the device tree (devicetree-specification v0.4): reserved
  * memory, /chosen, memory, cpus and timebase; and the per-device property helpers the

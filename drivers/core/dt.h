@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The device tree as the kernel uses it (devicetree-specification v0.4): the machine
  * description that boot needs before any driver (memory, reserved ranges, /chosen, cpus,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The DT driver core: walk the tree, match each enabled node's compatible strings against the
  * drivers of one stage (OpenSBI fdt_driver.c style, from one explicit table), probe, retry the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The interrupt core (irq.h): controllers, requests, dispatch. A request is a descriptor that
  * knows its source (chip, hwirq) and where it is claimed (the root chip and id it arrives at:

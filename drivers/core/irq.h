@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The interrupt core: interrupt controllers behind one interface (OpenSBI sbi_irqchip.h, cut
  * down), and the one table of handlers the main loop dispatches from. A device driver asks for

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Seed frames captured from a real run: boot the guest with QEMU's filter-dump on its user
 network, let it take a DHCP lease and echo a few datagrams through hostfwd, then write every
 frame that went *to* the guest as a fuzz_eth seed (tests/fuzz/corpus/eth/capture-*).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # libFuzzer harnesses (tests/fuzz/fuzz_*.c) over the same pure sources as the host tests.
 # Included from the top Makefile after HOST_PURE is defined:
 #   make fuzz-smoke   every harness for FUZZ_SMOKE_SECONDS (regressions replayed first)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bootargs_parse over arbitrary command lines with the kernel's real per-module tables
  * (net_bootargs, echo_bootargs, ramblk_bootargs, log_bootargs; store_bootargs needs app/store.c,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Raw Ethernet frames through the real receive path (eth_input -> ARP / IPv4 -> ICMP / UDP /
  * TCP -> DHCP, the counters service and the UDP and TCP echo apps) over the fake NIC of tests/host/fake_netdev.h,

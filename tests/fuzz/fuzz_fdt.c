@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The device tree over arbitrary blobs (seeds: the DTBs QEMU dumps, tests/host/data/): the
  * machine description, then the driver core with drivers that match what QEMU's trees hold

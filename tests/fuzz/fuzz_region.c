@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The region API under operation sequences read from the input, checked against a byte-array
  * model (the fakes of tests/host/fake_mm.h: a fake page table, frames from the heap, and an

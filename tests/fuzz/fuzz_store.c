@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store protocol (app/store_proto.c) against a reference written here from app/store.h:
  * each input is a series of requests [len_hi][len_lo][bytes] served over a 4 KiB memory store

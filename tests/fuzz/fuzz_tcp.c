@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP input against a live connection table. Each run starts the stack (static address, the
  * host's MAC known), the TCP echo service on port 7 and a test application on port 7777, makes

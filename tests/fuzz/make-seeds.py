@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write the fuzzers' seed inputs under tests/fuzz/corpus/<harness>/ (committed as files).
 
 Run from the repository root: /usr/bin/python3 tests/fuzz/make-seeds.py

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Run libFuzzer harnesses: sh tests/fuzz/run.sh smoke|fuzz SECONDS build/fuzz/fuzz_<name>...
 # Each harness first replays tests/fuzz/regress/<name>/ (inputs that once crashed), then fuzzes
 # for SECONDS from its seeds (tests/fuzz/corpus/<name>/). A harness passes when both finish

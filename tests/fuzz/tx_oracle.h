@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The transmit oracle shared by the fuzzers that drive the stack over the fake NIC: every frame
  * the stack queued is well-formed (length, our source MAC, IPv4 header and checksum, UDP, ICMP

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * In-guest tests. GTEST(name) { ... } defines a test that runs in the booted kernel (after
  * memory, traps and the DT are up; NIC and network may be absent). ok(cond, fmt, ...) records

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The in-guest test runner: every GTEST in the "gtests" section, in link order. */
 #include "boot/init/main.h"
 #include "mm/page.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Guest tests for boot: DTB errors, probes, clock, timers. */
 #include "boot/boot.h"
 #include "boot/init/main.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* In-guest tests of PCI enumeration and the e1000 bring-up (the test kernel boots with one
  * e1000 on QEMU virt's root bus). */
 #include <stdint.h>

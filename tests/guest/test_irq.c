@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * In-guest tests of the interrupt controllers, on whichever the machine has (tests/run-guest.py
  * boots the test kernel on the PLIC, the APLIC in direct mode and the IMSIC with the APLIC in

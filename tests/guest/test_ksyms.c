@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Guest tests for the link-time symbol table: names of real functions in the booted image. */
 #include <stdint.h>
 #include "boot/backtrace.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Guest tests for mm: frame and object counts, 4 KiB mappings in the region window, and the
  * protections vm_init promised (W^X image, read-only rodata, non-executable RAM). */
 #include <stdint.h>

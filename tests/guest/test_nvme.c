@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * In-guest tests of the NVMe driver against QEMU's model (tests/run-guest.py attaches an
  * 8 MiB raw image as nvme0, serial "gtest"; the host wrote block k's number as a 64-bit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Guest tests for regions over a RAM block store: real page faults through the trap handler.
  * Each test uses its own small store (contiguous frames, not registered) so the block counters

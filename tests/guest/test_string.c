@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lib/string.c's memcpy against a byte-by-byte copy, for every source and destination
  * alignment within a word and lengths around its word and block thresholds, with guard bytes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Fakes for host tests and fuzzers of mm/region.c and mm/pcache.c: frames from the heap
  * (page_alloc, page_alloc_raw, page_free override mm/page.c), a page table with one entry per

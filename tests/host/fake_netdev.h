@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A fake NIC for host tests of net/: transmitted frames are kept in an array for the test to
  * inspect, and frames are injected by copying them into a pool mbuf and calling nd->rx (which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A TCP peer for host tests and the TCP fuzzer, written from RFC 9293 independently of net/:
  * segments built byte by byte (header, options, checksum), the stack's segments parsed back,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host-test helpers for device trees: load a DTB from tests/host/data/ into a heap buffer of
  * exactly its size (so ASan sees overreads), and a minimal FDT writer for trees dtc will not

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Regenerate the device tree blobs that tests/host/test_fdt.c parses.
 #
 # Usage: sh tests/host/gen-dtbs.sh        (from the repository root; needs qemu-system-riscv64

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The environment the pure kernel sources expect, provided on the host for unit tests. */
 #include <setjmp.h>
 #include <stdarg.h>

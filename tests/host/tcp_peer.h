@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The fixture shared by the test_tcp*.c programs: a peer at HOST:PPORT talking to the stack at
  * GUEST over the fake NIC, with the handshake, sends and checks most tests start from.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host unit-test harness: ok(cond, fmt, ...) records a check with its file:line; each test
  * program ends with TEST_DONE(), which prints "N passed, N failed" and exits non-zero on failure.

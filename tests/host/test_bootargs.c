@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* bootargs_parse tokenising, dispatch and reporting; parse_u64 and parse_ipv4, table-driven. */
 #include <stdint.h>
 #include <string.h>

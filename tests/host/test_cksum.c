@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * net/cksum.c and the inline folds in net/stack.h against a byte-wise RFC 1071 reference: every
  * alignment and length up to 300 bytes, split sums, extreme data (all 0xff, all 0), the IPv4

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The DT driver core (drivers/core/dt_driver.c) and the device helpers (drivers/core/dt.c):
  * which driver a node gets, stages, deferred probes, the "no driver for" list, reg, interrupt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for the e1000 descriptor layouts and the ring arithmetic it uses (lib/ring.h),
  * including a model of the RX ring that checks RDT never meets RDH. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The FDT reader (lib/fdt.c) and the machine description (dt_parse_machine) against DTBs
  * dumped from QEMU (tests/host/gen-dtbs.sh) and a synthetic tree, then against corrupted

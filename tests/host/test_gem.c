@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The Cadence GEM's pure logic: descriptor encode/decode (gem_regs.h), Clause 22 PHY
  * resolution and reads through a fake MDIO bus (mii.c), and its DT driver (gem_dt.c) matched

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The interrupt core (drivers/core/irq.c) with fake controllers: requests by DT specifier and
  * by MSI, dispatch order (the handler before the acknowledgement, so a level line the handler

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Log lines: level filter, prefix, the ring behind dmesg (wrap, drop count), cut lines, hook. */
 #include <stdbool.h>
 #include <stdint.h>

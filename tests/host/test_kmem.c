@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Small-object allocator: classes, zeroing, alignment, no overlap (stamped contents), frames
  * returned when empty, misuse panics, exhaustion and a random sequence against a model. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* ksyms_lookup on hand-built tables: exact and inner addresses, bounds, malformed tables. */
 #include <stdint.h>
 #include <string.h>

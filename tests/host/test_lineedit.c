@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The shell's line editor, through a tiny terminal model: the bytes it writes (characters,
  * backspace, newline, bell) are played onto a screen, and what a user would see is checked.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The network stack over a fake NIC: ARP replies, ping, UDP echo at every size class, each
  * malformed frame dropped and counted by the right counter (and nothing else), reassembly,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * DHCP against a scripted server (lease, T1 renewal, T2 rebinding, expiry, NAK), the fallback
  * when nobody answers, the ARP pending queue (sent on reply, dropped on timeout, bounded) and

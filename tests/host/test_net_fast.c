@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The fused receive path (udp_fast_input, the netdev upcall) against the general one
  * (eth_input): for every frame of a family of mutations of an echo datagram, at both buffer

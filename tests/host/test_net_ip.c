@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * IPv4 reassembly (in order, out of order, duplicates, inconsistent overlap, timeout, too big),
  * fragmented output, ICMP port unreachable and its rate limit, and the stats service. After

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The trust rules of the stack (issue 12) over the fake NIC: martian sources dropped and counted
  * by reason and never answered from any layer (rule 1), unicast services deaf to broadcasts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The PRP builder against a model of how a controller reads PRPs (NVMe Base 2.0 sec. 4.1.1):
  * the model walks PRP1, then PRP2 as a page or as a list, exactly as the spec describes, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Frame allocator: exhaustion, reserved holes, rounding, contiguous runs, broken-invariant
  * panics and random alloc/free sequences against a model. Ranges live in one aligned buffer. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Block layer and page cache on the host: blkdev bounds checks and counters, the RAM block
  * store (bootarg parsing, default allocation from the real frame allocator), page-cache

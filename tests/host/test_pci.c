@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for drivers/pci_res.c: BAR decoding, window allocation, bridge window encoding
  * and INTx routing, with the numbers QEMU virt puts in its device tree. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* kvsnprintf formats, truncation and return values. */
 #include <stdint.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Regions on the host: a fake page table (one entry per window page), fake frames from the
  * heap and a fake block device over a byte array. sim_read/sim_write play the MMU: they call

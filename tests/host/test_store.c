@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The store protocol (app/store_proto.c) over plain memory: strict numbers, the reply never
  * longer than the request (padding), ranges, sync failures, the counter.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP over the fake NIC: the state machine, every RFC 9293 transition the stack implements
  * (passive and active open, simultaneous open and close, half-close, closes during the

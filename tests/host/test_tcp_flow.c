@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP over the fake NIC, part 2: data. The echo service end to end; out-of-order segments
  * reassembled in place (merging, a full range table, a FIN beyond a hole); windows (ours

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP against hostile peers: resets in and out of the window (RFC 5961 3), SYNs and ACKs a blind
  * attacker would send (RFC 5961 4, 5), challenge ACKs and their limits, closed ports and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * SACK (RFC 2018) both ways: the blocks our ACKs carry (the latest range first, at most four,
  * data shrinking by their bytes, still there after a timeout), the window our duplicate ACKs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * TCP's arithmetic: sequence numbers around 2^32, SipHash-2-4 against the reference vectors,
  * RFC 6298's RTO against the formulas computed here in floating point, SYN cookies (bound to

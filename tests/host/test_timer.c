@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* lib/timer.c: ordering, re-arm, cancel, and callbacks that arm or cancel during expiry. */
 #include <stdint.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* unwind_prologue on prologues as GCC and the assembler write them (encodings from
  * riscv64-unknown-elf-as -march=rv64gc), compressed and not, shrink-wrapped and frameless. */
 #include <stdint.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """A lossy link between a tap device and QEMU's socket netdev (tc netem is not available here).
 
     lossy_relay.py TAP LISTEN_PORT QEMU_PORT [--loss P] [--reorder P] [--dup P] [--seed N]

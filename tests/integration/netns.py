@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A network namespace of our own with a tap device in it, for tests that put Linux on the
 guest's link: nothing leaves this machine, and the namespace (named with our PID) is deleted on
 the way out. Tests are skipped, with the reason, where namespaces or taps cannot be made."""

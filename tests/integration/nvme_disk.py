@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Helpers for the tests that give the guest an NVMe disk (test_nvme.py, test_nvme_crash.py).
 
 The disk is a raw image file on the host: -drive file=IMG,if=none,format=raw,cache=writeback

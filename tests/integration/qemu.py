@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Start, watch and always reap QEMU instances for the integration tests.
 
 Every instance is started with its own loopback ports, its serial console on a pipe that a

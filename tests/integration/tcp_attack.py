@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """An attacker on the guest's link, run inside the test's network namespace (scapy, raw frames
 on the tap):
 

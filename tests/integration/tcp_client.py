@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Linux's TCP as the guest's peer, run inside the test's network namespace:
 
     tcp_client.py transfer HOST PORT BYTES [SEED]   one echo connection, SHA-256 checked

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Helpers for the TCP tests and the TCP figures of `make bench`: a TCP hostfwd netdev, an echo
 transfer that checks every byte (SHA-256) and measures throughput and the longest stall, many
 concurrent connections, and the guest's counters read from the shell's `stats` output (which

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """build/bench.svg from make bench's JSON (tests/tools/benchplot.py), on made-up figures: a
 line per size and back-end, Linux's beside ours when given, the RTT percentiles."""
 import json

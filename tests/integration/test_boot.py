@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot the production image under QEMU and check what a user sees."""
 import os
 import re

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Bad configuration is a clear message and then a clean stop or a running kernel, never a panic
 (issue 12, rule 11): a ramblk= range over memory that is not free RAM, RAM over the region
 window or beyond what Sv39 reaches, a hart without an MMU, too little RAM."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """DHCP server silent, then back: the guest falls back to its address and keeps serving, keeps
 looking for a server in the background, and takes the lease once one answers. The test plays
 both the silent LAN and the server over the raw wire (about 50 s: the client's retry timers)."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """UDP echo through QEMU user networking (hostfwd), as a user of the appliance sees it.
 
 One guest (DHCP, stats service on) per machine serves most tests: virt with its e1000 and

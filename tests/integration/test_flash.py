@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Boot paths a board uses: U-Boot booti over TFTP, other load addresses, other firmware."""
 import os
 import shutil

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The Cadence GEM on QEMU sifive_u (FU540, boot hart 1): what the boot log says about it, the
 MAC the device tree gives, and link flaps seen through the PHY. Echo, DHCP, load and raw-wire
 tests run on sifive_u through test_echo.py and test_rawframes.py (qemu.MACHINES)."""

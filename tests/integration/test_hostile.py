@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Issue 12 over the raw wire (wire.py): the guest as an attacker on the same segment sees it.
 
 One test (or a few) per rule; each asserts what reaches the wire first (no reply, no

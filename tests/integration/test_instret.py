@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """instret is an instruction count only under -icount shift=0 (or on a real hart): the stats
 JSON's sys.instret_exact and the shell's `bench instret` must say which case they are in."""
 import pytest

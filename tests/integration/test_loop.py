@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Two guests on one LAN segment (a QEMU multicast socket hub) cannot be made to ping-pong.
 
 Guest A is 10.0.2.15, guest B 10.0.2.16, each with echo, the store and the stats service;

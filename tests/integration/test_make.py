@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The newcomer's targets, run as a user would run them: make help, make run with its options
 and refusals, make debug with a scripted GDB, make compile_commands.json.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Every machine x NIC combination the kernel supports, one boot each: {virt (PLIC),
 virt,aia=aplic (APLIC direct), virt,aia=aplic-imsic (IMSIC + APLIC in MSI mode)} x {e1000
 (82540EM, PCI: INTx), e1000e (82574L, PCIe: MSI-X when an IMSIC is up)}, plus spike (no

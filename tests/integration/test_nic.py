@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The NIC side: PCI enumeration of each e1000 model, two NICs, a NIC behind a PCIe root port,
 link flaps from the QEMU monitor, and a packet capture dissected by tshark."""
 import os

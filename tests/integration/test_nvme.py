@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The store service on an NVMe disk (QEMU -device nvme over a raw image file): the host's bytes
 are read through the mapping, modified bytes reach the file exactly, every acknowledged sync
 was written and flushed, the counter survives a reboot and a QEMU restart, a 4 KiB-block

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Crash test: 20 rounds of store writes and counter increments over an NVMe disk, QEMU killed
 with SIGKILL at a random moment in each. After every round the image must hold every
 acknowledged write (an "OK" or a counter value is sent only after region_sync, i.e. after the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Adaptive busy polling (loop.poll_us=) and the benchmarks' ceiling (net.turnaround=1).
 
 Each test boots its own guest on user networking. The figures come from the stats service's

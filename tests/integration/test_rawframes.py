@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Raw Ethernet frames through a QEMU socket netdev (wire.py): ARP, ICMP echo, UDP echo, and
 every kind of malformed frame, each dropped, counted under the right reason, and harmless.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Random region operations with a 3-frame page cache while echo traffic flows: the store
 ends byte for byte equal to the model, and no datagram is corrupted or lost."""
 import socket

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The operator shell on the serial console."""
 import re
 

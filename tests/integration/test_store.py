@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The store service over a RAM block store preloaded from a host file and read back, through
 the host-side client tests/tools/store.py (which pads requests: replies are never longer)."""
 import os

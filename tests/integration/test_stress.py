@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Hostile mixes over the raw wire: the guest stays bounded and keeps echoing.
 
 ARP storms from random senders (the cache replaces, it does not grow), floods of fragments that

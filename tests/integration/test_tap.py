@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """A Linux host on a tap link: ping, arping and nc -u against the guest.
 
 The host is a network namespace made here (so nothing leaves this machine): a tap device in

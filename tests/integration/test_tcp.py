@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """TCP echo (RFC 862 over TCP) through QEMU's user networking (hostfwd=tcp), as a user of the
 appliance sees it, on each machine of qemu.MACHINES (virt's e1000, sifive_u's GEM): nc, Python
 sockets, a 4 MiB transfer checked by SHA-256 (64 MiB with RUN_SLOW=1), 200 connections open at

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """The guest's TCP against Linux's, through a lossy link, and under attack.
 
 Everything runs in a network namespace of our own (tests/integration/netns.py): a tap device

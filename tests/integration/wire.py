@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """Play the wire: the far end of a QEMU "socket" netdev is this script.
 
 QEMU 7.2 `-netdev socket,id=n0,udp=127.0.0.1:HOST,localaddr=127.0.0.1:QEMU` sends every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Build the Linux 6.1 comparison guest for `tests/bench.py --other` (see tests/linux/README.md).
 # Everything comes from Debian's archive: the kernel source (linux-source-6.1) and the
 # riscv64-linux-gnu cross toolchain with glibc for a static /init.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * /init of the Linux comparison guest (tests/linux/): the same UDP and TCP echo on port 7 as
  * our unikernel, so `tests/bench.py --other` measures both on the same QEMU. TCP is served by a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """make bench's back-ends: the echo figures over QEMU's user networking (slirp, through
 hostfwd on 127.0.0.1) and over a tap device in a network namespace made here, for three guests:
 the kernel as it boots (adaptive busy polling), the same with loop.poll_us=0 (the loop before

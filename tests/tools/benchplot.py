@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """build/bench.svg from make bench's JSON: echo rate against datagrams in flight, one panel per
 datagram size with a line per back-end (and the Linux guest's when bench-linux ran), and the
 round-trip percentiles beside them. Each point is the median of the runs; the bars span min

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Wrap a raw image in a minimal ELF that QEMU's -kernel loads at ADDR (entry = ADDR).
 
 Used to boot build/kernel.bin at an address other than its link address, as a boot loader

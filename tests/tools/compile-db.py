@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Write compile_commands.json from the Makefile's variables (make compile_commands.json).
 
 The flags come in the environment (DB_CFLAGS, DB_HOST_CFLAGS) as the Makefile writes them.

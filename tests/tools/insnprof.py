@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Where the guest's instructions go: a profile of the echo path from QEMU's TCG exec log.
 
 Usage: /usr/bin/python3 tests/tools/insnprof.py [--size 64] [--window 32] [--count 4000]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Upward includes: every `#include "dir/file.h"` in the kernel's sources whose target lies in
 # a higher layer than the including file. The layers, lowest first (a folder's layer is that of
 # its longest prefix below):

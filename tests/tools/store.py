@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Host-side client of the store service (app/store.h), for people and for the tests.
 
     store.py [-H HOST] [-p PORT] read OFF LEN      # bytes to stdout (LEN may exceed a datagram)

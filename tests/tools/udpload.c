@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * udpload: UDP echo load generator and checker (host tool, built by tests/bench.py).
  *

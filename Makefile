@@ -231,9 +231,10 @@ $(B)/udpload: tests/tools/udpload.c
 	@echo "  CC      $@"
 	@gcc -O2 -std=gnu11 -Wall -Wextra -o $@ $<
 # Guest instructions per echoed datagram by function, from QEMU's TCG exec log.
-#> profile: guest instructions per echoed datagram, by function (QEMU's exec log)
+#> profile: guest instructions per echoed datagram, by function (QEMU's exec log); CPU=rv64,v=true
+#>+ profiles a CPU with the vector extension (QEMU -cpu)
 profile: deps-test $(B)/kernel.bin $(B)/udpload
-	@$(PYTHON) tests/tools/insnprof.py
+	@$(PYTHON) tests/tools/insnprof.py $(if $(CPU),--cpu $(CPU))
 
 # Static checks: clang-format, cppcheck, clang-tidy, GCC -fanalyzer, the layering rule (every
 # include runs down the layers: tests/tools/layers.sh lists any that does not) and the license

@@ -28,6 +28,9 @@ void cpu_idle_account(uint64_t n);
 /* Restart the kernel on another hart (SBI HSM hart_start, then this hart stops). Returns only
  * on failure: -ENOTSUP (no HSM), -EINVAL / -EBUSY (no such hart, or it is running). */
 int cpu_move_to_hart(uint32_t hart);
+/* Turn the vector unit on (sstatus.VS initial): VLEN in bits, or 0 if the hart has none (VS
+ * reads back 0). Only for a hart whose ISA lists V. */
+unsigned cpu_vector_on(void);
 
 enum machine_stop { MACHINE_PASS, MACHINE_FAIL, MACHINE_RESET };
 /* A device that can stop the machine when SBI cannot, and that carries an exit status (QEMU's

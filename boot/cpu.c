@@ -54,3 +54,11 @@ int cpu_move_to_hart(uint32_t hart)
 	 * the image (the relocation pass finds it already patched and skips it). */
 	return sbi_error(cpu_handoff(hart, (uintptr_t)_entry, boot_dtb_pa));
 }
+
+unsigned cpu_vector_on(void)
+{
+	csr_set(CSR_SSTATUS, SSTATUS_VS & (SSTATUS_VS >> 1)); /* VS = 1, initial */
+	if (!(csr_read(CSR_SSTATUS) & SSTATUS_VS))
+		return 0; /* WARL: stays 0 without a vector unit */
+	return (unsigned)csr_read(CSR_VLENB) * 8;
+}

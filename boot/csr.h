@@ -21,11 +21,13 @@
 #define CSR_TIME     0xc01
 #define CSR_CYCLE    0xc00
 #define CSR_INSTRET  0xc02
+#define CSR_VLENB    0xc22 /* vector register length in bytes (V) */
 
 #define SSTATUS_SIE  (1ul << 1)
 #define SSTATUS_SPIE (1ul << 5)
 #define SSTATUS_SPP  (1ul << 8)
 #define SSTATUS_FS   (3ul << 13)
+#define SSTATUS_VS   (3ul << 9) /* vector state: 0 off (V instructions trap), 1 initial */
 #define SSTATUS_SUM  (1ul << 18)
 
 #define SIE_SSIE (1ul << 1)

@@ -61,6 +61,8 @@ void sbi_init(void)
 	sbi.spec_version = (unsigned long)r.value;
 	sbi.impl_id = (unsigned long)sbi_call(SBI_EXT_BASE, 1, 0, 0, 0).value;
 	sbi.impl_version = (unsigned long)sbi_call(SBI_EXT_BASE, 2, 0, 0, 0).value;
+	sbi.mvendorid = (unsigned long)sbi_call(SBI_EXT_BASE, 4, 0, 0, 0).value;
+	sbi.marchid = (unsigned long)sbi_call(SBI_EXT_BASE, 5, 0, 0, 0).value;
 	sbi.has_time = sbi_probe(SBI_EXT_TIME);
 	sbi.has_srst = sbi_probe(SBI_EXT_SRST);
 	sbi.has_dbcn = sbi_probe(SBI_EXT_DBCN);

@@ -19,6 +19,7 @@
 
 struct sbi_info {
 	unsigned long spec_version, impl_id, impl_version;
+	unsigned long mvendorid, marchid; /* the hart's, through the base extension (0: unknown) */
 	bool has_time, has_srst, has_dbcn, has_hsm;
 };
 extern struct sbi_info sbi;

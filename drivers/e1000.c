@@ -274,13 +274,21 @@ static void e1000_link_change(struct e1000_softc *sc)
 	sc->nd.link_up = up;
 }
 
+/* The buffers kept for refills back to the pool (before the pool is reported). Not on every
+ * sleep: up to E1000_RECYCLE frees there, and as many allocations after the wake, cost 30-40
+ * instructions per datagram at 32 in flight. */
+static void e1000_quiet(struct netdev *nd)
+{
+	struct e1000_softc *sc = nd->priv;
+	while (sc->nrecycle)
+		mbuf_free(sc->recycle[--sc->nrecycle]);
+}
+
 static void e1000_irq_arm(struct netdev *nd)
 {
 	struct e1000_softc *sc = nd->priv;
-	/* idle: every queued frame out, every buffer back to the device, the buffers kept for
-	 * refills back to the pool (a quiet machine's pool count is the whole free count) */
-	while (sc->nrecycle)
-		mbuf_free(sc->recycle[--sc->nrecycle]);
+	/* idle: every queued frame out, every buffer back to the device (the buffers kept for
+	 * refills stay: e1000_quiet) */
 	if (sc->tx_prod != sc->tx_prod_doorbell)
 		tx_doorbell(sc);
 	if (sc->rx_cons != sc->rx_cons_doorbell)
@@ -359,6 +367,7 @@ void e1000_other_intr(void *arg)
 
 const struct netdev_ops e1000_ops = {
 	.poll = e1000_poll,
+	.quiet = e1000_quiet,
 	.xmit = e1000_xmit,
 	.flush = e1000_flush,
 	.irq_arm = e1000_irq_arm,

@@ -7,6 +7,13 @@
 #include <stdint.h>
 #include "net/stack.h"
 
+bool cksum_vector;
+
+void cksum_use_vector(bool on)
+{
+	cksum_vector = on;
+}
+
 /* Byte-wise reference: any alignment. */
 static uint64_t add_bytes(uint64_t acc, const uint8_t *b, size_t len)
 {
@@ -20,6 +27,17 @@ static uint64_t add_bytes(uint64_t acc, const uint8_t *b, size_t len)
 	return acc;
 }
 
+/* cksum_sum_native for any length: pieces of at most CKSUM_VEC_MAX bytes (an even number, so
+ * each piece starts as aligned as the first). */
+static uint64_t sum_native_any(const uint8_t *b, size_t len)
+{
+	uint64_t acc = 0;
+	_Static_assert(CKSUM_VEC_MAX % 2 == 0, "pieces keep the alignment");
+	for (; len > CKSUM_VEC_MAX; b += CKSUM_VEC_MAX, len -= CKSUM_VEC_MAX)
+		acc += cksum_sum_native(b, CKSUM_VEC_MAX);
+	return acc + cksum_sum_native(b, len);
+}
+
 uint64_t cksum_sum(const void *p, size_t len)
 {
 	const uint8_t *b = p;
@@ -27,7 +45,7 @@ uint64_t cksum_sum(const void *p, size_t len)
 		uint32_t be = cksum_fold16(add_bytes(0, b, len));
 		return (uint16_t)(be << 8 | be >> 8);
 	}
-	return cksum_sum_native(b, len);
+	return sum_native_any(b, len);
 }
 
 /* Add len bytes at p to sum. Only the last piece of a message may have an odd length: its last
@@ -39,7 +57,7 @@ uint32_t cksum_add(uint32_t sum, const void *p, size_t len)
 	if ((uintptr_t)b & 1) {
 		acc = add_bytes(sum, b, len);
 	} else {
-		uint32_t le = cksum_fold16(cksum_sum_native(b, len));
+		uint32_t le = cksum_fold16(sum_native_any(b, len));
 		acc = (uint64_t)sum + (uint16_t)(le << 8 | le >> 8);
 	}
 	/* Keep the partial sum below 2^31 so later additions cannot overflow it. The byte-wise

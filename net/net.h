@@ -23,6 +23,12 @@ struct netdev;
  * nd may be NULL (no NIC: the stack stays idle). A second device is ignored with a log line.
  */
 void net_init(struct netdev *nd);
+/* The boot hart's vector unit is on and the checksums may use it (boot, once; off by
+ * default). net/stack.h has the vector sum. */
+void cksum_use_vector(bool on);
+/* The mbuf pool's figures, after the NIC's driver handed back the buffers it keeps between
+ * bursts (netdev_ops.quiet): what every report of the pool uses. */
+const struct mbuf_pool_stats *net_mbuf_stats(void);
 /*
  * One poll pass: drain up to budget received frames through the stack (replies are only
  * queued), then one netdev_flush (the doorbells). Returns the number of frames processed.

@@ -44,6 +44,13 @@ void net_drop(struct mbuf *m, uint64_t *counter)
 	mbuf_free(m);
 }
 
+const struct mbuf_pool_stats *net_mbuf_stats(void)
+{
+	if (net_device && net_device->ops->quiet)
+		net_device->ops->quiet(net_device);
+	return mbuf_pool_stats();
+}
+
 const struct net_stats *net_stats(void)
 {
 	udp_fast_sync();
@@ -160,8 +167,7 @@ int net_poll(int budget)
 		return 0;
 	n = netdev_poll(net_device, budget);
 	netdev_flush(net_device); /* one doorbell for every reply queued during the pass */
-	udp_fast_sync();
-	return n;
+	return n; /* the fused path's counters: added when read (net_stats, the stats service) */
 }
 
 void net_flush(void)

@@ -45,6 +45,10 @@ struct netdev_ops {
 	void (*irq_arm)(struct netdev *nd);
 	/* A received frame is waiting (a look at the next descriptor in RAM; no register read). */
 	bool (*rx_pending)(const struct netdev *nd);
+	/* Optional: give the pool back the buffers the driver keeps between bursts (e1000:
+	 * transmitted ones kept to refill receive slots), so that the pool's free count is the
+	 * whole of it. Run before the pool is reported (net_mbuf_stats), not on the loop's path. */
+	void (*quiet)(struct netdev *nd);
 };
 
 struct netdev {

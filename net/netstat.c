@@ -220,7 +220,7 @@ static size_t layers(struct layer *l)
 	udp_fast_sync();
 	l[i++] =
 		(struct layer){ "netdev", netdev_f, ARRAY_SIZE(netdev_f), nd ? &nd->stats : &none };
-	l[i++] = (struct layer){ "mbuf", mbuf_f, ARRAY_SIZE(mbuf_f), mbuf_pool_stats() };
+	l[i++] = (struct layer){ "mbuf", mbuf_f, ARRAY_SIZE(mbuf_f), net_mbuf_stats() };
 	l[i++] = (struct layer){ "eth", eth_f, ARRAY_SIZE(eth_f), &net_st.eth };
 	l[i++] = (struct layer){ "arp", arp_f, ARRAY_SIZE(arp_f), &net_st.arp };
 	l[i++] = (struct layer){ "ipv4", ipv4_f, ARRAY_SIZE(ipv4_f), &net_st.ipv4 };

@@ -178,8 +178,8 @@ static struct udp_peer rx_peer;
 
 /*
  * What the fused path took and sent since the counters were last brought up to date: one
- * increment each instead of five and three, added to the layers' counters by udp_fast_sync at
- * the end of every poll pass and before anyone reads them (net_stats, the stats service).
+ * increment each instead of five and three, added to the layers' counters by udp_fast_sync
+ * only when someone reads them (net_stats, the stats service): a poll pass costs nothing.
  */
 static struct {
 	uint64_t rx, tx;
@@ -254,15 +254,15 @@ void udp_fast_input(struct netdev *nd, struct mbuf *m)
 	    ((uintptr_t)ip & 3) || ip->ver_ihl != 0x45 || ip->proto != IP_PROTO_UDP)
 		goto general;
 	/* the header sum, the length, TTL, our unicast address, no fragment, an ordinary source */
-	tot = ntohs(ip->total_len);
+	tot = get_be16_wide(&ip->total_len);
 	if (!cksum_ip20_ok(ip) || tot > len - ETH_HLEN || ip->ttl == 0 ||
-	    ip_word(ip, IP_W_DST) != ipv4_be.addr || !ipv4_be.addr ||
+	    ip_word64(ip, IP_W_DST) != ipv4_be.addr || !ipv4_be.addr ||
 	    (ip->frag & htons(IP_FLAG_MF | IP_FRAG_MASK)) || ipv4_src_suspect(ip))
 		goto general;
 	/* UDP filling the datagram (so that a reply may reuse the IP header's length), its sum */
-	ulen = ntohs(u->len);
+	ulen = get_be16_wide(&u->len);
 	if (ulen < UDP_HLEN || ulen != tot - IP_HLEN ||
-	    (u->cksum && !cksum_l4_ok(ip, u, ulen, IP_PROTO_UDP)))
+	    (u->cksum && !cksum_l4_ok_be(ip, u, ulen, u->len, IP_PROTO_UDP)))
 		goto general;
 	/* a binding that takes a unicast datagram from this port */
 	b = udp_lookup(u->dport);
@@ -273,8 +273,8 @@ void udp_fast_input(struct netdev *nd, struct mbuf *m)
 	m->l4_off = (uint16_t)(l4 - m->head);
 	m->data = l4 + UDP_HLEN;
 	m->tail = l4 + ulen; /* Ethernet padding goes */
-	peer->src_ip_be = ip_word(ip, IP_W_SRC);
-	peer->dst_ip_be = ip_word(ip, IP_W_DST);
+	peer->src_ip_be = (uint32_t)ip_word64(ip, IP_W_SRC);
+	peer->dst_ip_be = (uint32_t)ip_word64(ip, IP_W_DST);
 	*(wire_u32 *)(void *)&peer->src_port_be = *(const wire_u32 *)(const void *)u;
 	fast.rx++; /* eth rx_frames, ipv4 rx and delivered, udp rx and delivered: udp_fast_sync */
 	b->handler(m, peer, b->arg);
@@ -331,11 +331,11 @@ static void reply_fast(struct mbuf *m, uint32_t p)
 	wire_u32 *ports = (wire_u32 *)(void *)((uint8_t *)ip + IP_HLEN);
 	struct netdev *nd = net_dev();
 	/* 64-bit locals (zero-extending loads) for the sum; the stores take their low words */
-	uint64_t peer = ip_word(ip, IP_W_SRC), us = ip_word(ip, IP_W_DST), w0, w1, w2;
+	uint64_t peer = ip_word64(ip, IP_W_SRC), us = ip_word64(ip, IP_W_DST), w0, w1, w2;
 	uint32_t hop;
 	const uint8_t *mac;
 	*ports = p >> 16 | p << 16; /* sport <-> dport */
-	hop = ipv4_next_hop_be((uint32_t)peer);
+	hop = ipv4_next_hop_be(peer);
 	mac = hop ? arp_hot_be(hop) : NULL;
 	if (!mac || !nd) {
 		net_st.udp.tx++;
@@ -343,7 +343,7 @@ static void reply_fast(struct mbuf *m, uint32_t p)
 		ipv4_reply(m);
 		return;
 	}
-	w0 = ip_word(ip, 0) & 0xffff00ffu; /* version 4, no options, the length; TOS 0 */
+	w0 = ip_word64(ip, 0) & 0xffff00ffu; /* version 4, no options, the length; TOS 0 */
 	w1 = ipv4_new_id();
 	w2 = IP_TTL_DEFAULT | (uint32_t)IP_PROTO_UDP << 8;
 	w2 |= (uint64_t)(uint16_t)~cksum_fold16(w0 + w1 + w2 + peer + us) << 16;
@@ -391,7 +391,8 @@ void udp_reply_unchanged(struct mbuf *m, const struct udp_peer *peer)
 	wire_u32 *ports = (wire_u32 *)(void *)l4;
 	uint32_t p;
 	/* The headers in front of the payload are the received ones, for this peer. */
-	if (m->data != l4 + UDP_HLEN || !u->cksum || ntohs(u->len) != (size_t)(m->tail - l4) ||
+	if (m->data != l4 + UDP_HLEN || !u->cksum ||
+	    get_be16_wide(&u->len) != (size_t)(m->tail - l4) ||
 	    (p = *ports) != *(const wire_u32 *)(const void *)&peer->src_port_be) {
 		udp_reply(m, peer);
 		return;

@@ -76,6 +76,11 @@ static inline uint32_t ip_word(const struct ip_hdr *ip, int i)
 {
 	return ((const wire_u32 *)(const void *)ip)[i];
 }
+/* The same word as a 64-bit value (zero-extended), for sums and 64-bit compares. */
+static inline uint64_t ip_word64(const struct ip_hdr *ip, int i)
+{
+	return ((const wire_u32 *)(const void *)ip)[i];
+}
 static inline void ip_word_set(struct ip_hdr *ip, int i, uint32_t v)
 {
 	((wire_u32 *)(void *)ip)[i] = v;

@@ -75,6 +75,17 @@ static int set_tick(const char *v)
 	return 0;
 }
 
+static bool vector_allowed = true; /* cpu.vector= */
+
+static int set_vector(const char *v)
+{
+	unsigned long long n;
+	if (parse_u64(v, &n) || n > 1)
+		return -EINVAL;
+	vector_allowed = n;
+	return 0;
+}
+
 static int set_poll(const char *v)
 {
 	unsigned long long n;
@@ -101,6 +112,9 @@ static const struct bootarg root_args[] = {
 	  "50..1000000: wake-up period when a device has no interrupt (default 1000)" },
 	{ "loop.poll_us", set_poll,
 	  "0..1000: largest busy-poll window before sleeping; 0 = off (default 200)" },
+	{ "cpu.vector", set_vector,
+	  "0: leave the vector unit (V) off; 1: use it for checksums where the hart has it "
+	  "(default 1)" },
 };
 static const struct bootarg_table root_bootargs = { root_args, ARRAY_SIZE(root_args) };
 
@@ -191,6 +205,37 @@ static void move_hart(void)
 	err = cpu_move_to_hart((uint32_t)want_hart);
 	pr_err("boot: cannot start hart %lu (%s); staying on hart %lu\n", (unsigned long)want_hart,
 	       errname(err), (unsigned long)boot_hartid);
+}
+
+/*
+ * The boot hart's ISA as its device tree node states it, and what the kernel uses of it: the
+ * vector unit (V 1.0) for the Internet checksum. T-Head's C906/C910 (mvendorid 0x5b7, marchid
+ * 0) implement the 0.7.1 draft, whose encodings differ: never on them, as Linux does.
+ */
+#define MVENDORID_THEAD 0x5b7
+static void cpu_features(void)
+{
+	const struct dt_cpu *c = dt_cpu_of(&machine, (uint32_t)boot_hartid);
+	unsigned vlen;
+	pr_info("cpu: hart %lu isa %s\n", (unsigned long)boot_hartid,
+		c && c->isa ? c->isa : "(not given)");
+	if (!dt_hart_has_ext((uint32_t)boot_hartid, "v"))
+		return;
+	if (sbi.mvendorid == MVENDORID_THEAD && sbi.marchid == 0) {
+		pr_info("cpu: vector unit of a T-Head C9xx (draft 0.7.1): not used\n");
+		return;
+	}
+	if (!vector_allowed) {
+		pr_info("cpu: vector unit not used (cpu.vector=0)\n");
+		return;
+	}
+	vlen = cpu_vector_on();
+	if (!vlen) {
+		pr_warn("cpu: the device tree lists V but sstatus.VS stays off: not used\n");
+		return;
+	}
+	cksum_use_vector(true);
+	pr_info("cpu: vector unit on, VLEN %u bits: checksums use it\n", vlen);
 }
 
 /* A configuration this kernel cannot run with: say so and stop (not a panic: nothing broke). */
@@ -340,6 +385,7 @@ void kmain(uint64_t hartid, uint64_t dtb, uint64_t dtb_in_image)
 	if (machine.bootargs)
 		bootargs_parse(machine.bootargs, bootarg_tables, ARRAY_SIZE(bootarg_tables));
 	move_hart();
+	cpu_features();
 	memory_init();
 	mbuf_pool_init();
 	interrupts_init();

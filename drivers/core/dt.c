@@ -181,12 +181,23 @@ const struct dt_cpu *dt_cpu_of(const struct dt_machine *m, uint32_t hart)
 	return NULL;
 }
 
-/* Does the token list s[0..n) ("rv64imafdch_zicsr_ssaia_sstc") name extension ext? */
+/*
+ * Does the token list s[0..n) ("rv64imafdcvh_zicsr_ssaia_sstc") name extension ext? A
+ * one-letter ext ("v") is looked for among the letters after "rv32"/"rv64" ("g" standing for
+ * "imafd"), a longer one among the tokens after them.
+ */
 static bool isa_has(const char *s, size_t n, const char *ext)
 {
 	size_t elen = strlen(ext), i = 0;
-	while (i < n && s[i] != '_')
-		i++; /* the base ISA and its single-letter extensions */
+	bool letters = n >= 4 && (s[0] | 0x20) == 'r' && (s[1] | 0x20) == 'v' && elen == 1;
+	char e = (char)(ext[0] | 0x20);
+	for (i = letters ? 4 : 0; i < n && s[i] != '_'; i++) {
+		char c = (char)(s[i] | 0x20);
+		if (letters && (c == e || (c == 'g' && strchr("imafd", e))))
+			return true;
+	}
+	if (elen == 1)
+		return false;
 	while (i < n) {
 		size_t start = ++i, k = 0;
 		while (i < n && s[i] != '_')

@@ -52,8 +52,8 @@ const struct fdt *dt_tree(void);
 size_t dt_stdout(void);
 /* The cpu entry of hart, or NULL. */
 const struct dt_cpu *dt_cpu_of(const struct dt_machine *m, uint32_t hart);
-/* Does hart's cpu node list the ISA extension ext ("ssaia"; riscv,isa-extensions, else the
- * multi-letter part of riscv,isa, case-insensitive)? */
+/* Does hart's cpu node list the ISA extension ext ("ssaia", or one letter such as "v";
+ * riscv,isa-extensions, else riscv,isa's letters or its multi-letter part, case-insensitive)? */
 bool dt_hart_has_ext(uint32_t hart, const char *ext);
 
 /* ---- devices ---- */

@@ -45,6 +45,8 @@ dump virt-rootport -m 256M -device pcie-root-port,id=rp0 -device e1000,bus=rp0
 dump virt-64m -m 64M
 dump virt-2g -m 2G
 dump virt-smp4 -m 256M -smp 4
+# the vector extension (V 1.0): "v" among riscv,isa's letters
+dump virt-vector -m 256M -cpu rv64,v=true
 dump virt-append -m 256M -kernel "$TMP/kernel.bin" -append "ip=dhcp echo.port=7"
 # sifive_u (FU540: hart 0 is the E51 monitor core): the GEM, its GEMGXL block and PHY node.
 MACHINE=sifive_u dump sifive_u -m 256M -smp 2 -nic user

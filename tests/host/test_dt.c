@@ -268,7 +268,7 @@ static void test_props(void)
 	fb_u32(&f, 2);
 	fb_begin(&f, "ext@3000");
 	fb_str(&f, "compatible", "test,ext");
-	fb_cells(&f, "reg", 3, 0x3000, 0x100, 0x1); /* not whole entries */
+	fb_cells(&f, "reg", 3, 0x3000, 0x100, 0x1);		    /* not whole entries */
 	fb_cells(&f, "interrupts-extended", 6, 20, 5, 8, 10, 9, 0); /* second: 1 cell + junk */
 	fb_u32(&f, 2);
 	fb_begin(&f, "bad@4000");
@@ -284,23 +284,20 @@ static void test_props(void)
 		   size == 0x10,
 	   "second reg entry %llx %llx", (unsigned long long)base, (unsigned long long)size);
 	ok(dt_reg(&dev, 2, &base, &size) == -ENOENT, "reg past the end");
-	ok(dt_irq(&dev, 1, &irq) == 0 && irq.parent == 20 && irq.ncells == 2 &&
-		   irq.cell[0] == 11 && irq.cell[1] == 1,
+	ok(dt_irq(&dev, 1, &irq) == 0 && irq.parent == 20 && irq.ncells == 2 && irq.cell[0] == 11 &&
+		   irq.cell[1] == 1,
 	   "interrupts[1] through the inherited interrupt-parent");
-	ok(dt_irq(&dev, 2, &irq) == -ENOENT && dt_irq(&dev, -1, &irq) == -ENOENT,
-	   "no interrupt 2");
+	ok(dt_irq(&dev, 2, &irq) == -ENOENT && dt_irq(&dev, -1, &irq) == -ENOENT, "no interrupt 2");
 	ok(!strcmp(dt_path(dev.node, path, sizeof(path)), "/soc/uart@1000"), "path %s", path);
 	ok(!strcmp(dt_path(dev.node, path, 8), "/soc/ua"), "truncated path %s", path);
 	ok(find("test,ext", "ext@3000", &dev), "ext found");
 	ok(dt_reg_count(&dev) == -EINVAL && dt_reg(&dev, 0, &base, &size) == -EINVAL,
 	   "reg of a partial entry");
-	ok(dt_irq(&dev, 0, &irq) == 0 && irq.parent == 20 && irq.cell[0] == 5 &&
-		   irq.cell[1] == 8,
+	ok(dt_irq(&dev, 0, &irq) == 0 && irq.parent == 20 && irq.cell[0] == 5 && irq.cell[1] == 8,
 	   "interrupts-extended[0]");
 	ok(dt_irq(&dev, 1, &irq) == 0 && irq.parent == 10 && irq.ncells == 1 && irq.cell[0] == 9,
 	   "interrupts-extended[1] (a cpu's controller, one cell)");
-	ok(dt_irq(&dev, 2, &irq) == -EINVAL, "entry with a bad phandle: %d",
-	   dt_irq(&dev, 2, &irq));
+	ok(dt_irq(&dev, 2, &irq) == -EINVAL, "entry with a bad phandle: %d", dt_irq(&dev, 2, &irq));
 	ok(find("test,bad", "bad@4000", &dev) && dt_irq(&dev, 0, &irq) == -EINVAL,
 	   "dangling interrupt-parent");
 	ok(find("late,y", "intc@c000000", &dev), "intc found");
@@ -334,8 +331,7 @@ static void test_many_outputs(void)
 	fb_u32(&f, 2);
 	close_soc(&f);
 	ok(use_tree(&f) == 0 && find("test,plic", "plic@10000000", &dev), "tree");
-	ok(dt_intc_index(&dev, 1, 9, &count) == 69 && count == 70, "output 69 of 70: %d",
-	   count);
+	ok(dt_intc_index(&dev, 1, 9, &count) == 69 && count == 70, "output 69 of 70: %d", count);
 }
 
 /* QEMU's trees: the S-mode output of the boot hart for each controller kind. */
@@ -369,8 +365,9 @@ static void test_qemu_intc(void)
 		ok(find(cases[i].compatible, cases[i].node, &dev), "%s: %s", cases[i].file,
 		   cases[i].node);
 		r = dt_intc_index(&dev, cases[i].hart, cases[i].cause, &count);
-		ok(r == cases[i].want && count == cases[i].count, "%s %s hart %u cause %u: %d of %d",
-		   cases[i].file, cases[i].node, cases[i].hart, cases[i].cause, r, count);
+		ok(r == cases[i].want && count == cases[i].count,
+		   "%s %s hart %u cause %u: %d of %d", cases[i].file, cases[i].node, cases[i].hart,
+		   cases[i].cause, r, count);
 		free(tree_blob.b);
 		tree_blob = bl; /* keep it alive until the next tree replaces it */
 	}
@@ -422,9 +419,32 @@ static void test_isa_ext(void)
 	ok(dt_init(b.b, b.n, &m) == 0 && !dt_hart_has_ext(0, "ssaia") &&
 		   dt_hart_has_ext(0, "zicsr") && !dt_hart_has_ext(0, "rv64imafdch"),
 	   "plain virt has not");
+	/* one letter: among riscv,isa's letters only, "rv64" itself not counted */
+	ok(dt_hart_has_ext(0, "c") && dt_hart_has_ext(0, "H") && !dt_hart_has_ext(0, "v") &&
+		   !dt_hart_has_ext(0, "z") && !dt_hart_has_ext(0, "r") && !dt_hart_has_ext(1, "c"),
+	   "plain virt: C and H, no V");
 	free(a.b);
 	free(tree_blob.b);
 	tree_blob = b;
+}
+
+/* The vector extension: "rv64imafdcvh_..." with -cpu rv64,v=true; riscv,isa-extensions and
+ * "g" in the synthetic tree. */
+static void test_isa_vector(void)
+{
+	struct blob v = load("virt-vector.dtb"), s = load("synthetic.dtb");
+	struct dt_machine m;
+	if (!v.n || !s.n)
+		return;
+	ok(dt_init(v.b, v.n, &m) == 0 && dt_hart_has_ext(0, "v") && dt_hart_has_ext(0, "V") &&
+		   dt_hart_has_ext(0, "zba") && !dt_hart_has_ext(0, "vh"),
+	   "-cpu rv64,v=true: V");
+	ok(dt_init(s.b, s.n, &m) == 0 && dt_hart_has_ext(1, "f") && dt_hart_has_ext(1, "v") &&
+		   !dt_hart_has_ext(1, "h") && dt_hart_has_ext(3, "v") && !dt_hart_has_ext(3, "c"),
+	   "synthetic: rv64gcv (g is imafd), and V in riscv,isa-extensions");
+	free(v.b);
+	free(tree_blob.b);
+	tree_blob = s;
 }
 
 /* spike: cpus and a CLINT (the firmware's), no S-mode interrupt controller at all. */
@@ -436,8 +456,7 @@ static void test_spike(void)
 		return;
 	ok(dt_init(bl.b, bl.n, &m) == 0 && m.nmem == 1 && m.ncpus == 1, "spike parsed");
 	host_console_clear();
-	ok(dt_report_unclaimed(table, ARRAY_SIZE(table)) == 2, "clint and htif: %s",
-	   host_console);
+	ok(dt_report_unclaimed(table, ARRAY_SIZE(table)) == 2, "clint and htif: %s", host_console);
 	ok(strstr(host_console, "no driver for ucb,htif0: /htif") != NULL, "htif: %s",
 	   host_console);
 	free(tree_blob.b);
@@ -453,6 +472,7 @@ int main(void)
 	test_qemu_intc();
 	test_qemu_uart_irq();
 	test_isa_ext();
+	test_isa_vector();
 	test_spike();
 	free(tree_blob.b);
 	TEST_DONE();

@@ -100,7 +100,7 @@ def attribute(counts, syms):
     return per
 
 
-def profile(size=64, window=32, count=4000, kernel=None, machine="virt"):
+def profile(size=64, window=32, count=4000, kernel=None, machine="virt", cpu=None):
     """{'per_dgram': exec-log instructions / datagram, 'instret_per_dgram': the same burst by
     the guest's counter, 'functions': [(name, per datagram)], ...}"""
     import bench  # the same client, first-echo wait and stats port as make bench
@@ -109,7 +109,8 @@ def profile(size=64, window=32, count=4000, kernel=None, machine="virt"):
     log = os.path.join(tmp, "exec.log")
     spec, ports = user_netdev(echo=7, stats=bench.STATS)
     q = Qemu(kernel=kernel, bootargs="ip=10.0.2.15/24,10.0.2.2 stats.port=%d" % bench.STATS,
-             netdev=spec, extra=["-icount", "shift=0", "-d", "in_asm,nochain", "-D", log],
+             netdev=spec, extra=(["-cpu", cpu] if cpu else []) +
+             ["-icount", "shift=0", "-d", "in_asm,nochain", "-D", log],
              machine=machine, nic=MACHINES[machine]["nic"])
     try:
         if bench.first_echo(ports["echo"], q.t0) is None:
@@ -152,8 +153,9 @@ def main():
     ap.add_argument("--kernel")
     ap.add_argument("--machine", default="virt", choices=sorted(MACHINES),
                     help="virt (e1000) or sifive_u (Cadence GEM)")
+    ap.add_argument("--cpu", help="QEMU -cpu, e.g. rv64,v=true (the vector checksum)")
     a = ap.parse_args()
-    p = profile(a.size, a.window, a.count, a.kernel, a.machine)
+    p = profile(a.size, a.window, a.count, a.kernel, a.machine, a.cpu)
     print("insnprof: %d B, %d in flight, %d datagrams echoed (%d lost): %.1f guest instructions "
           "per datagram by the TCG exec log, %.1f by instret" % (
               a.size, a.window, p["datagrams"], p["lost"], p["per_dgram"],

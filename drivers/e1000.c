@@ -72,7 +72,8 @@ static int e1000_poll(struct netdev *nd, int budget)
 	struct e1000_softc *sc = nd->priv;
 	struct e1000_rx_desc *ring = sc->rx_ring;
 	uint32_t cons = sc->rx_cons;
-	int done = 0;
+	int done = 0, kept = 0; /* kept: frames taken but not delivered (rare) */
+	uint64_t bytes = 0;
 	if (sc->rs_cons != sc->rs_prod)
 		e1000_tx_reclaim(nd);
 	while (done < budget) {
@@ -95,6 +96,7 @@ static int e1000_poll(struct netdev *nd, int budget)
 		if (!(status & E1000_RXD_STAT_EOP) || sc->rx_discard ||
 		    (errors & E1000_RXD_ERR_FRAME) || len > E1000_RX_ROOM) {
 			rx_recycle(sc, d, status);
+			kept++;
 			continue;
 		}
 		fresh = rx_buffer(sc);
@@ -102,6 +104,7 @@ static int e1000_poll(struct netdev *nd, int budget)
 			/* pool empty: the frame is dropped, its buffer stays in the slot */
 			nd->stats.rx_drop_nobuf++;
 			d->status = 0;
+			kept++;
 			continue;
 		}
 		/* The slot is whole again before the frame goes up: the stack may flush. */
@@ -109,10 +112,13 @@ static int e1000_poll(struct netdev *nd, int budget)
 		sc->rx_mbuf[slot] = fresh;
 		d->addr = fresh->phys + MBUF_HEADROOM + NET_IP_ALIGN; /* rx_buffer's data */
 		d->status = 0;
-		netdev_rx(nd, m, len);
+		bytes += len;
+		netdev_rx_uncounted(nd, m, len);
 	}
-	if (done)
+	if (done) {
 		nd->stats.polls++;
+		netdev_rx_count(nd, (uint32_t)(done - kept), bytes);
+	}
 	return done;
 }
 

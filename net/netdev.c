@@ -144,6 +144,7 @@ void net_init(struct netdev *nd)
 		return;
 	}
 	net_device = nd;
+	memcpy(&nd->mac_w1, nd->mac + 2, 4);
 	nd->rx = cfg.turnaround ? eth_input_turnaround : udp_fast_input;
 	if (cfg.turnaround)
 		pr_warn("net: net.turnaround=1: every UDP datagram goes back unchecked (the "

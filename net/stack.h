@@ -388,9 +388,11 @@ void ipv4_input(struct mbuf *m);
 /* Push an IPv4 header (src: our address) on m (data at the transport header) and send it. */
 void ipv4_output(struct mbuf *m, uint32_t dst, uint8_t proto);
 /* Our address, mask, gateway and broadcast address in network order (0 while unconfigured;
- * bcast is the limited broadcast when the subnet has none). Written only by ipv4_set_addr. */
+ * bcast is the limited broadcast when the subnet has none). Written only by ipv4_set_addr.
+ * 32-bit values held zero-extended: the fast path compares them with header words it also
+ * sums (ip_word64), and 64-bit fields let one lwu per word serve both. */
 struct ipv4_be {
-	uint32_t addr, mask, gw, bcast;
+	uint64_t addr, mask, gw, bcast;
 };
 extern struct ipv4_be ipv4_be;
 /*

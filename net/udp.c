@@ -250,8 +250,11 @@ void udp_fast_input(struct netdev *nd, struct mbuf *m)
 	 * header 4-byte aligned (ip_word), version 4 without options */
 	if (len - (ETH_HLEN + IP_HLEN + UDP_HLEN) >
 		    ETH_FRAME_MAX - (ETH_HLEN + IP_HLEN + UDP_HLEN) ||
-	    eh->type != htons(ETH_P_IP) || !mac_eq(eh->dst, nd->mac) || (eh->src[0] & 1) ||
-	    ((uintptr_t)ip & 3) || ip->ver_ihl != 0x45 || ip->proto != IP_PROTO_UDP)
+	    ((uintptr_t)ip & 3) || eh->type != htons(ETH_P_IP) ||
+	    /* the destination as a halfword and (aligned with the IP header) a word */
+	    ((*(const mac_u16 *)eh->dst ^ *(const mac_u16 *)nd->mac) |
+	     (*(const wire_u32 *)(const void *)(eh->dst + 2) ^ nd->mac_w1)) ||
+	    (eh->src[0] & 1) || ip->ver_ihl != 0x45 || ip->proto != IP_PROTO_UDP)
 		goto general;
 	/* the header sum, the length, TTL, our unicast address, no fragment, an ordinary source */
 	tot = get_be16_wide(&ip->total_len);
@@ -330,9 +333,8 @@ static void reply_fast(struct mbuf *m, uint32_t p)
 	struct eth_hdr *eh = (struct eth_hdr *)((uint8_t *)ip - ETH_HLEN);
 	wire_u32 *ports = (wire_u32 *)(void *)((uint8_t *)ip + IP_HLEN);
 	struct netdev *nd = net_dev();
-	/* 64-bit locals (zero-extending loads) for the sum; the stores take their low words */
-	uint64_t peer = ip_word64(ip, IP_W_SRC), us = ip_word64(ip, IP_W_DST), w0, w1, w2;
-	uint32_t hop;
+	uint32_t peer = ip_word(ip, IP_W_SRC), us = ip_word(ip, IP_W_DST), hop;
+	uint64_t w1, w2, sum;
 	const uint8_t *mac;
 	*ports = p >> 16 | p << 16; /* sport <-> dport */
 	hop = ipv4_next_hop_be(peer);
@@ -343,15 +345,24 @@ static void reply_fast(struct mbuf *m, uint32_t p)
 		ipv4_reply(m);
 		return;
 	}
-	w0 = ip_word64(ip, 0) & 0xffff00ffu; /* version 4, no options, the length; TOS 0 */
+	/*
+	 * The reply's header sum from the received header, which udp_fast_input verified: its
+	 * words sum to 0 modulo 0xffff, the addresses only swap places, so the new sum is minus
+	 * what goes (the TOS, the identification and fragment word, the TTL, protocol and
+	 * checksum word) plus what comes (our id, no fragment flags, our TTL; version, length and
+	 * protocol stay). RFC 1624's update, with every word known; 3 * 0xffffffff (a multiple
+	 * of 0xffff) keeps it positive. No address enters the sum.
+	 */
 	w1 = ipv4_new_id();
 	w2 = IP_TTL_DEFAULT | (uint32_t)IP_PROTO_UDP << 8;
-	w2 |= (uint64_t)(uint16_t)~cksum_fold16(w0 + w1 + w2 + peer + us) << 16;
-	ip_word_set(ip, 0, (uint32_t)w0);
+	sum = w1 + w2 + 3 * 0xffffffffull - ((uint64_t)ip->tos << 8) - ip_word64(ip, 1) -
+	      ip_word64(ip, 2);
+	w2 |= (uint64_t)(uint16_t)~cksum_fold16(sum) << 16;
+	ip->tos = 0;
 	ip_word_set(ip, 1, (uint32_t)w1);
 	ip_word_set(ip, 2, (uint32_t)w2);
-	ip_word_set(ip, IP_W_SRC, (uint32_t)us);
-	ip_word_set(ip, IP_W_DST, (uint32_t)peer);
+	ip_word_set(ip, IP_W_SRC, us);
+	ip_word_set(ip, IP_W_DST, peer);
 	mac_copy(eh->dst, mac);
 	mac_copy(eh->src, nd->mac);
 	m->data = (uint8_t *)eh;

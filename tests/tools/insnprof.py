@@ -100,7 +100,7 @@ def attribute(counts, syms):
     return per
 
 
-def profile(size=64, window=32, count=4000, kernel=None, machine="virt", cpu=None):
+def profile(size=64, window=32, count=4000, kernel=None, machine="virt", cpu=None, bootargs=""):
     """{'per_dgram': exec-log instructions / datagram, 'instret_per_dgram': the same burst by
     the guest's counter, 'functions': [(name, per datagram)], ...}"""
     import bench  # the same client, first-echo wait and stats port as make bench
@@ -108,7 +108,8 @@ def profile(size=64, window=32, count=4000, kernel=None, machine="virt", cpu=Non
     tmp = tempfile.mkdtemp(prefix="insnprof-")
     log = os.path.join(tmp, "exec.log")
     spec, ports = user_netdev(echo=7, stats=bench.STATS)
-    q = Qemu(kernel=kernel, bootargs="ip=10.0.2.15/24,10.0.2.2 stats.port=%d" % bench.STATS,
+    q = Qemu(kernel=kernel,
+             bootargs=("ip=10.0.2.15/24,10.0.2.2 stats.port=%d " % bench.STATS) + bootargs,
              netdev=spec, extra=(["-cpu", cpu] if cpu else []) +
              ["-icount", "shift=0", "-d", "in_asm,nochain", "-D", log],
              machine=machine, nic=MACHINES[machine]["nic"])
@@ -154,8 +155,9 @@ def main():
     ap.add_argument("--machine", default="virt", choices=sorted(MACHINES),
                     help="virt (e1000) or sifive_u (Cadence GEM)")
     ap.add_argument("--cpu", help="QEMU -cpu, e.g. rv64,v=true (the vector checksum)")
+    ap.add_argument("--bootargs", default="", help="more boot arguments, e.g. loop.poll_us=0")
     a = ap.parse_args()
-    p = profile(a.size, a.window, a.count, a.kernel, a.machine, a.cpu)
+    p = profile(a.size, a.window, a.count, a.kernel, a.machine, a.cpu, a.bootargs)
     print("insnprof: %d B, %d in flight, %d datagrams echoed (%d lost): %.1f guest instructions "
           "per datagram by the TCG exec log, %.1f by instret" % (
               a.size, a.window, p["datagrams"], p["lost"], p["per_dgram"],

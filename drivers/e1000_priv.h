@@ -28,6 +28,10 @@
 /* Transmitted buffers kept to refill receive slots (the echo's buffer goes out and comes
  * back as a receive buffer without a trip through the pool); the rest go to the pool. */
 #define E1000_RECYCLE 64
+/* Sent buffers reclaimed by the poll once this many are outstanding (see e1000_poll). */
+#define E1000_RECLAIM_MIN 32
+_Static_assert(E1000_RECLAIM_MIN <= E1000_RECYCLE && E1000_RECLAIM_MIN < TXN / 2,
+	       "the stash covers the refills between reclaims");
 /* Replies held back at most while received frames are still waiting (see e1000_flush). */
 #define E1000_TX_BATCH_MAX  64
 #define E1000_RESET_TIMEOUT (100 * NSEC_PER_MSEC)

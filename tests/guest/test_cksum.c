@@ -12,6 +12,7 @@
 #include "lib/kprintf.h"
 #include "lib/string.h"
 #include "net/stack.h"
+#include "tests/cksum_ref.h"
 #include "tests/guest/gtest.h"
 
 #define BIG (CKSUM_VEC_MAX + 128) /* room for the offsets and the asm operand's extent */
@@ -20,14 +21,7 @@ static uint8_t buf[BIG] __attribute__((aligned(64)));
 /* The ones' complement sum of the bytes as big-endian words, folded (not complemented). */
 static uint32_t reference(const uint8_t *b, size_t len)
 {
-	uint64_t acc = 0;
-	for (size_t i = 0; i + 1 < len; i += 2)
-		acc += (uint32_t)(b[i] << 8 | b[i + 1]);
-	if (len & 1)
-		acc += (uint32_t)b[len - 1] << 8;
-	while (acc >> 16)
-		acc = (acc & 0xffff) + (acc >> 16);
-	return (uint32_t)acc;
+	return cksum_ref_sum(b, len, 0);
 }
 
 /* A native-order unfolded sum, folded and turned big-endian to compare with reference(). */

@@ -13,29 +13,42 @@ def sys_figures(q):
     return udp_stats(q.stats_port)["sys"]
 
 
+def one_in_flight(args):
+    """(p50 RTT, sys figures before, after) of 4000 echoes one at a time in a fresh guest."""
+    q = boot_user("stats.port=%d %s" % (STATS, args))
+    try:
+        s0 = sys_figures(q)
+        r = udpload(q.echo_port, window=1, size=64, count=4000)
+        s1 = sys_figures(q)
+    finally:
+        q.kill()
+    assert r["received"] == 4000 and r["corrupt"] == 0, r
+    return r["rtt_us"]["p50"], s0, s1
+
+
 def test_one_in_flight_rtt_falls_with_polling():
     """One datagram in flight: the loop goes idle after each reply, and the next request comes
     within the window, so it is taken without waiting for the interrupt (which QEMU's e1000
     spaces 128 us apart). Whether the loop keeps spinning is its own measurement (on a host
     busy with other guests, sleeping may receive faster): the RTT is compared with a guest
-    that never polls only when spinning won."""
-    rtt = {}
-    for name, args in (("poll", ""), ("off", "loop.poll_us=0")):
-        q = boot_user("stats.port=%d %s" % (STATS, args))
-        try:
-            s0 = sys_figures(q)
-            r = udpload(q.echo_port, window=1, size=64, count=4000)
-            s1 = sys_figures(q)
-        finally:
-            q.kill()
-        assert r["received"] == 4000 and r["corrupt"] == 0, r
-        rtt[name] = (r["rtt_us"]["p50"], s0, s1)
-    p50, s0, s1 = rtt["poll"]
-    spins = s1["poll_hits"] + s1["poll_misses"] - s0["poll_hits"] - s0["poll_misses"]
-    assert spins > 0 and s1["poll_short_sleeps"] > s0["poll_short_sleeps"], (s0, s1)
-    assert 0 < s1["poll_window_ns"] <= 200000, s1
-    if s1["poll_spinning"]:
-        assert p50 < 0.75 * rtt["off"][0], (p50, rtt["off"][0], s1)
+    that never polls only when spinning won. On a 2-core host a boot that ends up spinning can
+    still land at the slow mode (measured, 12 boots each, 2026-12-02: 3 of 12 of this tree
+    and 3 of 12 of the tree before it at 116-141 us against 50-90 us in the others, the host's
+    scheduling of QEMU's I/O thread beside the spinning vCPU deciding), so up to three boots
+    are tried: polling must lower the RTT in one of those that spin, and every one must spin
+    and adapt its window as below."""
+    off = one_in_flight("loop.poll_us=0")[0]
+    tried = []
+    for _ in range(3):
+        p50, s0, s1 = one_in_flight("")
+        spins = s1["poll_hits"] + s1["poll_misses"] - s0["poll_hits"] - s0["poll_misses"]
+        assert spins > 0 and s1["poll_short_sleeps"] > s0["poll_short_sleeps"], (s0, s1)
+        assert 0 < s1["poll_window_ns"] <= 200000, s1
+        if not s1["poll_spinning"] or p50 < 0.75 * off:
+            return  # sleeping won (nothing to compare), or polling cut the RTT
+        tried.append(p50)
+    assert False, "spinning, and no faster than without polling: p50 %s us against %s" % (
+        tried, off)
 
 
 def test_poll_off_never_spins():

@@ -26,16 +26,11 @@ static inline uint64_t bswap64(uint64_t x)
 #define htonl(x) bswap32(x)
 #define ntohl(x) bswap32(x)
 
-static inline uint16_t get_be16(const void *p)
-{
-	const uint8_t *b = p;
-	return (uint16_t)(b[0] << 8 | b[1]);
-}
-
 /*
- * get_be16 as a 64-bit value, for compares on the packet path: two byte loads, a shift and an
- * or. Written plainly, GCC's bswap pass merges the loads into a halfword load and a swap (six
- * instructions without Zbb) and then zero-extends; the empty asm hides the second byte from it.
+ * A big-endian 16-bit field as a 64-bit value (for compares on the packet path): two byte
+ * loads, a shift and an or. Written plainly, GCC's bswap pass merges the loads into a halfword
+ * load and a swap (six instructions without Zbb) and then zero-extends; the empty asm hides the
+ * second byte from it.
  */
 static inline uint64_t get_be16_wide(const void *p)
 {
@@ -43,6 +38,11 @@ static inline uint64_t get_be16_wide(const void *p)
 	uint64_t hi = b[0], lo = b[1];
 	__asm__("" : "+r"(lo));
 	return hi << 8 | lo;
+}
+
+static inline uint16_t get_be16(const void *p)
+{
+	return (uint16_t)get_be16_wide(p);
 }
 
 static inline uint32_t get_be32(const void *p)

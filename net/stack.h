@@ -47,16 +47,6 @@ uint32_t cksum_add(uint32_t sum, const void *p, size_t len);
  */
 uint64_t cksum_sum(const void *p, size_t len);
 /*
- * Sum of the 16-bit words at b in the hart's own (little-endian) order, unfolded. RFC 1071
- * section 2(B): the ones' complement sum is byte-order independent, so it is enough to swap
- * the folded result once. b must be 2-byte aligned. After at most one halfword b is 4-byte
- * aligned; from there 32-bit words go into the 64-bit accumulator: a load and an add per 4
- * bytes, no carries to track (2^32 words would be needed to overflow), 64 bytes per turn of
- * the loop so that its own three instructions are spread thin. (64-bit loads need a carry
- * test and a carry add per word, the same four instructions per 8 bytes.) The tail is at most
- * one of each of 32, 16, 8, 4, 2 and 1 bytes, so it takes no loop.
- */
-/*
  * acc plus the 16 (8, 4) 32-bit words at w, zero-extended. On the hart: a load and an add per
  * word through two scratch registers, in that order. Written as C, the compiler issues all
  * the loads first, and the registers they take cost udp_fast_input a stack frame (8
@@ -111,6 +101,16 @@ static inline uint64_t cksum_words16(uint64_t acc, const cksum_u32 *w)
 	return cksum_words8(cksum_words8(acc, w), w + 8);
 }
 #endif
+/*
+ * Sum of the 16-bit words at b in the hart's own (little-endian) order, unfolded. RFC 1071
+ * section 2(B): the ones' complement sum is byte-order independent, so it is enough to swap
+ * the folded result once. b must be 2-byte aligned. After at most one halfword b is 4-byte
+ * aligned; from there 32-bit words go into the 64-bit accumulator: a load and an add per 4
+ * bytes, no carries to track (2^32 words would be needed to overflow), 64 bytes per turn of
+ * the loop so that its own three instructions are spread thin. (64-bit loads need a carry
+ * test and a carry add per word, the same four instructions per 8 bytes.) The tail is at most
+ * one of each of 32, 16, 8, 4, 2 and 1 bytes, so it takes no loop.
+ */
 static inline __attribute__((always_inline)) uint64_t cksum_sum_scalar(const uint8_t *b, size_t len)
 {
 	uint64_t acc = 0;

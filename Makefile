@@ -232,9 +232,11 @@ $(B)/udpload: tests/tools/udpload.c
 	@gcc -O2 -std=gnu11 -Wall -Wextra -o $@ $<
 # Guest instructions per echoed datagram by function, from QEMU's TCG exec log.
 #> profile: guest instructions per echoed datagram, by function (QEMU's exec log); CPU=rv64,v=true
-#>+ profiles a CPU with the vector extension (QEMU -cpu)
+#>+ profiles a CPU with the vector extension (QEMU -cpu); ANNOTATE=udp_fast_input adds that
+#>+ function's disassembly with each instruction's executions per datagram
 profile: deps-test $(B)/kernel.bin $(B)/udpload
-	@$(PYTHON) tests/tools/insnprof.py $(if $(CPU),--cpu $(CPU))
+	@$(PYTHON) tests/tools/insnprof.py $(if $(CPU),--cpu $(CPU)) \
+	  $(foreach f,$(ANNOTATE),--annotate $(f))
 
 # Static checks: clang-format, cppcheck, clang-tidy, GCC -fanalyzer, the layering rule (every
 # include runs down the layers: tests/tools/layers.sh lists any that does not) and the license

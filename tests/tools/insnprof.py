@@ -142,7 +142,19 @@ def profile(size=64, window=32, count=4000, kernel=None, machine="virt", cpu=Non
     return {"per_dgram": sum(per.values()) / n, "instret_per_dgram": busy / n,
             "datagrams": r["received"], "lost": r["lost"],
             "functions": [(name, c / n) for name, c in per.most_common()],
-            "log_bytes": log_bytes}
+            "log_bytes": log_bytes, "counts": counts, "datagrams_n": n}
+
+
+def annotate(kernel, func, counts, n):
+    """The disassembly of one function, each instruction with its executions per datagram."""
+    out = subprocess.run(["riscv64-unknown-elf-objdump", "-d", "--no-show-raw-insn",
+                          "--disassemble=" + func, kernel], capture_output=True, text=True,
+                         check=True).stdout
+    for line in out.splitlines():
+        m = re.match(r"^\s*([0-9a-f]+):\s*(.*)$", line)
+        if m:
+            c = counts.get(int(m.group(1), 16), 0) / n
+            print("%8s  %s" % ("%.2f" % c if c else "", line.strip()))
 
 
 def main():
@@ -156,6 +168,8 @@ def main():
                     help="virt (e1000) or sifive_u (Cadence GEM)")
     ap.add_argument("--cpu", help="QEMU -cpu, e.g. rv64,v=true (the vector checksum)")
     ap.add_argument("--bootargs", default="", help="more boot arguments, e.g. loop.poll_us=0")
+    ap.add_argument("--annotate", action="append", default=[], metavar="FUNC",
+                    help="print FUNC's disassembly with executions per datagram (repeatable)")
     a = ap.parse_args()
     p = profile(a.size, a.window, a.count, a.kernel, a.machine, a.cpu, a.bootargs)
     print("insnprof: %d B, %d in flight, %d datagrams echoed (%d lost): %.1f guest instructions "
@@ -164,6 +178,9 @@ def main():
               p["instret_per_dgram"]))
     for name, v in p["functions"][:a.top]:
         print("%8.1f  %s" % (v, name))
+    for func in a.annotate:
+        annotate(a.kernel or os.path.join(ROOT, "build", "kernel.elf"), func, p["counts"],
+                 p["datagrams_n"])
     return 0
 
 

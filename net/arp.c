@@ -34,6 +34,8 @@ static uint32_t queued; /* frames in all queues */
 static struct timer tick;
 
 int arp_last; /* the entry last found */
+struct arp_reply_slot arp_reply_slots[ARP_REPLY_SLOTS];
+static struct arp_entry *reply_entry[ARP_REPLY_SLOTS]; /* the entry each slot came from */
 static struct {
 	struct tbucket requests; /* all requests: ARP_REQ_RATE a second */
 	uint64_t last_defend;	 /* when our address was last defended (conflict) */
@@ -58,6 +60,41 @@ static inline struct arp_entry *lookup(uint32_t ip)
 	if (e->state != ARP_FREE && e->ip == ip)
 		return e;
 	return lookup_scan(ip);
+}
+
+void arp_reply_flush(void)
+{
+	for (int i = 0; i < ARP_REPLY_SLOTS; i++)
+		arp_reply_slots[i].peer_be = 0;
+}
+
+/* e changes or goes: the slots filled from it are emptied. */
+static void reply_forget(const struct arp_entry *e)
+{
+	for (int i = 0; i < ARP_REPLY_SLOTS; i++)
+		if (reply_entry[i] == e)
+			arp_reply_slots[i].peer_be = 0;
+}
+
+bool arp_reply_fill(uint32_t peer_be)
+{
+	struct netdev *nd = net_dev();
+	uint32_t hop = ipv4_next_hop_be(peer_be);
+	struct arp_reply_slot *h = arp_reply_slot(peer_be);
+	struct arp_entry *e;
+	if (!nd || !hop || !peer_be)
+		return false;
+	e = lookup(ntohl(hop));
+	if (!e || e->state != ARP_RESOLVED || e->stale)
+		return false;
+	e->hit = true; /* until the tick, which empties the slot */
+	memcpy(&h->dst_h, e->mac, 2);
+	memcpy(&h->dst_w, e->mac + 2, 4);
+	memcpy(&h->src_w, nd->mac, 4);
+	memcpy(&h->src_h, nd->mac + 4, 2);
+	h->peer_be = peer_be;
+	reply_entry[h - arp_reply_slots] = e;
+	return true;
 }
 
 static void drop_queue(struct arp_entry *e, uint64_t *counter)
@@ -100,6 +137,9 @@ static struct arp_entry *alloc_entry(uint32_t ip, uint8_t state)
 		victim = oldest(ARP_PENDING, true);
 	if (!victim)
 		return NULL;
+	/* A slot's entry is used since the tick, so no resolved victim has one today: emptied
+	 * all the same, so that the eviction rule can change without a stale header. */
+	reply_forget(victim);
 	if (victim->state != ARP_FREE) {
 		net_st.arp.evicted++;
 		drop_queue(victim, &net_st.arp.drop_queue_full);
@@ -171,6 +211,7 @@ static void resolved(struct arp_entry *e, const uint8_t *mac)
 	struct mbuf *m;
 	if (e->state != ARP_RESOLVED || memcmp(e->mac, mac, ETH_ALEN) != 0) {
 		char ip[16];
+		reply_forget(e);
 		pr_debug("arp: %s is at %02x:%02x:%02x:%02x:%02x:%02x (%lu frames were waiting)\n",
 			 net_ntoa(e->ip, ip), mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
 			 (unsigned long)e->q.len);
@@ -327,6 +368,7 @@ void arp_output_be(struct mbuf *m, uint32_t next_hop_be)
 static void arp_tick(struct timer *t)
 {
 	uint64_t now = clock_ns();
+	arp_reply_flush(); /* each slot's entry is marked used again when it is filled */
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
 		struct arp_entry *e = &arp_cache[i];
 		e->hit = false;
@@ -351,6 +393,7 @@ static void arp_tick(struct timer *t)
 
 void arp_init(void)
 {
+	arp_reply_flush();
 	tick.fn = arp_tick;
 	timer_arm(&tick, ARP_TICK_NS);
 }
@@ -358,6 +401,7 @@ void arp_init(void)
 void arp_reset(void)
 {
 	timer_cancel(&tick);
+	arp_reply_flush();
 	for (int i = 0; i < ARP_CACHE_SIZE; i++) {
 		if (arp_cache[i].state != ARP_FREE)
 			mbufq_purge(&arp_cache[i].q);

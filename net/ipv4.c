@@ -75,6 +75,7 @@ void ipv4_set_addr(uint32_t ip, uint32_t mask, uint32_t gw)
 	bcast_be = htonl(bcast);
 	ipv4_be.mask = htonl(mask);
 	ipv4_be.gw = htonl(gw);
+	arp_reply_flush(); /* the route of every reply header slot */
 	if (!changed || !ip)
 		return;
 	pr_info("net: address %s/%d gw %s\n", net_ntoa(ip, a), prefix_len(mask), net_ntoa(gw, g));
@@ -352,7 +353,7 @@ void ipv4_reply(struct mbuf *m)
 	w[1] = ipv4_new_id();
 	w[2] = IP_TTL_DEFAULT | (uint32_t)ip->proto << 8;
 	sum = (uint64_t)w[0] + w[1] + w[2] + peer + addr_be;
-	w[2] |= (uint32_t)(uint16_t)~cksum_fold16(sum) << 16;
+	w[2] |= cksum_field_hi(sum);
 	ip_word_set(ip, 0, w[0]);
 	ip_word_set(ip, 1, w[1]);
 	ip_word_set(ip, 2, w[2]);
@@ -368,5 +369,6 @@ void ipv4_reset(void)
 	addr = (struct net_addr){ 0 };
 	ipv4_be = (struct ipv4_be){ .bcast = IP_BROADCAST };
 	bcast = IP_BROADCAST;
+	arp_reply_flush();
 	memset(listeners, 0, sizeof(listeners));
 }

@@ -216,13 +216,22 @@ static inline __attribute__((always_inline)) uint64_t cksum_sum_native(const uin
  * upper half (the carry out of the lower half is the end-around carry): 64 -> 32 -> 16 bits in
  * two such steps, without loops or a chain of masks.
  */
-static inline uint32_t cksum_fold16(uint64_t s)
+static inline uint32_t cksum_fold16_hi(uint64_t s) /* the sum in the upper half, the rest junk */
 {
 	uint32_t x;
 	s += s >> 32 | s << 32;
 	x = (uint32_t)(s >> 32);
-	x += x >> 16 | x << 16;
-	return x >> 16;
+	return x + (x >> 16 | x << 16);
+}
+static inline uint32_t cksum_fold16(uint64_t s)
+{
+	return cksum_fold16_hi(s) >> 16;
+}
+/* The checksum field of sum s (complemented) as the upper half of a word, the lower half 0:
+ * a field at an odd halfword of an aligned word (the IP header's) without a shift. */
+static inline uint32_t cksum_field_hi(uint64_t s)
+{
+	return ~cksum_fold16_hi(s) & 0xffff0000u;
 }
 /*
  * A received checksum is right: the unfolded sum s (of 16- or 32-bit words, over everything the
@@ -376,6 +385,38 @@ static inline const uint8_t *arp_hot_be(uint32_t next_hop_be)
 	}
 	return NULL;
 }
+/*
+ * The reply header cache (arp.c owns it): for a few recent peers (network order, direct-mapped
+ * by the peer's last octet) the Ethernet header of a reply, as the words that go into it.
+ * An Ethernet header in front of a 4-byte aligned IP header starts at 2 modulo 4, so it is a
+ * halfword (destination bytes 0-1), two words (destination 2-5, source 0-3) and a halfword
+ * (source 4-5). A slot holds what the route and the ARP entry of the peer's next hop gave
+ * when it was filled: that entry was resolved and fresh, and is marked used. Every slot is
+ * emptied by the once-a-second ARP tick (so a filled slot's entry is used since the last tick,
+ * without a store per hit), and a slot when its entry changes or goes, and all of them when
+ * the address, mask or gateway change. peer 0 is empty (no reply goes to 0/8).
+ */
+#define ARP_REPLY_SLOTS 16
+struct arp_reply_slot {
+	uint32_t peer_be;
+	uint32_t dst_w; /* next hop MAC bytes 2-5 */
+	uint32_t src_w; /* our MAC bytes 0-3 */
+	uint16_t dst_h; /* next hop MAC bytes 0-1 */
+	uint16_t src_h; /* our MAC bytes 4-5 */
+};
+_Static_assert(sizeof(struct arp_reply_slot) == 16, "arp_reply_slot: a shift indexes it");
+extern struct arp_reply_slot arp_reply_slots[ARP_REPLY_SLOTS];
+static inline struct arp_reply_slot *arp_reply_slot(uint32_t peer_be)
+{
+	/* the last octet is the top byte of the loaded word (RISC-V is little-endian) */
+	return (struct arp_reply_slot *)((uintptr_t)arp_reply_slots +
+					 (peer_be >> 20 & (ARP_REPLY_SLOTS - 1) << 4));
+}
+/* Fill peer_be's slot: false when the next hop has no route or no resolved, fresh entry, or
+ * there is no device (the general path then sends the reply, asking ARP if needed). */
+bool arp_reply_fill(uint32_t peer_be);
+/* Empty every slot (the address, mask or gateway changed). */
+void arp_reply_flush(void);
 /* Announce our address (gratuitous ARP request). */
 void arp_announce(void);
 /* Entries in use (for tests and the info print). */

@@ -324,27 +324,24 @@ _Static_assert(offsetof(struct udp_peer, src_port_be) % 4 == 0 &&
  * and the IP length is the UDP one), the ports p as received: everything is turned around in
  * the received frame. The IP header gets ipv4_reply's words (no TOS, our id, no fragment
  * flags, our TTL) and the one checksum fold of the reply; the Ethernet header goes from our
- * MAC to the next hop's (route and ARP as ipv4_reply's). A next hop that is not the hot ARP
- * entry takes the general ipv4_reply.
+ * MAC to the next hop's, as the peer's reply header slot has them (arp_reply_slot: route and
+ * ARP as ipv4_reply's, looked up when the slot is filled). A peer whose slot cannot be filled
+ * takes the general ipv4_reply.
  */
-static void reply_fast(struct mbuf *m, uint32_t p)
+static void reply_fast_miss(struct mbuf *m, struct ip_hdr *ip, uint32_t p);
+
+static __attribute__((noinline)) void reply_fast(struct mbuf *m, struct ip_hdr *ip, uint32_t p)
 {
-	struct ip_hdr *ip = (struct ip_hdr *)(m->head + m->l3_off);
 	struct eth_hdr *eh = (struct eth_hdr *)((uint8_t *)ip - ETH_HLEN);
 	wire_u32 *ports = (wire_u32 *)(void *)((uint8_t *)ip + IP_HLEN);
-	struct netdev *nd = net_dev();
-	uint32_t peer = ip_word(ip, IP_W_SRC), us = ip_word(ip, IP_W_DST), hop;
+	uint32_t peer = ip_word(ip, IP_W_SRC), us = ip_word(ip, IP_W_DST);
+	const struct arp_reply_slot *h = arp_reply_slot(peer);
 	uint64_t w1, w2, sum;
-	const uint8_t *mac;
-	*ports = p >> 16 | p << 16; /* sport <-> dport */
-	hop = ipv4_next_hop_be(peer);
-	mac = hop ? arp_hot_be(hop) : NULL;
-	if (!mac || !nd) {
-		net_st.udp.tx++;
-		m->data = (uint8_t *)ports;
-		ipv4_reply(m);
+	if (__builtin_expect(h->peer_be != peer, 0)) {
+		reply_fast_miss(m, ip, p);
 		return;
 	}
+	*ports = p >> 16 | p << 16; /* sport <-> dport */
 	/*
 	 * The reply's header sum from the received header, which udp_fast_input verified: its
 	 * words sum to 0 modulo 0xffff, the addresses only swap places, so the new sum is minus
@@ -357,18 +354,38 @@ static void reply_fast(struct mbuf *m, uint32_t p)
 	w2 = IP_TTL_DEFAULT | (uint32_t)IP_PROTO_UDP << 8;
 	sum = w1 + w2 + 3 * 0xffffffffull - ((uint64_t)ip->tos << 8) - ip_word64(ip, 1) -
 	      ip_word64(ip, 2);
-	w2 |= (uint64_t)(uint16_t)~cksum_fold16(sum) << 16;
+	w2 |= cksum_field_hi(sum);
 	ip->tos = 0;
 	ip_word_set(ip, 1, (uint32_t)w1);
 	ip_word_set(ip, 2, (uint32_t)w2);
 	ip_word_set(ip, IP_W_SRC, us);
 	ip_word_set(ip, IP_W_DST, peer);
-	mac_copy(eh->dst, mac);
-	mac_copy(eh->src, nd->mac);
+	/* eh is at 2 modulo 4 (the IP header is aligned): a halfword, two words, a halfword */
+	*(mac_u16 *)(void *)eh = h->dst_h;
+	*(wire_u32 *)(void *)((uint8_t *)eh + 2) = h->dst_w;
+	*(wire_u32 *)(void *)((uint8_t *)eh + 6) = h->src_w;
+	*(mac_u16 *)(void *)((uint8_t *)eh + 10) = h->src_h;
 	m->data = (uint8_t *)eh;
-	fast.tx++;		/* udp tx, ipv4 tx, eth tx_frames: udp_fast_sync */
-	if (netdev_xmit(nd, m)) /* the driver freed m and counted the drop */
+	fast.tx++; /* udp tx, ipv4 tx, eth tx_frames: udp_fast_sync */
+	/* a filled slot means a device (arp_reply_fill); only net_reset takes it, and empties
+	 * the slots */
+	if (netdev_xmit(net_dev(), m)) /* the driver freed m and counted the drop */
 		net_st.eth.tx_fail++;
+}
+
+/* The peer's slot holds another peer (or none): fill it and reply, else the general path. A
+ * function of its own, so that the hit path keeps no registers across a call. */
+static __attribute__((noinline)) void reply_fast_miss(struct mbuf *m, struct ip_hdr *ip, uint32_t p)
+{
+	wire_u32 *ports = (wire_u32 *)(void *)((uint8_t *)ip + IP_HLEN);
+	if (arp_reply_fill(ip_word(ip, IP_W_SRC))) {
+		reply_fast(m, ip, p); /* a hit now */
+		return;
+	}
+	*ports = p >> 16 | p << 16; /* sport <-> dport */
+	net_st.udp.tx++;
+	m->data = (uint8_t *)ports;
+	ipv4_reply(m);
 }
 
 void udp_fast_sync(void)
@@ -409,7 +426,7 @@ void udp_reply_unchanged(struct mbuf *m, const struct udp_peer *peer)
 		return;
 	}
 	if (m->flags & MBUF_F_FAST) {
-		reply_fast(m, p);
+		reply_fast(m, (struct ip_hdr *)(void *)(l4 - IP_HLEN), p); /* no options */
 		return;
 	}
 	m->data = l4;

@@ -12,6 +12,7 @@
 #include "lib/timer.h"
 #include "net/net.h"
 #include "net/netdev.h"
+#include "net/stack.h"
 #include "app/app.h"
 #include "tests/host/test.h"
 #include "tests/host/fake_netdev.h"
@@ -218,14 +219,15 @@ static void test_reply_paths(void)
 		fake_clear(&F);
 		/* in place: addresses swapped, a fresh IP header (TTL, id) and the checksum kept */
 		l = mk_udp(fr, HOST, GUEST, 7004, 7, "inplace", 7);
-		fr[14 + 1] = 0x10; /* TOS */
-		fr[14 + 8] = 3;	   /* TTL */
+		fr[14 + 1] = 0x10;	   /* TOS */
+		fr[14 + 8] = 3;		   /* TTL */
 		wr16(fr + 14 + 6, 0x4000); /* DF */
 		fix_ip_cksum(fr + 14);
 		uint16_t sum = rd16(fr + 34 + 6);
 		fake_inject(&F, fr, l);
 		ok(plain_reply("inplace", 7, 7004) && rd16(txf(0) + 34 + 6) == sum &&
-			   txf(0)[14 + 8] == 64 && txf(0)[14 + 1] == 0 && rd16(txf(0) + 14 + 6) == 0,
+			   txf(0)[14 + 8] == 64 && txf(0)[14 + 1] == 0 &&
+			   rd16(txf(0) + 14 + 6) == 0,
 		   "echo in place: TTL 64, TOS 0, no flags, the UDP checksum reused");
 		fake_clear(&F);
 	}
@@ -436,6 +438,85 @@ static void test_malformed(void)
 	finish("malformed");
 }
 
+/* Neighbour src (on our subnet) with MAC mac answers our request, or introduces itself. */
+static void neighbour(uint32_t src, const uint8_t *mac)
+{
+	fake_inject(&F, fr, mk_arp(fr, fake_mac, 2, mac, src, fake_mac, GUEST));
+	fake_clear(&F);
+}
+
+/* An echo datagram from src, IP-aligned (the fused path takes it): the reply went out at
+ * once, to mac, and through that path. */
+static bool echo_to(uint32_t src, const uint8_t *mac, uint16_t sport)
+{
+	bool good;
+	fake_inject_at(&F, fr, mk_udp(fr, src, GUEST, sport, 7, "slot", 4), true);
+	good = F.ntx == 1 && rd16(txf(0) + 12) == 0x0800 && memcmp(txf(0), mac, 6) == 0 &&
+	       memcmp(txf(0) + 6, fake_mac, 6) == 0 && rd32(txf(0) + 30) == src &&
+	       ip_cksum_ok(txf(0) + 14) && udp_cksum_ok(txf(0) + 14) &&
+	       (F.tx[0]->flags & MBUF_F_FAST);
+	fake_clear(&F);
+	return good;
+}
+
+/*
+ * The fused path's reply header slots (arp_reply_slot) hold what the route and the ARP entry
+ * gave: each reply goes where the general path would send it after the neighbour's MAC, the
+ * gateway or the mask changed, for peers that share a slot, and the entry a slot came from
+ * counts as used (a flood of new neighbours does not evict it).
+ */
+static void test_reply_slots(void)
+{
+	static const uint8_t mac2[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x99 };
+	static const uint8_t mac3[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x03 };
+	static const uint8_t mac18[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x18 };
+	const uint32_t far = IP4(192, 168, 1, 1), h3 = IP4(10, 0, 2, 3), h18 = IP4(10, 0, 2, 18);
+	const uint32_t mask = IP4(255, 255, 255, 0);
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	ok(echo_to(HOST, host_mac, 7100) && echo_to(HOST, host_mac, 7101), "HOST: to its MAC");
+	neighbour(HOST, mac2);
+	ok(echo_to(HOST, mac2, 7102), "HOST's MAC changed: the reply goes to the new one");
+	neighbour(HOST, host_mac);
+	ok(echo_to(far, host_mac, 7103), "an off-link peer: to the gateway");
+	neighbour(h3, mac3);
+	ipv4_set_addr(GUEST, mask, h3);
+	fake_clear(&F); /* the announcement */
+	ok(echo_to(far, mac3, 7104), "the gateway changed: the off-link peer's reply follows it");
+	ok(echo_to(IP4(10, 0, 3, 7), mac3, 7105), "10.0.3.7 is off-link on a /24");
+	ipv4_set_addr(GUEST, IP4(255, 255, 0, 0), h3);
+	fake_clear(&F);
+	fake_inject(&F, fr, mk_udp(fr, IP4(10, 0, 3, 7), GUEST, 7106, 7, "slot", 4));
+	ok(F.ntx == 1 && rd16(txf(0) + 12) == 0x0806 && rd32(txf(0) + 14 + 24) == IP4(10, 0, 3, 7),
+	   "on a /16 it is on-link: its address is asked (%d frames)", F.ntx);
+	fake_clear(&F);
+	ipv4_set_addr(GUEST, mask, HOST);
+	fake_clear(&F);
+	/* 10.0.2.2 and 10.0.2.18 share a slot (the last octet modulo 16), 10.0.2.3 has its own */
+	neighbour(h18, mac18);
+	for (int i = 0; i < 3; i++)
+		ok(echo_to(HOST, host_mac, 7110) && echo_to(h18, mac18, 7111) &&
+			   echo_to(h3, mac3, 7112) && echo_to(far, host_mac, 7113),
+		   "peers in one slot and in others, round %d: each reply to its next hop", i);
+	/* after a tick, the first reply marks HOST used: new neighbours take every other entry */
+	host_clock_ns += 2 * NSEC_PER_SEC;
+	timers_expire(host_clock_ns);
+	fake_clear(&F); /* the request for 10.0.3.7, still unanswered */
+	ok(echo_to(HOST, host_mac, 7120), "after the tick");
+	for (int i = 0; i < 2 * ARP_CACHE_SIZE; i++) {
+		static const uint8_t zero[6];
+		uint8_t mac[6] = { 0x02, 0, 0, 0, 0, (uint8_t)(i + 1) };
+		host_clock_ns += 1000;
+		fake_inject(&F, fr,
+			    mk_arp(fr, bcast_mac, 1, mac, IP4(10, 0, 2, 100 + i), zero, GUEST));
+		fake_clear(&F);
+	}
+	ok(net_stats()->arp.evicted >= ARP_CACHE_SIZE, "the flood evicted %lu entries",
+	   (unsigned long)net_stats()->arp.evicted);
+	ok(echo_to(HOST, host_mac, 7121), "HOST, used through its slot, was not evicted");
+	finish("reply_slots");
+}
+
 int main(void)
 {
 	mbuf_pool_init();
@@ -443,6 +524,7 @@ int main(void)
 	test_ping();
 	test_udp_echo();
 	test_arp_ageing();
+	test_reply_slots();
 	test_reply_paths();
 	test_malformed();
 	TEST_DONE();

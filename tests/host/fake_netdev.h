@@ -116,11 +116,10 @@ static void fake_clear(struct fake_nd *f)
 	f->ntx = 0;
 }
 
-/* Deliver a frame as the driver would; returns false if the pool is empty. Every other frame
- * lands NET_IP_ALIGN bytes in, as the e1000 places them (IP header 4-byte aligned), the others
- * at the plain headroom (IP header only 2-byte aligned): the stack must handle both. */
-/* A frame in at the IP-aligned offset (as the drivers place it: the fused path takes it) or
- * 2 bytes off (the general path moves it). */
+/* Deliver a frame as the driver would; returns false if the pool is empty. aligned: the frame
+ * lands NET_IP_ALIGN bytes in, as the e1000 places them (IP header 4-byte aligned, which the
+ * fused path needs), else at the plain headroom (IP header only 2-byte aligned: the general
+ * path moves it). */
 static bool fake_inject_at(struct fake_nd *f, const void *frame, size_t len, bool aligned)
 {
 	struct mbuf *m = mbuf_alloc();
@@ -129,12 +128,12 @@ static bool fake_inject_at(struct fake_nd *f, const void *frame, size_t len, boo
 	if (aligned && mbuf_tailroom(m) >= NET_IP_ALIGN + len)
 		mbuf_reserve(m, NET_IP_ALIGN);
 	memcpy(mbuf_put(m, len), frame, len); /* mbuf_put checks the room */
-	netdev_rx(&f->nd, m, (uint32_t)len);  /* as a driver: the length again, and counted */
+	netdev_rx(&f->nd, m, (uint32_t)len); /* as a driver: the length again, and counted */
 	(void)net_stats(); /* the counters up to date, as the main loop has them after a pass */
 	return true;
 }
 
-/* Frames in at either offset in turn. */
+/* The same, every other frame at either offset: the stack must handle both. */
 static bool fake_inject(struct fake_nd *f, const void *frame, size_t len)
 {
 	static unsigned n;

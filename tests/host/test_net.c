@@ -219,15 +219,14 @@ static void test_reply_paths(void)
 		fake_clear(&F);
 		/* in place: addresses swapped, a fresh IP header (TTL, id) and the checksum kept */
 		l = mk_udp(fr, HOST, GUEST, 7004, 7, "inplace", 7);
-		fr[14 + 1] = 0x10;	   /* TOS */
-		fr[14 + 8] = 3;		   /* TTL */
+		fr[14 + 1] = 0x10; /* TOS */
+		fr[14 + 8] = 3;	   /* TTL */
 		wr16(fr + 14 + 6, 0x4000); /* DF */
 		fix_ip_cksum(fr + 14);
 		uint16_t sum = rd16(fr + 34 + 6);
 		fake_inject(&F, fr, l);
 		ok(plain_reply("inplace", 7, 7004) && rd16(txf(0) + 34 + 6) == sum &&
-			   txf(0)[14 + 8] == 64 && txf(0)[14 + 1] == 0 &&
-			   rd16(txf(0) + 14 + 6) == 0,
+			   txf(0)[14 + 8] == 64 && txf(0)[14 + 1] == 0 && rd16(txf(0) + 14 + 6) == 0,
 		   "echo in place: TTL 64, TOS 0, no flags, the UDP checksum reused");
 		fake_clear(&F);
 	}

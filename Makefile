@@ -233,9 +233,11 @@ $(B)/udpload: tests/tools/udpload.c
 # Guest instructions per echoed datagram by function, from QEMU's TCG exec log.
 #> profile: guest instructions per echoed datagram, by function (QEMU's exec log); CPU=rv64,v=true
 #>+ profiles a CPU with the vector extension (QEMU -cpu); ANNOTATE=udp_fast_input adds that
-#>+ function's disassembly with each instruction's executions per datagram
+#>+ function's disassembly with each instruction's executions per datagram; NIC=e1000e profiles
+#>+ the 82574L (it verifies received checksums; BOOTARGS=net.rxcsum=0 leaves them to the stack)
 profile: deps-test $(B)/kernel.bin $(B)/udpload
-	@$(PYTHON) tests/tools/insnprof.py $(if $(CPU),--cpu $(CPU)) \
+	@$(PYTHON) tests/tools/insnprof.py $(if $(CPU),--cpu $(CPU)) $(if $(NIC),--nic $(NIC)) \
+	  $(if $(BOOTARGS),--bootargs "$(BOOTARGS)") \
 	  $(foreach f,$(ANNOTATE),--annotate $(f))
 
 # Static checks: clang-format, cppcheck, clang-tidy, GCC -fanalyzer, the layering rule (every

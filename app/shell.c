@@ -56,10 +56,11 @@ static void print_netdev(void)
 			(unsigned long)s->rx_drop_nobuf, (unsigned long)s->rx_drop_error,
 			(unsigned long)s->rx_drop_oversize, (unsigned long)s->tx_drop_full,
 			(unsigned long)s->tx_drop_oversize, (unsigned long)s->tx_drop_error);
-		kprintf("  irqs %lu, polls %lu, doorbells rx %lu tx %lu, link changes %lu\n",
+		kprintf("  irqs %lu, polls %lu, doorbells rx %lu tx %lu, link changes %lu, "
+			"checksums verified by the NIC %lu\n",
 			(unsigned long)s->irqs, (unsigned long)s->polls,
 			(unsigned long)s->rx_doorbells, (unsigned long)s->tx_doorbells,
-			(unsigned long)s->link_changes);
+			(unsigned long)s->link_changes, (unsigned long)s->rx_csum_hw);
 	}
 }
 

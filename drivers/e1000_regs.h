@@ -101,6 +101,12 @@ _Static_assert(E1000_RAH0 == E1000_RAL0 + 4, "RAR0 is a low/high pair");
 #define E1000_RCTL_BSEX	      (1u << 25)
 #define E1000_RCTL_SECRC      (1u << 26) /* strip the Ethernet CRC */
 
+/* RXCSUM (register 05000h on the 82543 and later, the 82574 included): TUOFL has the device
+ * verify the TCP and UDP checksums of received frames. The other bits (IPOFL, the packet
+ * checksum start) are left as reset made them: the register is read, changed and written. */
+#define E1000_RXCSUM	   0x05000 /* RW  receive checksum control */
+#define E1000_RXCSUM_TUOFL (1u << 9)
+
 /* TCTL (SDM 13.4.33) */
 #define E1000_TCTL_EN	      (1u << 1)
 #define E1000_TCTL_PSP	      (1u << 3) /* pad short packets */
@@ -132,9 +138,21 @@ _Static_assert(offsetof(struct e1000_rx_desc, errors) == 13, "RX errors at 13");
 
 #define E1000_RXD_STAT_DD  (1u << 0) /* descriptor done */
 #define E1000_RXD_STAT_EOP (1u << 1) /* end of packet */
-/* Errors byte (SDM 3.2.3.2): CE, SE, SEQ, CXE, RXE; checksum errors (TCPE, IPE) are left to
- * the stack, which verifies checksums itself. */
+/* The checksum bits of the status byte (SDM 3.2.3.1; the 82574's legacy descriptor keeps them
+ * and adds UDPCS): IXSM says the device did not look (QEMU's 82540EM sets it on every frame),
+ * TCPCS that it summed a TCP segment (on the 8254x: TCP or UDP), UDPCS a UDP datagram. */
+#define E1000_RXD_STAT_IXSM  (1u << 2)
+#define E1000_RXD_STAT_UDPCS (1u << 4)
+#define E1000_RXD_STAT_TCPCS (1u << 5)
+/* Errors byte (SDM 3.2.3.2): CE, SE, SEQ, CXE, RXE drop the frame; TCPE (a wrong TCP or UDP
+ * sum) only withholds the device's verdict: the stack sums the segment itself and counts the
+ * drop in its layer (IPE is not looked at: the stack checks every IP header). */
 #define E1000_RXD_ERR_FRAME 0x97u /* CE | SE | SEQ | CXE | RXE */
+#define E1000_RXD_ERR_TCPE  (1u << 5)
+_Static_assert(((E1000_RXD_STAT_IXSM | E1000_RXD_STAT_UDPCS | E1000_RXD_STAT_TCPCS) &
+		(E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP)) == 0 &&
+		       (E1000_RXD_ERR_TCPE & E1000_RXD_ERR_FRAME) == 0,
+	       "checksum bits apart from DD, EOP and the frame errors");
 
 /* Legacy transmit descriptor (SDM 3.3.3). */
 struct e1000_tx_desc {

@@ -160,6 +160,7 @@ static void start_tx(struct e1000_softc *sc)
 
 static void start_rx(struct e1000_softc *sc)
 {
+	uint32_t rxcsum;
 	wr(sc, E1000_RDBAL, (uint32_t)sc->rx_ring_pa);
 	wr(sc, E1000_RDBAH, (uint32_t)(sc->rx_ring_pa >> 32));
 	wr(sc, E1000_RDLEN, RXN * sizeof(struct e1000_rx_desc));
@@ -168,6 +169,10 @@ static void start_rx(struct e1000_softc *sc)
 	wr(sc, E1000_RDT, ring_tail_behind(0, RXN));
 	wr(sc, E1000_RDTR, 0); /* no receive interrupt delay: we mask instead */
 	wr(sc, E1000_RADV, 0);
+	/* The device verifies TCP and UDP checksums (net.rxcsum=0: it does not). QEMU's 82574L
+	 * model does; its 82540EM never does and says so on every frame (IXSM). */
+	rxcsum = rd(sc, E1000_RXCSUM) & ~E1000_RXCSUM_TUOFL;
+	wr(sc, E1000_RXCSUM, rxcsum | (netdev_rx_csum_offload() ? E1000_RXCSUM_TUOFL : 0));
 	/* Written exactly once: QEMU stops receiving for ~1 s of virtual time after each RCTL
 	 * write (its flush-queue timer). No LPE, so frames stay within E1000_MAX_FRAME. */
 	wr(sc, E1000_RCTL,

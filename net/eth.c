@@ -20,11 +20,10 @@ const uint8_t eth_broadcast[ETH_ALEN]
 static bool eth_accept(const struct netdev *nd, struct mbuf *m, const struct eth_hdr *eh)
 {
 	const mac_u16 *d = (const mac_u16 *)eh->dst;
-	if (mac_eq(eh->dst, nd->mac)) {
-		m->flags = 0;
+	m->flags &= MBUF_F_L4_OK; /* the driver's, the only flag that comes from below */
+	if (mac_eq(eh->dst, nd->mac))
 		return true;
-	}
-	m->flags = MBUF_F_LINK_BCAST;
+	m->flags |= MBUF_F_LINK_BCAST;
 	return (d[0] & d[1] & d[2]) == 0xffff && !mac_eq(eh->src, nd->mac);
 }
 

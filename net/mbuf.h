@@ -26,8 +26,8 @@ struct mbuf {
 };
 
 /*
- * Received-frame flags, set on the way up (eth_input, ipv4_input) and read by the layers above,
- * so that a transport never has to repeat a check: a frame sent to a broadcast or multicast
+ * Received-frame flags, set on the way up (the driver, eth_input, ipv4_input) and read by the
+ * layers above, so that a transport never has to repeat a check: a frame sent to a broadcast or multicast
  * address must not be answered by a unicast service (udp.c, icmp.c; TCP alike).
  */
 #define MBUF_F_LINK_BCAST 0x1u /* sent to the Ethernet broadcast address (eth_input) */
@@ -37,6 +37,10 @@ struct mbuf {
  * front of the payload are the received ones, checked: Ethernet II to our MAC, IPv4 without
  * options to our unicast address, unfragmented, a UDP length that fills the datagram. */
 #define MBUF_F_FAST 0x8u
+/* Set by a driver: the NIC summed the TCP or UDP segment and found its checksum right, so the
+ * transport need not sum it again (the only flag a driver sets; eth_input keeps it). Never set
+ * on a fragment, and dropped by reassembly: the NIC sees one fragment at a time. */
+#define MBUF_F_L4_OK 0x10u
 
 struct mbuf_queue {
 	struct mbuf *first, *last;

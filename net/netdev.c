@@ -20,7 +20,8 @@ static struct {
 	bool dhcp;
 	bool have_static;
 	struct net_addr addr;
-	bool turnaround; /* net.turnaround=1: the benchmarks' ceiling (eth_input_turnaround) */
+	bool turnaround;  /* net.turnaround=1: the benchmarks' ceiling (eth_input_turnaround) */
+	bool rx_csum_off; /* net.rxcsum=0: NICs leave received checksums to the stack */
 } cfg = { .dhcp = true };
 
 int netdev_register(struct netdev *nd)
@@ -124,11 +125,27 @@ static int net_bootarg_turnaround(const char *v)
 	return 0;
 }
 
+static int net_bootarg_rxcsum(const char *v)
+{
+	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+		return -EINVAL;
+	cfg.rx_csum_off = v[0] == '0';
+	return 0;
+}
+
+bool netdev_rx_csum_offload(void)
+{
+	return !cfg.rx_csum_off;
+}
+
 static const struct bootarg net_args[] = {
 	{ "ip", net_bootarg_ip, "dhcp (default) or a.b.c.d/prefix[,gateway]" },
 	{ "stats.port", net_bootarg_stats_port, "UDP port answering counters as JSON (off)" },
 	{ "net.turnaround", net_bootarg_turnaround,
 	  "1: benchmark ceiling, every UDP frame sent back unchecked (default 0; never in use)" },
+	{ "net.rxcsum", net_bootarg_rxcsum,
+	  "1: NICs that can verify received TCP/UDP checksums do (default); 0: the stack sums "
+	  "every segment itself" },
 };
 const struct bootarg_table net_bootargs = { net_args, ARRAY_SIZE(net_args) };
 

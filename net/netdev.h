@@ -25,6 +25,7 @@ struct netdev_stats {
 	uint64_t polls;		/* poll passes that found work */
 	uint64_t rx_doorbells, tx_doorbells; /* register writes that hand buffers / frames over */
 	uint64_t link_changes;
+	uint64_t rx_csum_hw; /* frames the NIC found a right TCP/UDP checksum in (MBUF_F_L4_OK) */
 };
 
 struct netdev_ops {
@@ -96,6 +97,14 @@ static inline void netdev_rx_count(struct netdev *nd, uint32_t frames, uint64_t 
 	nd->stats.rx_frames += frames;
 	nd->stats.rx_bytes += bytes;
 }
+
+/*
+ * May a driver have its NIC verify received TCP/UDP checksums (net.rxcsum=, read at attach)?
+ * Where it does, a frame whose checksum the NIC found right goes up with MBUF_F_L4_OK and the
+ * transport does not sum it again; any other frame, a wrong sum included, is summed by the
+ * stack as on a NIC without the offload, and its drop counted there.
+ */
+bool netdev_rx_csum_offload(void);
 
 static inline int netdev_poll(struct netdev *nd, int budget)
 {

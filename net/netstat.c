@@ -38,6 +38,7 @@ static const struct field netdev_f[] = {
 	F(netdev_stats, rx_doorbells),
 	F(netdev_stats, tx_doorbells),
 	F(netdev_stats, link_changes),
+	F(netdev_stats, rx_csum_hw),
 };
 static const struct field mbuf_f[] = {
 	F(mbuf_pool_stats, total),  F(mbuf_pool_stats, free),  F(mbuf_pool_stats, low_water),

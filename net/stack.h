@@ -517,6 +517,7 @@ void udp_input(struct mbuf *m);
  * without options to our address, unfragmented, from an ordinary source, UDP to a bound port
  * that takes it, checksums right) reads the headers once and calls the binding's handler; every
  * other frame goes to eth_input, which applies (and counts) the same rules one layer at a time.
+ * A frame the driver marked MBUF_F_L4_OK (the NIC verified its checksum) is not summed.
  */
 void udp_fast_input(struct netdev *nd, struct mbuf *m);
 /* Add what the fused path counted in bulk to the layers' counters (net_stats and the stats

@@ -53,7 +53,7 @@ static uint64_t *parse(const struct mbuf *m, struct tcp_seg *s)
 	hlen = (size_t)(th->off >> 4) * 4;
 	if (hlen < TCP_HLEN || hlen > len)
 		return &st->drop_hdr;
-	if (!cksum_l4_ok(ip, th, len, IP_PROTO_TCP))
+	if (!(m->flags & MBUF_F_L4_OK) && !cksum_l4_ok(ip, th, len, IP_PROTO_TCP))
 		return &st->drop_cksum;
 	/* IPv4 input let through only our unicast address and broadcasts (marked), from sources
 	 * that can be one host; TCP is never about a broadcast (RFC 9293 3.10.7.2, RFC 1122

@@ -119,8 +119,9 @@ static void fake_clear(struct fake_nd *f)
 /* Deliver a frame as the driver would; returns false if the pool is empty. aligned: the frame
  * lands NET_IP_ALIGN bytes in, as the e1000 places them (IP header 4-byte aligned, which the
  * fused path needs), else at the plain headroom (IP header only 2-byte aligned: the general
- * path moves it). */
-static bool fake_inject_at(struct fake_nd *f, const void *frame, size_t len, bool aligned)
+ * path moves it). flags: the mbuf's as the driver hands it up. */
+static bool fake_inject_flags(struct fake_nd *f, const void *frame, size_t len, bool aligned,
+			      uint32_t flags)
 {
 	struct mbuf *m = mbuf_alloc();
 	if (!m)
@@ -128,9 +129,15 @@ static bool fake_inject_at(struct fake_nd *f, const void *frame, size_t len, boo
 	if (aligned && mbuf_tailroom(m) >= NET_IP_ALIGN + len)
 		mbuf_reserve(m, NET_IP_ALIGN);
 	memcpy(mbuf_put(m, len), frame, len); /* mbuf_put checks the room */
+	m->flags = flags; /* what a driver may say of the frame (MBUF_F_L4_OK) */
 	netdev_rx(&f->nd, m, (uint32_t)len); /* as a driver: the length again, and counted */
 	(void)net_stats(); /* the counters up to date, as the main loop has them after a pass */
 	return true;
+}
+
+static bool fake_inject_at(struct fake_nd *f, const void *frame, size_t len, bool aligned)
+{
+	return fake_inject_flags(f, frame, len, aligned, 0);
 }
 
 /* The same, every other frame at either offset: the stack must handle both. */

@@ -458,9 +458,77 @@ static void test_random_frames(void)
 	finish("random frames");
 }
 
+/*
+ * A driver's MBUF_F_L4_OK (the NIC found the TCP/UDP checksum right) spares the stack the sum,
+ * on the fused path and the general one; nothing else does. The flag is believed even over a
+ * wrong sum here: that is what shows the sum was not done. It does not cover a datagram shorter
+ * than its IP payload, nor a reassembled one (the NIC saw fragments).
+ */
+static void test_nic_checksum(void)
+{
+	start("10.0.2.15/24,10.0.2.2");
+	learn_host();
+	for (int aligned = 0; aligned < 2; aligned++) { /* general path, fused path */
+		uint64_t bad = net_stats()->udp.drop_cksum;
+		size_t l = mk_udp(fr, HOST, GUEST, 7201, 7, "vouched", 7);
+		fr[14 + 20 + 6] ^= 0x5a; /* a wrong sum */
+		fake_inject_flags(&F, fr, l, aligned, MBUF_F_L4_OK);
+		ok(F.ntx == 1 && memcmp(txf(0) + 42, "vouched", 7) == 0 &&
+			   !(F.tx[0]->flags & MBUF_F_FAST) == !aligned,
+		   "vouched for by the NIC, not summed (%s path)", aligned ? "fused" : "general");
+		fake_clear(&F);
+		fake_inject_flags(&F, fr, l, aligned, 0);
+		ok(F.ntx == 0 && net_stats()->udp.drop_cksum == bad + 1,
+		   "the same frame without the NIC's word: summed, dropped, counted (%s path)",
+		   aligned ? "fused" : "general");
+		fake_clear(&F);
+		/* the broadcast mark is eth_input's, whatever the driver passed up */
+		fake_inject_flags(&F, fr, mk_udp(fr, HOST, GUEST, 7202, 7, "stale", 5), aligned,
+				  MBUF_F_L4_OK | MBUF_F_LINK_BCAST | MBUF_F_BCAST | MBUF_F_FAST);
+		ok(F.ntx == 1, "flags other than the NIC's are not taken from the driver");
+		fake_clear(&F);
+	}
+	/* a UDP length short of the IP payload: a NIC may have summed the whole payload */
+	{
+		uint64_t bad = net_stats()->udp.drop_cksum;
+		size_t l = mk_udp(fr, HOST, GUEST, 7203, 7, "short", 5);
+		uint8_t *ip = fr + 14;
+		wr16(ip + 2, (uint16_t)(rd16(ip + 2) + 4)); /* 4 bytes of IP payload past the UDP */
+		memset(fr + l, 0, 4);
+		fix_ip_cksum(ip);
+		fr[14 + 20 + 6] ^= 0x5a;
+		fake_inject_flags(&F, fr, l + 4, true, MBUF_F_L4_OK);
+		ok(F.ntx == 0 && net_stats()->udp.drop_cksum == bad + 1,
+		   "a datagram shorter than its IP payload is summed whatever the NIC says");
+		fake_clear(&F);
+	}
+	/* fragments flagged (a NIC never does; reassembly must not believe it) */
+	{
+		uint64_t bad = net_stats()->udp.drop_cksum;
+		size_t l;
+		mk_dgram(600, 7204, 0x7204);
+		dgram[20 + 6] ^= 0x5a;
+		for (size_t off = 0; off < 608; off += 304) {
+			l = mk_eth(fr, fake_mac, host_mac, 0x0800);
+			memcpy(fr + l, dgram, 20);
+			wr16(fr + l + 2, 20 + 304);
+			wr16(fr + l + 6, (uint16_t)((off ? 0 : 0x2000) | off / 8));
+			fix_ip_cksum(fr + l);
+			memcpy(fr + l + 20, dgram + 20 + off, 304);
+			fake_inject_flags(&F, fr, l + 20 + 304, true, MBUF_F_L4_OK);
+		}
+		ok(net_stats()->ipv4.reasm_ok >= 1 && F.ntx == 0 &&
+			   net_stats()->udp.drop_cksum == bad + 1,
+		   "a reassembled datagram is summed: the NIC's word was about a fragment");
+		fake_clear(&F);
+	}
+	finish("nic_checksum");
+}
+
 int main(void)
 {
 	mbuf_pool_init();
+	test_nic_checksum();
 	test_reassembly();
 	test_fragmented_output();
 	test_port_unreachable();

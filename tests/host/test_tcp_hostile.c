@@ -183,6 +183,11 @@ static void test_malformed(void)
 	fr[14 + 20 + 16] ^= 0x40; /* checksum */
 	fake_inject(&F, fr, n);
 	ok(ts()->drop_cksum == cks + 1 && A.ngot == 0, "bad checksum dropped");
+	/* the same segment vouched for by the NIC (MBUF_F_L4_OK): not summed, so taken */
+	fake_inject_flags(&F, fr, n, true, MBUF_F_L4_OK);
+	ok(ts()->drop_cksum == cks + 1 && A.ngot == 2, "a segment the NIC verified is not summed");
+	pseq += 2;
+	fake_clear(&F);
 	for (int off = 0; off < 16; off++) {
 		n = mk_tcp(fr, HOST, GUEST, PPORT, LPORT, pseq, gseq, T_ACK, 1000, NULL, 0, "hi",
 			   2);
@@ -192,7 +197,7 @@ static void test_malformed(void)
 		fake_inject(&F, fr, n);
 	}
 	ok(ts()->drop_hdr == hdr + 5 + 10, "data offsets 0-4 and 6-15 (past the segment) dropped");
-	ok(A.ngot == 2, "offset 5 is the one good segment");
+	ok(A.ngot == 4, "offset 5 is the one good segment");
 	pseq += 2;
 	/* an IP datagram too short for a TCP header */
 	n = mk_tcp(fr, HOST, GUEST, PPORT, LPORT, pseq, gseq, T_ACK, 1000, NULL, 0, NULL, 0);

@@ -156,7 +156,7 @@ def test_stats_json_shape(guest):
     st = udp_stats(guest.stats_port)
     for k in ("rx_frames", "rx_bytes", "tx_frames", "tx_bytes", "rx_drop_nobuf", "rx_drop_error",
               "rx_drop_oversize", "tx_drop_full", "tx_drop_oversize", "tx_drop_error", "irqs", "polls",
-              "rx_doorbells", "tx_doorbells", "link_changes"):
+              "rx_doorbells", "tx_doorbells", "link_changes", "rx_csum_hw"):
         assert isinstance(st["netdev"].get(k), int), (k, st["netdev"])
     for k in ("total", "free", "low_water", "alloc_fail"):
         assert isinstance(st["mbuf"].get(k), int), (k, st["mbuf"])

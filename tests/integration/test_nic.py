@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """The NIC side: PCI enumeration of each e1000 model, two NICs, a NIC behind a PCIe root port,
-link flaps from the QEMU monitor, and a packet capture dissected by tshark."""
+link flaps from the QEMU monitor, a packet capture dissected by tshark, and the 82574L's receive
+checksums (verified by the NIC, or with net.rxcsum=0 by the stack)."""
 import os
 import re
 import shutil
@@ -8,9 +9,12 @@ import subprocess
 import time
 
 import pytest
+from scapy.all import UDP, Ether
+from scapy.compat import raw
 
 from qemu import Qemu, udp_echo, udp_stats, user_netdev, wait_echo
 from test_echo import STATS, pattern, udpload_background
+from wire import ECHO_PORT, STATIC_ARGS, boot_wire
 
 MODELS = [("e1000", "100e"), ("e1000-82545em", "100f"), ("e1000-82544gc", "100c")]
 PCI_LINE = r"pci [0-9a-f]{2}:[0-9a-f]{2}\.\d 8086:%s"
@@ -148,3 +152,38 @@ def test_capture_dissects_cleanly(tmp_path):
     verbose = subprocess.run(base + ["-V"], capture_output=True, text=True, env=env, timeout=60)
     assert "Malformed" not in verbose.stdout
     assert "[Checksum Status: Bad]" not in verbose.stdout
+
+
+@pytest.mark.parametrize("rxcsum", ["1", "0"])
+def test_82574l_receive_checksums(rxcsum):
+    """The 82574L verifies received UDP checksums (net.rxcsum=1, the default) or leaves them
+    to the stack (0). Either way a wrong sum is never echoed and is counted by UDP, and a
+    datagram without a checksum (0, which the NIC does not vouch for) is echoed."""
+    q, w = boot_wire(bootargs=STATIC_ARGS + " net.rxcsum=" + rxcsum, nic="e1000e")
+    try:
+        before = w.stats()
+        for i in range(20):
+            ip = w.udp_request(ECHO_PORT, b"good %d" % i)
+            assert ip is not None and bytes(ip[UDP].payload) == b"good %d" % i
+        f = Ether(raw(w.udp_frame(ECHO_PORT, b"wrong sum")))
+        f[UDP].chksum ^= 0x0101
+        for _ in range(3):
+            w.send(raw(f))
+        stray = [p for p in w.recv_all(timeout=0.5, quiet=0.3) if UDP in p]
+        assert not stray, "a wrong sum was answered: %s" % [p.summary() for p in stray]
+        f = w.udp_frame(ECHO_PORT, b"no sum", sport=4242)
+        f[UDP].chksum = 0
+        w.send(f)
+        ip = w.udp_reply(4242, ECHO_PORT)
+        assert ip is not None and bytes(ip[UDP].payload) == b"no sum"
+        after = w.stats()
+        assert after["udp"]["drop_cksum"] - before["udp"]["drop_cksum"] == 3, after["udp"]
+        hw = after["netdev"]["rx_csum_hw"] - before["netdev"]["rx_csum_hw"]
+        if rxcsum == "1":
+            assert hw >= 20, "the NIC's verdicts were not used: %d" % hw
+        else:
+            assert after["netdev"]["rx_csum_hw"] == 0, after["netdev"]
+        assert "PANIC" not in q.output()
+    finally:
+        q.kill()
+        w.close()

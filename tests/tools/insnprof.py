@@ -4,6 +4,7 @@
 
 Usage: /usr/bin/python3 tests/tools/insnprof.py [--size 64] [--window 32] [--count 4000]
                                                 [--top 25] [--kernel build/kernel.elf]
+                                                [--nic e1000e] [--bootargs "net.rxcsum=0"]
 
 Boots the kernel under -icount shift=0 with `-d in_asm,nochain`: QEMU logs every block it
 translates (the instructions in it) and, with chaining off, returns to its main loop after
@@ -100,7 +101,8 @@ def attribute(counts, syms):
     return per
 
 
-def profile(size=64, window=32, count=4000, kernel=None, machine="virt", cpu=None, bootargs=""):
+def profile(size=64, window=32, count=4000, kernel=None, machine="virt", cpu=None, bootargs="",
+            nic=None):
     """{'per_dgram': exec-log instructions / datagram, 'instret_per_dgram': the same burst by
     the guest's counter, 'functions': [(name, per datagram)], ...}"""
     import bench  # the same client, first-echo wait and stats port as make bench
@@ -112,7 +114,7 @@ def profile(size=64, window=32, count=4000, kernel=None, machine="virt", cpu=Non
              bootargs=("ip=10.0.2.15/24,10.0.2.2 stats.port=%d " % bench.STATS) + bootargs,
              netdev=spec, extra=(["-cpu", cpu] if cpu else []) +
              ["-icount", "shift=0", "-d", "in_asm,nochain", "-D", log],
-             machine=machine, nic=MACHINES[machine]["nic"])
+             machine=machine, nic=nic or MACHINES[machine]["nic"])
     try:
         if bench.first_echo(ports["echo"], q.t0) is None:
             raise RuntimeError("insnprof: the guest never echoed:\n" + q.output()[-2000:])
@@ -167,11 +169,13 @@ def main():
     ap.add_argument("--machine", default="virt", choices=sorted(MACHINES),
                     help="virt (e1000) or sifive_u (Cadence GEM)")
     ap.add_argument("--cpu", help="QEMU -cpu, e.g. rv64,v=true (the vector checksum)")
+    ap.add_argument("--nic", help="QEMU -device model on virt, e.g. e1000e (the 82574L, which "
+                    "verifies received checksums; default e1000)")
     ap.add_argument("--bootargs", default="", help="more boot arguments, e.g. loop.poll_us=0")
     ap.add_argument("--annotate", action="append", default=[], metavar="FUNC",
                     help="print FUNC's disassembly with executions per datagram (repeatable)")
     a = ap.parse_args()
-    p = profile(a.size, a.window, a.count, a.kernel, a.machine, a.cpu, a.bootargs)
+    p = profile(a.size, a.window, a.count, a.kernel, a.machine, a.cpu, a.bootargs, a.nic)
     print("insnprof: %d B, %d in flight, %d datagrams echoed (%d lost): %.1f guest instructions "
           "per datagram by the TCG exec log, %.1f by instret" % (
               a.size, a.window, p["datagrams"], p["lost"], p["per_dgram"],

@@ -2,7 +2,8 @@
 /*
  * The fused receive path (udp_fast_input, the netdev upcall) against the general one
  * (eth_input): for every frame of a family of mutations of an echo datagram, at both buffer
- * alignments, the replies sent and every counter of the stack are the same either way. The
+ * alignments, with and without the NIC's word for the checksum (MBUF_F_L4_OK), the replies
+ * sent and every counter of the stack are the same either way. The
  * fused path may take only frames the general path would deliver, and must answer them
  * byte for byte as it would; everything else it hands on untouched.
  */
@@ -32,7 +33,8 @@ struct outcome {
 static struct outcome a, b;
 
 /* One frame into a fresh stack that knows HOST's MAC, through the fused path or around it. */
-static void run(const uint8_t *frame, size_t len, bool aligned, bool fast, struct outcome *o)
+static void run(const uint8_t *frame, size_t len, bool aligned, bool fast, uint32_t flags,
+		struct outcome *o)
 {
 	struct mbuf *m;
 	start("10.0.2.15/24,10.0.2.2");
@@ -43,6 +45,7 @@ static void run(const uint8_t *frame, size_t len, bool aligned, bool fast, struc
 	if (aligned)
 		mbuf_reserve(m, NET_IP_ALIGN);
 	memcpy(mbuf_put(m, len), frame, len);
+	m->flags = flags;
 	F.nd.stats.rx_frames++;
 	F.nd.stats.rx_bytes += len;
 	if (fast)
@@ -64,20 +67,24 @@ static void run(const uint8_t *frame, size_t len, bool aligned, bool fast, struc
 
 static int cases, differ, taken;
 
-/* Both ways, both alignments; counts the frames that differ. */
+/* Both ways, both alignments, with and without the NIC's word for the transport checksum
+ * (MBUF_F_L4_OK: both paths must then take the same frames unsummed); counts the frames that
+ * differ. */
 static void same(const uint8_t *frame, size_t len, const char *what)
 {
-	for (int al = 0; al < 2; al++) {
-		run(frame, len, al, true, &a);
-		run(frame, len, al, false, &b);
+	for (int al = 0; al < 4; al++) {
+		uint32_t flags = al & 2 ? MBUF_F_L4_OK : 0;
+		run(frame, len, al & 1, true, flags, &a);
+		run(frame, len, al & 1, false, flags, &b);
 		cases++;
 		taken += a.ntx == 1 && b.ntx == 1 && a.st.udp.delivered == 1;
 		if (memcmp(&a.st, &b.st, sizeof(a.st)) != 0 ||
 		    memcmp(&a.nds, &b.nds, sizeof(a.nds)) != 0 || a.ntx != b.ntx ||
 		    a.len != b.len || memcmp(a.tx, b.tx, a.len < OUT_MAX ? a.len : OUT_MAX) != 0) {
 			if (differ++ < 5)
-				printf("  differs: %s (%zu bytes, %s)\n", what, len,
-				       al ? "aligned" : "unaligned");
+				printf("  differs: %s (%zu bytes, %s%s)\n", what, len,
+				       al & 1 ? "aligned" : "unaligned",
+				       al & 2 ? ", the NIC's word" : "");
 		}
 	}
 }

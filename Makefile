@@ -53,7 +53,7 @@ GDB_SCRIPT ?=
 GDB_BATCH ?=
 #>> Other variables:
 #> RUN_SLOW=1: make test also runs the long soaks (the 60 s flood)
-#> FUZZ_SECONDS=300: make fuzz, per harness (FUZZ_SMOKE_SECONDS=12 in make test)
+#> FUZZ_SECONDS=300: make fuzz, per harness (FUZZ_SMOKE_SECONDS=8 in make test)
 #> DEV=, TFTP=, WHOLE=: make flash: the SD card (or image file), the TFTP folder, WHOLE=1
 RUN_OPTS = MEM=$(MEM) PORT=$(PORT) STORE_PORT=$(STORE_PORT) SMP=$(SMP) NIC=$(NIC) \
 	BIOS="$(BIOS)" BOOTARGS="$(BOOTARGS)" MACHINE=$(MACHINE) NET=$(NET) PCAP="$(PCAP)" \

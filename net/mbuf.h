@@ -27,8 +27,8 @@ struct mbuf {
 
 /*
  * Received-frame flags, set on the way up (the driver, eth_input, ipv4_input) and read by the
- * layers above, so that a transport never has to repeat a check: a frame sent to a broadcast or multicast
- * address must not be answered by a unicast service (udp.c, icmp.c; TCP alike).
+ * layers above, so that a transport never has to repeat a check: a frame sent to a broadcast
+ * or multicast address must not be answered by a unicast service (udp.c, icmp.c; TCP alike).
  */
 #define MBUF_F_LINK_BCAST 0x1u /* sent to the Ethernet broadcast address (eth_input) */
 #define MBUF_F_BCAST	  0x2u /* IPv4 destination is a broadcast address (ipv4_input) */

@@ -30,9 +30,9 @@ for t in build/host/test_*; do
 done
 add host $hp $hf
 
-echo "== fuzz smoke (libFuzzer, ASan/UBSan, ${FUZZ_SMOKE_SECONDS:-12} s per harness)"
+echo "== fuzz smoke (libFuzzer, ASan/UBSan, ${FUZZ_SMOKE_SECONDS:-8} s per harness)"
 bins=$(for h in tests/fuzz/fuzz_*.c; do n=$(basename $h .c); echo build/fuzz/$n; done)
-sh tests/fuzz/run.sh smoke ${FUZZ_SMOKE_SECONDS:-12} $bins > $log/fuzz.log 2>&1
+sh tests/fuzz/run.sh smoke ${FUZZ_SMOKE_SECONDS:-8} $bins > $log/fuzz.log 2>&1
 line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' $log/fuzz.log | tail -1)
 grep -E '^(fuzz_|  )' $log/fuzz.log | sed 's/^/   /' | head -20
 if [ -n "$line" ]; then

@@ -5,18 +5,23 @@
 # for SECONDS from its seeds (tests/fuzz/corpus/<name>/). A harness passes when both finish
 # without a crash, leak or timeout. smoke starts from the seeds each time; fuzz keeps what it
 # learns in build/fuzz/corpus/<name>/. Crashes land in build/fuzz/crashes/<name>/.
-# Prints one line per harness and "fuzz: N passed, N failed"; exits 1 on any failure.
+# Harnesses run FUZZ_JOBS at a time (default: the CPUs there are), each one process, so a smoke
+# run of SECONDS takes SECONDS per FUZZ_JOBS harnesses and fuzzes each as long as alone.
+# Prints one line per harness, in the order given, and "fuzz: N passed, N failed"; exits 1 on
+# any failure.
 mode=$1
 secs=$2
 shift 2
 B=build/fuzz
-pass=0
-fail=0
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 unset HOST_TEST_VERBOSE
 mkdir -p $B/logs
-for bin in "$@"; do
+# one harness: its result line goes to $B/logs/<name>.result
+run_one() {
+	bin=$1
 	name=$(basename "$bin")
 	name=${name#fuzz_}
 	log=$B/logs/$name.log
@@ -51,13 +56,33 @@ for bin in "$@"; do
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
 	[ "$mode" = smoke ] && rm -rf "$work"
-	if [ "$status" = ok ]; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-	fi
 	echo "fuzz_$name: $status, ${execs:-0} execs (${rate:-0}/s), ${cov:-cov: ?}," \
-		"$nreg regression inputs"
+		"$nreg regression inputs" >"$B/logs/$name.result"
+}
+
+running=0
+for bin in "$@"; do
+	rm -f "$B/logs/$(basename "$bin" | sed 's/^fuzz_//').result"
+	run_one "$bin" &
+	running=$((running + 1))
+	if [ $running -ge "$jobs" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+pass=0
+fail=0
+for bin in "$@"; do
+	name=$(basename "$bin")
+	name=${name#fuzz_}
+	line=$(cat "$B/logs/$name.result" 2>/dev/null)
+	[ -n "$line" ] || line="fuzz_$name: FAIL (no result: the harness runner died)"
+	echo "$line"
+	case "$line" in
+	"fuzz_$name: ok,"*) pass=$((pass + 1)) ;;
+	*) fail=$((fail + 1)) ;;
+	esac
 done
 echo "fuzz: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -73,8 +73,10 @@ def test_bad_poll_window_is_refused_with_the_key_named():
 
 
 def test_turnaround_answers_unchecked_and_warns():
-    """net.turnaround=1 answers at the NIC's upcall: the stack's counters do not move."""
-    q = boot_user("stats.port=%d net.turnaround=1" % STATS)
+    """net.turnaround=1 answers at the NIC's upcall: the stack's counters do not move. A static
+    address: the DHCP server's replies would go back to it unread, and the guest would serve
+    only after the DHCP fallback (15 s)."""
+    q = boot_user("ip=10.0.2.15/24,10.0.2.2 stats.port=%d net.turnaround=1" % STATS)
     try:
         q.wait_for(r"net\.turnaround=1: every UDP datagram goes back unchecked", timeout=10)
         assert udp_echo(q.echo_port, b"ceiling") == b"ceiling"

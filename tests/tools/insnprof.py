@@ -142,6 +142,7 @@ def profile(size=64, window=32, count=4000, kernel=None, machine="virt", cpu=Non
     n = max(r["received"], 1)
     busy = after["sys"]["busy_instret"] - before["sys"]["busy_instret"] - stats_cost
     return {"per_dgram": sum(per.values()) / n, "instret_per_dgram": busy / n,
+            "passes_per_dgram": (after["netdev"]["polls"] - before["netdev"]["polls"]) / n,
             "datagrams": r["received"], "lost": r["lost"],
             "functions": [(name, c / n) for name, c in per.most_common()],
             "log_bytes": log_bytes, "counts": counts, "datagrams_n": n}
@@ -177,9 +178,10 @@ def main():
     a = ap.parse_args()
     p = profile(a.size, a.window, a.count, a.kernel, a.machine, a.cpu, a.bootargs, a.nic)
     print("insnprof: %d B, %d in flight, %d datagrams echoed (%d lost): %.1f guest instructions "
-          "per datagram by the TCG exec log, %.1f by instret" % (
+          "per datagram by the TCG exec log, %.1f by instret; %.3f poll passes (that found "
+          "frames) per datagram" % (
               a.size, a.window, p["datagrams"], p["lost"], p["per_dgram"],
-              p["instret_per_dgram"]))
+              p["instret_per_dgram"], p["passes_per_dgram"]))
     for name, v in p["functions"][:a.top]:
         print("%8.1f  %s" % (v, name))
     for func in a.annotate:

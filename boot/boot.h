@@ -22,9 +22,19 @@ extern struct boot_times boot_times;
 void cpu_idle(void);
 /* instret minus the time spent in cpu_idle (instructions executed, under QEMU -icount). */
 uint64_t cpu_busy_instret(void);
-/* instret now, and: count n instructions as idle (a busy wait for work, not work). */
-uint64_t cpu_instret(void);
-void cpu_idle_account(uint64_t n);
+/* instret now, and: count n instructions as idle (a busy wait for work, not work). Inline:
+ * the main loop's busy-poll window takes both on every pass that ends with an empty ring. */
+extern uint64_t cpu_idle_instret; /* instret that passed idle: in wfi, or counted as idle */
+static inline uint64_t cpu_instret(void)
+{
+	uint64_t v;
+	__asm__ volatile("csrr %0, instret" : "=r"(v));
+	return v;
+}
+static inline void cpu_idle_account(uint64_t n)
+{
+	cpu_idle_instret += n;
+}
 /* Restart the kernel on another hart (SBI HSM hart_start, then this hart stops). Returns only
  * on failure: -ENOTSUP (no HSM), -EINVAL / -EBUSY (no such hart, or it is running). */
 int cpu_move_to_hart(uint32_t hart);

@@ -16,28 +16,18 @@ struct boot_times boot_times;
  * actually executed, so `make bench` can count instructions per datagram deterministically.
  * Two CSR reads per sleep; nothing on the busy path.
  */
-static uint64_t idle_instret;
+uint64_t cpu_idle_instret;
 
 void cpu_idle(void)
 {
 	uint64_t before = csr_read(CSR_INSTRET);
 	wfi();
-	idle_instret += csr_read(CSR_INSTRET) - before;
-}
-
-void cpu_idle_account(uint64_t instructions)
-{
-	idle_instret += instructions;
-}
-
-uint64_t cpu_instret(void)
-{
-	return csr_read(CSR_INSTRET);
+	cpu_idle_instret += csr_read(CSR_INSTRET) - before;
 }
 
 uint64_t cpu_busy_instret(void)
 {
-	return csr_read(CSR_INSTRET) - idle_instret;
+	return csr_read(CSR_INSTRET) - cpu_idle_instret;
 }
 
 extern char _entry[];

@@ -159,41 +159,59 @@ static void rs_mark(struct e1000_softc *sc, uint32_t counter)
 	sc->tx_rs[ring_slot(sc->rs_prod++, TXN)] = counter;
 }
 
+/* Entry c of the RS queue: its descriptor has been written back (DD). */
+static inline bool rs_done(const void *ctx, uint32_t c)
+{
+	const struct e1000_softc *sc = ctx;
+	uint32_t counter = sc->tx_rs[ring_slot(c, TXN)];
+	return (desc_status(&sc->tx_ring[ring_slot(counter, TXN)].status) & E1000_TXD_STAT_DD) != 0;
+}
+
+/* The buffers of n sent descriptors from counter cons: into the refill stash while it has
+ * room, the rest to the pool. Copied in runs (up to the ring's end, up to the stash's room):
+ * a load and a store a buffer, no per-buffer wrap or room test. */
+static void tx_release(struct e1000_softc *sc, uint32_t cons, uint32_t n)
+{
+	struct mbuf **rec = sc->recycle + sc->nrecycle;
+	size_t room = E1000_RECYCLE - sc->nrecycle;
+	/* tx_mbuf[] past tx_cons is stale and never read: not cleared */
+	while (n) {
+		uint32_t slot = ring_slot(cons, TXN), run = TXN - slot, kept;
+		struct mbuf *const *t = &sc->tx_mbuf[slot];
+		if (run > n)
+			run = n;
+		cons += run;
+		n -= run;
+		kept = run < room ? run : (uint32_t)room;
+		room -= kept;
+		for (struct mbuf *const *end = t + kept; t != end;)
+			*rec++ = *t++;
+		for (struct mbuf *const *end = &sc->tx_mbuf[slot] + run; t != end;)
+			mbuf_free(*t++); /* the stash is full */
+	}
+	sc->nrecycle = (size_t)(rec - sc->recycle);
+}
+
 /* Free the mbufs of every descriptor up to the newest RS one the device has written back:
- * descriptors complete in order, so DD there covers all before it. */
+ * descriptors complete in order, so DD there covers all before it. ring_done_until finds it:
+ * after a burst the newest is done, and one look covers the lot (one in flight, every
+ * datagram's doorbell marks one, 32 to a reclaim); else at most 9 looks for a queue of 255,
+ * whether the device is keeping up or has stopped. */
 static int e1000_tx_reclaim(struct netdev *nd)
 {
 	struct e1000_softc *sc = nd->priv;
-	uint32_t cons = sc->tx_cons, n0 = cons;
-	/* pointers, not indices, in the loop: no index arithmetic per buffer */
-	struct mbuf **rec = sc->recycle + sc->nrecycle, **rec_end = sc->recycle + E1000_RECYCLE;
-	struct mbuf *const *tx_end = sc->tx_mbuf + TXN;
-	while (sc->rs_cons != sc->rs_prod) {
-		uint32_t last = sc->tx_rs[ring_slot(sc->rs_cons, TXN)], n;
-		const struct e1000_tx_desc *d = &sc->tx_ring[ring_slot(last, TXN)];
-		struct mbuf *const *t;
-		if (!(desc_status(&d->status) & E1000_TXD_STAT_DD))
-			break;
-		/* DD before reusing the buffers: the device has finished reading them only once
-		 * DD is visible, so nothing of ours may move ahead of this load. */
-		dma_acquire();
-		/* tx_mbuf[] past tx_cons is stale and never read: not cleared */
-		t = &sc->tx_mbuf[ring_slot(cons, TXN)];
-		for (n = last + 1 - cons; n; n--) {
-			struct mbuf *m = *t;
-			if (++t == tx_end)
-				t = sc->tx_mbuf;
-			if (rec != rec_end)
-				*rec++ = m;
-			else
-				mbuf_free(m);
-		}
-		cons = last + 1;
-		sc->rs_cons++;
-	}
-	sc->tx_cons = cons;
-	sc->nrecycle = (size_t)(rec - sc->recycle);
-	return (int)(cons - n0);
+	uint32_t cons = sc->tx_cons, first, last;
+	first = ring_done_until(sc->rs_cons, sc->rs_prod - sc->rs_cons, rs_done, sc);
+	if (first == sc->rs_cons)
+		return 0; /* nothing asked for, or nothing written back yet */
+	last = sc->tx_rs[ring_slot(first - 1, TXN)];
+	/* DD before reusing the buffers: the device has finished reading them only once DD is
+	 * visible, so nothing of ours may move ahead of these loads. */
+	dma_acquire();
+	sc->rs_cons = first;
+	sc->tx_cons = last + 1;
+	tx_release(sc, cons, last + 1 - cons);
+	return (int)(last + 1 - cons);
 }
 
 /* Out of line, so that the queueing path saves no registers: a frame that cannot go. */
@@ -249,7 +267,8 @@ static void rx_doorbell(struct e1000_softc *sc)
 	sc->nd.stats.rx_doorbells++;
 }
 
-static void tx_doorbell(struct e1000_softc *sc)
+/* Inline: e1000_flush, its caller on every pass, then saves no registers and makes no call. */
+static inline __attribute__((always_inline)) void tx_doorbell(struct e1000_softc *sc)
 {
 	uint32_t last = sc->tx_prod - 1;
 	struct e1000_tx_desc *d = &sc->tx_ring[ring_slot(last, TXN)];

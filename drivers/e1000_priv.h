@@ -60,19 +60,21 @@ struct e1000_softc {
 	uint32_t tx_cons;	   /* oldest TX descriptor not reclaimed */
 	uint32_t tx_prod_doorbell; /* tx_prod when TDT was last written */
 	uint32_t rs_prod, rs_cons; /* queue of TX counters whose descriptor carries RS */
-	bool rx_discard;	   /* dropping the rest of a frame that spans descriptors */
-	bool has_irq;		   /* our handler owns the interrupt: it may be enabled */
-	bool irq_armed;		   /* IMS holds the RX cause (cleared by the interrupt) */
-	bool tx_irq_armed;	   /* IMS holds the TX cause (MSI-X only) */
-	uint32_t rx_cause;	   /* ICR/IMS bits of a received frame in this interrupt mode */
-	uint32_t tx_cause;	   /* ... of transmit completions (0: no TX interrupt) */
-	unsigned long flags;	   /* E1000_F_*: the variant, from the PCI ID table */
-	char irq_name[3][12];	   /* "eth0-rx" ...: the interrupt core keeps the pointers */
+	/* in recycle[]: here, within a load's 12-bit offset (e1000_poll keeps no register for
+	 * an address past the arrays) */
+	size_t nrecycle;
+	bool rx_discard;      /* dropping the rest of a frame that spans descriptors */
+	bool has_irq;	      /* our handler owns the interrupt: it may be enabled */
+	bool irq_armed;	      /* IMS holds the RX cause (cleared by the interrupt) */
+	bool tx_irq_armed;    /* IMS holds the TX cause (MSI-X only) */
+	uint32_t rx_cause;    /* ICR/IMS bits of a received frame in this interrupt mode */
+	uint32_t tx_cause;    /* ... of transmit completions (0: no TX interrupt) */
+	unsigned long flags;  /* E1000_F_*: the variant, from the PCI ID table */
+	char irq_name[3][12]; /* "eth0-rx" ...: the interrupt core keeps the pointers */
 	struct netdev nd;
 	struct mbuf *rx_mbuf[RXN];	     /* every slot always holds one */
 	struct mbuf *tx_mbuf[TXN];	     /* owned until the descriptor is reclaimed */
 	struct mbuf *recycle[E1000_RECYCLE]; /* reclaimed, owned, for the receive ring */
-	size_t nrecycle;
 	uint32_t tx_rs[TXN];
 	struct pci_dev *pd;
 	uint64_t rx_ring_pa, tx_ring_pa;

@@ -55,3 +55,29 @@ static inline bool ring_between(uint32_t c, uint32_t from, uint32_t to)
 {
 	return c - from < to - from;
 }
+
+/*
+ * Where a completion queue stops being done: entries [first, first + n) of a free-running
+ * sequence are done up to some entry and not done after it (a device completes in order);
+ * returns the first entry not done (first + n if all are). Looks at the newest entry first
+ * (after a burst it is done: one look), else a binary search: at most 1 + ceil(log2 n) looks. done
+ * is called with ctx and an entry's counter; always inlined, so a static inline done costs
+ * no call.
+ */
+static inline __attribute__((always_inline)) uint32_t
+ring_done_until(uint32_t first, uint32_t n, bool (*done)(const void *ctx, uint32_t c),
+		const void *ctx)
+{
+	if (!n || done(ctx, first + n - 1))
+		return first + n;
+	for (n--; n;) { /* the first not done in [first, first + n) */
+		uint32_t half = n / 2, mid = first + half;
+		if (done(ctx, mid)) {
+			first = mid + 1;
+			n -= half + 1;
+		} else {
+			n = half;
+		}
+	}
+	return first;
+}

@@ -180,12 +180,7 @@ void net_init(struct netdev *nd)
 
 int net_poll(int budget)
 {
-	int n;
-	if (!net_device)
-		return 0;
-	n = netdev_poll(net_device, budget);
-	netdev_flush(net_device); /* one doorbell for every reply queued during the pass */
-	return n; /* the fused path's counters: added when read (net_stats, the stats service) */
+	return net_device ? netdev_pass(net_device, budget) : 0;
 }
 
 void net_flush(void)

@@ -129,6 +129,15 @@ static inline void netdev_irq_arm(struct netdev *nd)
 {
 	nd->ops->irq_arm(nd);
 }
+/* One poll pass: up to budget received frames, then one doorbell for every reply they queued
+ * (net_poll on the stack's device; the main loop calls it on its own, inline). */
+static inline int netdev_pass(struct netdev *nd, int budget)
+{
+	int n = netdev_poll(nd, budget);
+	netdev_flush(nd);
+	return n; /* the fused path's counters: added when read (net_stats, the stats service) */
+}
+
 static inline bool netdev_rx_pending(const struct netdev *nd)
 {
 	return nd->ops->rx_pending(nd);

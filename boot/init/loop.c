@@ -44,19 +44,29 @@ struct loop_poll_stats loop_poll;
 #define POLL_EPOCH_NS  (20 * NSEC_PER_MSEC)
 #define POLL_PROBE     8
 
+/* The spin runs on the time CSR's ticks, not clock_ns (a multiply and a call a look): the
+ * window and the epoch are kept in ticks too, converted when they change. */
+static uint64_t window_ticks, epoch_ticks;
+
 static struct {
-	uint64_t start, frames0; /* this epoch: when it began, rx_frames then */
+	uint64_t start, frames0; /* this epoch: when it began (ticks), rx_frames then */
 	uint64_t rate[2]; /* frame rate of the last epoch without [0] and with [1] spinning */
 	unsigned n;	  /* epochs so far */
 	bool on;	  /* this epoch spins */
 } epoch;
 
+/* ns <= POLL_EPOCH_NS (20 ms) here and hz < 2^32: the product fits in 64 bits, and the
+ * division is one instruction (a 128-bit one is a libgcc call, after every sleep). */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	return ns * time_hz() / NSEC_PER_SEC;
+}
+
+/* An epoch ends at the first idle pass after POLL_EPOCH_NS: keep or change the choice. */
 static void poll_epoch(const struct netdev *nic, uint64_t now)
 {
 	bool best;
-	if (now - epoch.start < POLL_EPOCH_NS)
-		return;
-	/* frames per 2^30 ns: an epoch ends at the first idle pass after POLL_EPOCH_NS */
+	/* frames per 2^30 ticks: only the two rates' order matters */
 	epoch.rate[epoch.on] = ((nic->stats.rx_frames - epoch.frames0) << 30) / (now - epoch.start);
 	best = epoch.rate[1] > epoch.rate[0] + epoch.rate[0] / 32;
 	epoch.on = ++epoch.n % POLL_PROBE ? best : !best;
@@ -65,12 +75,18 @@ static void poll_epoch(const struct netdev *nic, uint64_t now)
 	epoch.frames0 = nic->stats.rx_frames;
 }
 
+static void poll_window(uint64_t ns)
+{
+	loop_poll.window_ns = ns;
+	window_ticks = ns_to_ticks(ns);
+}
+
 static void poll_grow(void)
 {
 	uint64_t w = loop_poll.window_ns * 2;
 	if (w < POLL_MIN_NS * 4)
 		w = POLL_MIN_NS * 4;
-	loop_poll.window_ns = w < loop_poll_max_ns ? w : loop_poll_max_ns;
+	poll_window(w < loop_poll_max_ns ? w : loop_poll_max_ns);
 }
 
 /* After a sleep of slept ns: one the largest window would have covered grows the window,
@@ -82,26 +98,25 @@ static void poll_slept(uint64_t slept)
 		poll_grow();
 		return;
 	}
-	loop_poll.window_ns /= 2;
-	if (loop_poll.window_ns < POLL_MIN_NS)
-		loop_poll.window_ns = 0;
+	poll_window(loop_poll.window_ns / 2 < POLL_MIN_NS ? 0 : loop_poll.window_ns / 2);
 }
 
 static bool poll_spin(const struct netdev *nic)
 {
-	uint64_t now = clock_ns(), end, i0;
+	uint64_t now = time_read(), end, i0;
 	bool hit = false;
-	poll_epoch(nic, now);
-	if (!loop_poll.window_ns || !epoch.on)
+	if (now - epoch.start >= epoch_ticks)
+		poll_epoch(nic, now);
+	if (!window_ticks || !epoch.on)
 		return false;
 	i0 = cpu_instret();
-	end = now + loop_poll.window_ns;
+	end = now + window_ticks;
 	do {
 		if (netdev_rx_pending(nic)) {
 			hit = true;
 			break;
 		}
-	} while (clock_ns() < end);
+	} while (time_read() < end);
 	cpu_idle_account(cpu_instret() - i0);
 	if (hit)
 		loop_poll.hits++;
@@ -126,6 +141,7 @@ void main_loop(void)
 	struct netdev *nic = netdev_first();
 	bool tick = needs_tick(nic);
 	uint64_t chores_at = 0, chores_ticks = (uint64_t)time_hz() * LOOP_CHORES_US / 1000000;
+	epoch_ticks = ns_to_ticks(POLL_EPOCH_NS);
 	boot_times.loop_ns = clock_ns();
 	pr_info("boot: main loop reached %lu.%03lu ms after reset (kmain at %lu.%03lu ms)%s\n",
 		(unsigned long)(boot_times.loop_ns / 1000000),
@@ -137,7 +153,7 @@ void main_loop(void)
 	for (;;) {
 		int did = 0;
 		if (nic)
-			did += net_poll(CONFIG_NAPI_BUDGET);
+			did += netdev_pass(nic, CONFIG_NAPI_BUDGET);
 		/* The timers and the console: after every pass that found no frame, and under
 		 * traffic at most every LOOP_CHORES_US (a pass that finds frames is then only the
 		 * NIC's: the chores cost it ~65 instructions, a tenth of a busy pass). */

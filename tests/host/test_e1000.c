@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Host tests for the e1000 descriptor layouts and the ring arithmetic it uses (lib/ring.h),
  * including a model of the RX ring that checks RDT never meets RDH. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "drivers/e1000_regs.h"
@@ -111,6 +112,40 @@ static void test_tx_rs(void)
 	ok(ring_want_status(0xffffffffu, 0xffffffffu, 256, 32), "boundary at wrap");
 }
 
+/* A completion queue model: entries before `until` are done. Counts the looks. */
+struct done_model {
+	uint32_t until;
+	unsigned looks;
+};
+
+static bool model_done(const void *ctx, uint32_t c)
+{
+	struct done_model *m = (struct done_model *)(uintptr_t)ctx;
+	m->looks++;
+	return (int32_t)(c - m->until) < 0;
+}
+
+static void test_done_until(void)
+{
+	static const uint32_t starts[] = {0, 7, 0xffffff00u, 0xfffffff0u, 0x7ffffff8u};
+	int wrong = 0, slow = 0, cases = 0;
+	for (size_t s = 0; s < sizeof(starts) / sizeof(starts[0]); s++)
+		for (uint32_t n = 0; n <= 300; n++)
+			for (uint32_t k = 0; k <= n; k++) {
+				struct done_model m = {starts[s] + k, 0};
+				uint32_t got = ring_done_until(starts[s], n, model_done, &m);
+				unsigned bound = 1; /* 1 + ceil(log2 n) */
+				while ((1u << (bound - 1)) < n)
+					bound++;
+				wrong += got != starts[s] + k;
+				slow += m.looks > bound;
+				slow += k == n && n && m.looks != 1; /* all done: one look */
+				cases++;
+			}
+	ok(wrong == 0, "boundary found in %d of %d queues", cases - wrong, cases);
+	ok(slow == 0, "at most 1 + ceil(log2 n) looks, one when all are done (%d slower)", slow);
+}
+
 int main(void)
 {
 	test_layout();
@@ -119,5 +154,6 @@ int main(void)
 	test_rx_model();
 	test_tx_space();
 	test_tx_rs();
+	test_done_until();
 	TEST_DONE();
 }

@@ -221,7 +221,7 @@ test: deps-test
 	@sh tests/run-all.sh
 
 #> bench: the figures of the README; build/bench.json and build/bench.svg (bench-linux with the
-#>+ Linux guest took 13 min 55 s on 2 cores, 2026-12-03; bench is that run less the Linux part)
+#>+ Linux guest took 14 min 10 s on 2 cores, 2026-12-03; bench is that run less the Linux part)
 bench: deps-test $(B)/kernel.bin
 	@$(PYTHON) tests/bench.py
 #> bench-linux: the same beside a Linux 6.1 guest built from Debian's linux-source

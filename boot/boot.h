@@ -2,6 +2,7 @@
 /* The boot hart, the image, and how the machine stops: what every layer may ask the CPU layer. */
 #pragma once
 #include <stdint.h>
+#include "boot/csr.h"
 
 extern uint64_t boot_hartid; /* a0 at entry: the hart the kernel runs on */
 extern uint64_t boot_dtb_pa; /* a1 at entry: the device tree blob */
@@ -27,9 +28,7 @@ uint64_t cpu_busy_instret(void);
 extern uint64_t cpu_idle_instret; /* instret that passed idle: in wfi, or counted as idle */
 static inline uint64_t cpu_instret(void)
 {
-	uint64_t v;
-	__asm__ volatile("csrr %0, instret" : "=r"(v));
-	return v;
+	return csr_read(CSR_INSTRET);
 }
 static inline void cpu_idle_account(uint64_t n)
 {
